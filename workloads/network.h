@@ -1,0 +1,145 @@
+// The network graph: nodes are operators (Layer), edges are tensors. Stored in a Boost.Graph
+// adjacency_list. Layout is NHWC with the batch held once on the Network, so a Shape is (h, w, c).
+//
+// Contract: after finalize() returns, the graph is acyclic, every input name resolves, every
+// layer's `out` shape is inferred and every attribute is valid. finalize() throws UserError naming
+// the layer's origin (file:line or zoo name) and the reason otherwise.
+#ifndef ACCELNAS_WORKLOADS_NETWORK_H
+#define ACCELNAS_WORKLOADS_NETWORK_H
+
+#include <boost/graph/adjacency_list.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "precision.h"
+
+namespace accelnas::wl {
+
+enum class OpKind {
+  Input,
+  Conv2d,          // groups == in_channels == out_channels is depthwise
+  FullyConnected,  // flattens its input (h*w*c) to a vector
+  Add,             // elementwise; the second input may be 1x1xC (broadcast)
+  Mul,             // elementwise; the second input may be 1x1xC (squeeze-excite scale)
+  MaxPool,
+  AvgPool,
+  GlobalAvgPool,   // h x w x c -> 1 x 1 x c
+  Concat,          // along channels; all inputs share h and w
+  Resize,          // to out_h x out_w, nearest or bilinear
+};
+
+enum class Activation { None, Relu, Relu6, HSwish, Sigmoid, HSigmoid };
+enum class ResizeMode { Nearest, Bilinear };
+
+const char* op_name(OpKind op);  // "conv2d", "fully_connected", ...
+bool parse_op(const std::string& name, OpKind& out);
+const std::vector<std::string>& op_names();
+const char* activation_name(Activation a);
+bool parse_activation(const std::string& name, Activation& out);
+
+// Epilogue fused into the producing layer's output stage (conv2d / fully_connected).
+struct Epilogue {
+  bool bias = false;
+  bool batchnorm = false;  // folded into scale and bias at inference
+  Activation activation = Activation::None;
+  bool has_bias_term() const { return bias || batchnorm; }
+};
+
+struct Shape {
+  std::int64_t h = 0, w = 0, c = 0;
+  std::int64_t elements() const { return h * w * c; }
+  bool operator==(const Shape& o) const { return h == o.h && w == o.w && c == o.c; }
+  bool operator!=(const Shape& o) const { return !(*this == o); }
+};
+std::string to_string(const Shape& s);  // "112x112x32"
+
+struct Padding {
+  int top = 0, left = 0, bottom = 0, right = 0;
+};
+
+struct Layer {
+  std::string name;
+  OpKind op = OpKind::Input;
+  std::vector<std::string> inputs;  // producer layer names, in operand order
+  Precision precision = Precision::Int8;
+  std::string block;                // optional block id (IBN, fused-IBN, residual, SE, ...)
+  std::string block_type;           // optional: "ibn", "fused_ibn", "residual", "se", ...
+  std::string origin;               // "net.yaml:12: layers[3]" or "zoo:mobilenet_v2: conv1"
+
+  // input
+  Shape input_shape;
+
+  // conv2d / pools
+  int kernel_h = 1, kernel_w = 1;
+  int stride_h = 1, stride_w = 1;
+  bool same_padding = false;  // TF "SAME": out = ceil(in / stride); else explicit `padding`
+  Padding padding;
+  int groups = 1;
+
+  // conv2d / fully_connected
+  std::int64_t out_channels = 0;
+  Epilogue epilogue;
+
+  // resize
+  std::int64_t out_h = 0, out_w = 0;
+  ResizeMode resize_mode = ResizeMode::Nearest;
+
+  // Inferred by Network::finalize().
+  Shape out;
+  Padding resolved_padding;
+};
+
+// An edge: the tensor from a producer into one operand of a consumer.
+struct Tensor {
+  int operand = 0;  // index into the consumer's `inputs`
+};
+
+class Network {
+ public:
+  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Layer, Tensor>;
+  using Vertex = Graph::vertex_descriptor;
+
+  std::string name = "network";
+  Precision default_precision = Precision::Int8;
+
+  // Adds a layer; names must be unique (UserError naming both origins otherwise).
+  std::size_t add_layer(Layer layer);
+  // Resolves input names into edges, rejects cycles and dangling inputs, infers shapes.
+  void finalize();
+  bool finalized() const { return finalized_; }
+
+  std::size_t size() const { return boost::num_vertices(graph_); }
+  const Layer& layer(std::size_t i) const { return graph_[i]; }
+  Layer& mutable_layer(std::size_t i);  // marks the network un-finalized
+  const Graph& graph() const { return graph_; }
+  std::size_t index_of(const std::string& name) const;  // UserError if absent
+  bool has(const std::string& name) const;
+
+  // Producers of layer i in operand order, and consumers in ascending index order.
+  std::vector<std::size_t> producers(std::size_t i) const;
+  std::vector<std::size_t> consumers(std::size_t i) const;
+  // Deterministic topological order (Kahn's algorithm, lowest index first). Requires finalize().
+  const std::vector<std::size_t>& order() const;
+  // Layers nobody consumes: the network's outputs.
+  std::vector<std::size_t> outputs() const;
+
+ private:
+  Graph graph_;
+  std::vector<std::size_t> order_;
+  bool finalized_ = false;
+};
+
+// Per-layer arithmetic (batch 1). MACs count multiply-accumulates of conv2d / fully_connected;
+// vector ops have 0 MACs and report `vector_ops` instead (elements touched times window).
+std::int64_t layer_macs(const Network& net, std::size_t i);
+std::int64_t layer_weight_elements(const Network& net, std::size_t i);  // kernel weights
+std::int64_t layer_bias_elements(const Network& net, std::size_t i);    // 0 or out_channels
+std::int64_t layer_params(const Network& net, std::size_t i);           // weights + bias
+std::int64_t layer_vector_ops(const Network& net, std::size_t i);
+std::int64_t input_channels(const Network& net, std::size_t i);         // of operand 0
+bool is_depthwise(const Network& net, std::size_t i);
+
+}  // namespace accelnas::wl
+
+#endif  // ACCELNAS_WORKLOADS_NETWORK_H
