@@ -1,0 +1,42 @@
+// DMA engine: executes transfer requests in the order the controller issues them, over the DRAM
+// bus. Two processes: the bus process holds the bus for each transfer in turn; the completion
+// process signals each transfer `latency` cycles after its bus time, in order. Zero-byte
+// requests take no bus time and complete in order behind the ones before them.
+#ifndef ACCELNAS_HW_MODELS_DMA_ENGINE_H
+#define ACCELNAS_HW_MODELS_DMA_ENGINE_H
+
+#include <systemc>
+
+#include "commands.h"
+#include "dram.h"
+#include "trace_log.h"
+
+namespace accelnas::hw {
+
+class DmaEngine : public sc_core::sc_module {
+ public:
+  sc_core::sc_fifo_in<DmaRequest> requests;
+  sc_core::sc_port<DramIf> dram;
+
+  explicit DmaEngine(sc_core::sc_module_name name);
+  void set_trace(TraceLog* trace) { trace_ = trace; }
+  std::int64_t busy_cycles() const { return busy_cycles_; }
+
+ private:
+  struct InFlight {
+    DmaRequest req;
+    std::int64_t ready_cycle = 0;
+  };
+  friend std::ostream& operator<<(std::ostream& os, const InFlight& f) { return os << f.req; }
+
+  void bus_thread();
+  void completion_thread();
+
+  sc_core::sc_fifo<InFlight> in_flight_;
+  TraceLog* trace_ = nullptr;
+  std::int64_t busy_cycles_ = 0;
+};
+
+}  // namespace accelnas::hw
+
+#endif  // ACCELNAS_HW_MODELS_DMA_ENGINE_H

@@ -1,0 +1,63 @@
+// A layer descriptor as the controller receives it: the work of one layer *in its context*
+// (which inputs are already on chip, whether the output stays on chip, how much activation SRAM
+// other resident tensors hold). The sim planner builds these from a network; label generation
+// builds them from sampled units. Geometry is batch-folded: `rows` counts batch * rows.
+#ifndef ACCELNAS_HW_MODELS_LAYER_JOB_H
+#define ACCELNAS_HW_MODELS_LAYER_JOB_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "precision.h"
+
+namespace accelnas::hw {
+
+enum class Engine { Array, Vector };
+
+struct OperandDesc {
+  std::int64_t bytes = 0;      // whole tensor, batch included
+  std::int64_t rows = 1;       // its rows (batch * h); the layer's bands map onto them
+  std::int64_t halo_rows = 0;  // extra rows every band needs (kernel_h - stride_h when > 0)
+  bool on_chip = false;        // resident in activation SRAM already: no DMA
+  bool whole = false;          // every band needs all of it (broadcast scale, FC input)
+};
+
+struct LayerJob {
+  std::string name;
+  std::string op;  // operator name, for reports
+  Engine engine = Engine::Array;
+  Precision precision = Precision::Int8;
+
+  // Iteration space: bands are cut along `rows` (batch * output rows; batch * input rows for a
+  // reduction whose output is `output_whole`).
+  std::int64_t rows = 1;
+  std::int64_t cols = 1;  // output pixels per row, array jobs
+
+  // Array work. Dense: passes = groups * ceil(out_channels_per_group / PF), steps per pixel per
+  // pass = kernel_h * kernel_w * ceil(in_channels_per_group / dot_width). Depthwise (one input
+  // channel per group): passes = ceil(groups * out_channels_per_group / PF).
+  std::int64_t kernel_h = 1, kernel_w = 1;
+  std::int64_t groups = 1;
+  std::int64_t in_channels_per_group = 1;
+  std::int64_t out_channels_per_group = 1;
+  bool depthwise = false;
+  std::int64_t macs = 0;
+
+  // Vector work: element operations in total (window size included for pooling).
+  std::int64_t vector_ops = 0;
+
+  std::vector<OperandDesc> inputs;
+  std::int64_t weight_bytes = 0;
+  std::int64_t output_bytes = 0;
+  bool output_whole = false;    // produced at the last band only (reductions)
+  bool output_on_chip = false;  // stays resident for its consumers (counted in reserved bytes)
+  bool output_to_dram = true;   // written back to DRAM (spilled, or a network output)
+  // Activation SRAM held by resident tensors while this layer runs, including this layer's
+  // on-chip inputs and its on-chip output.
+  std::int64_t reserved_activation_bytes = 0;
+};
+
+}  // namespace accelnas::hw
+
+#endif  // ACCELNAS_HW_MODELS_LAYER_JOB_H

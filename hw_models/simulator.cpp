@@ -1,0 +1,45 @@
+#include "simulator.h"
+
+#include <cstdlib>
+
+#include "accelerator.h"
+#include "error.h"
+#include "tiler.h"
+
+namespace accelnas::hw {
+
+Simulator::Simulator() {
+  // The SystemC banner would corrupt machine-readable output on stdout.
+  setenv("SYSC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  top_ = new Accelerator("accelerator");  // lives as long as the SystemC kernel: the process
+}
+
+Simulator& Simulator::instance() {
+  static Simulator sim;
+  return sim;
+}
+
+std::vector<LayerStats> Simulator::run(const HwSpec& hw, const std::vector<LayerJob>& jobs,
+                                       TraceLog* trace) {
+  std::vector<TilePlan> plans;
+  plans.reserve(jobs.size());
+  for (const auto& job : jobs) plans.push_back(plan_layer(job, hw));
+
+  std::vector<LayerStats> stats(jobs.size());
+  top_->configure(&hw, trace);
+  const std::int64_t origin = now_cycles();
+  if (trace != nullptr) trace->set_origin(origin);
+  const std::int64_t done_before = top_->controller.completed();
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    top_->controller.enqueue(Descriptor{&jobs[i], &plans[i], &stats[i]});
+  }
+  sc_core::sc_start();  // returns when every event has been processed
+  ACCELNAS_CHECK(top_->controller.completed() - done_before ==
+                     static_cast<std::int64_t>(jobs.size()),
+                 "simulation stopped before every layer completed (deadlock)");
+  for (auto& s : stats) s.start_cycle -= origin;
+  ++runs_;
+  return stats;
+}
+
+}  // namespace accelnas::hw

@@ -1,0 +1,206 @@
+#include "tiler.h"
+
+#include <algorithm>
+
+#include "error.h"
+
+namespace accelnas::hw {
+namespace {
+
+using i64 = std::int64_t;
+
+i64 ceil_div(i64 a, i64 b) { return (a + b - 1) / b; }
+
+// The part of `total` that falls in parts [begin, end) of `n` equal parts; exact when summed.
+i64 share(i64 total, i64 begin, i64 end, i64 n) {
+  const __int128 t = total;
+  return static_cast<i64>(t * end / n - t * begin / n);
+}
+
+bool streamed(const OperandDesc& op) { return !op.on_chip; }
+
+// Bytes of operand `op` that a band covering layer rows [r0, r1) needs, halo included.
+i64 band_bytes(const OperandDesc& op, i64 r0, i64 r1, i64 rows) {
+  if (op.whole) return op.bytes;
+  const i64 first = static_cast<i64>(static_cast<__int128>(op.rows) * r0 / rows);
+  const i64 last = ceil_div(static_cast<i64>(static_cast<__int128>(op.rows) * r1), rows);
+  const i64 in_rows = std::min(op.rows, last - first + op.halo_rows);
+  return ceil_div(static_cast<i64>(static_cast<__int128>(in_rows) * op.bytes), op.rows);
+}
+
+// Upper bound of band_bytes over every alignment of an r-row band.
+i64 band_bytes_bound(const OperandDesc& op, i64 r, i64 rows) {
+  if (op.whole) return op.bytes;
+  const i64 in_rows =
+      std::min(op.rows, ceil_div(static_cast<i64>(static_cast<__int128>(op.rows) * r), rows) + 1 +
+                            op.halo_rows);
+  return ceil_div(static_cast<i64>(static_cast<__int128>(in_rows) * op.bytes), op.rows);
+}
+
+bool output_streamed(const LayerJob& job) { return !job.output_on_chip && job.output_bytes > 0; }
+
+i64 output_buffer_bound(const LayerJob& job, i64 r) {
+  if (!output_streamed(job)) return 0;
+  if (job.output_whole) return job.output_bytes;
+  return 2 * ceil_div(static_cast<i64>(static_cast<__int128>(job.output_bytes) * r), job.rows);
+}
+
+i64 buffer_need(const LayerJob& job, i64 r, bool inputs_pinned) {
+  i64 need = output_buffer_bound(job, r);
+  for (const auto& op : job.inputs) {
+    if (!streamed(op) || op.whole || inputs_pinned) continue;
+    need += 2 * band_bytes_bound(op, r, job.rows);
+  }
+  return need;
+}
+
+i64 whole_streamed_bytes(const LayerJob& job) {
+  i64 sum = 0;
+  for (const auto& op : job.inputs) {
+    if (streamed(op) && op.whole) sum += op.bytes;
+  }
+  return sum;
+}
+
+i64 banded_streamed_bytes(const LayerJob& job) {
+  i64 sum = 0;
+  for (const auto& op : job.inputs) {
+    if (streamed(op) && !op.whole) sum += op.bytes;
+  }
+  return sum;
+}
+
+std::string sizes(i64 need, i64 have) {
+  return std::to_string(need) + " bytes needed, " + std::to_string(have) + " available";
+}
+
+void validate(const LayerJob& job) {
+  if (job.rows < 1 || job.cols < 1) throw UserError("layer '" + job.name + "': empty iteration space");
+  for (const auto& op : job.inputs) {
+    if (op.rows < 1 || op.bytes < 0 || op.halo_rows < 0) {
+      throw UserError("layer '" + job.name + "': operand with invalid size");
+    }
+  }
+  if (job.engine == Engine::Array &&
+      (job.kernel_h < 1 || job.kernel_w < 1 || job.groups < 1 || job.in_channels_per_group < 1 ||
+       job.out_channels_per_group < 1)) {
+    throw UserError("layer '" + job.name + "': array job with a non-positive dimension");
+  }
+}
+
+}  // namespace
+
+i64 array_passes(const LayerJob& job, const HwSpec& hw) {
+  if (job.engine != Engine::Array) return 1;
+  if (job.depthwise) return ceil_div(job.groups * job.out_channels_per_group, hw.parallelism_factor);
+  return job.groups * ceil_div(job.out_channels_per_group, hw.parallelism_factor);
+}
+
+TilePlan plan_layer(const LayerJob& job, const HwSpec& hw) {
+  validate(job);
+  TilePlan plan;
+  plan.passes = array_passes(job, hw);
+  const i64 free_act = hw.sram_activation_bytes - job.reserved_activation_bytes;
+  if (free_act < 0) {
+    throw UserError("layer '" + job.name + "': resident tensors exceed the activation SRAM (" +
+                    sizes(job.reserved_activation_bytes, hw.sram_activation_bytes) + ")");
+  }
+
+  // Weights: loaded once when they fit, otherwise one slice per pass, double-buffered.
+  const i64 w = job.weight_bytes;
+  plan.weights_streamed = w > hw.sram_weight_bytes && plan.passes > 1;
+  const i64 slice = plan.weights_streamed ? ceil_div(w, plan.passes) : w;
+  plan.weight_slot_bytes = plan.weights_streamed ? std::min(w, 2 * slice) : w;
+  if (plan.weight_slot_bytes > hw.sram_weight_bytes) {
+    throw UserError("layer '" + job.name + "': " +
+                    (plan.weights_streamed ? "one pass of weights" : "the weights") +
+                    " do not fit the weight SRAM (" +
+                    sizes(plan.weight_slot_bytes, hw.sram_weight_bytes) + ")");
+  }
+
+  // Inputs needed whole are loaded once up front; with streamed weights the banded inputs are
+  // pinned too when they fit, else re-read for every pass.
+  plan.pinned_activation_bytes = whole_streamed_bytes(job);
+  if (plan.weights_streamed && banded_streamed_bytes(job) > 0) {
+    const i64 pinned = plan.pinned_activation_bytes + banded_streamed_bytes(job);
+    if (pinned + buffer_need(job, 1, true) <= free_act) {
+      plan.inputs_pinned = true;
+      plan.pinned_activation_bytes = pinned;
+    } else {
+      plan.inputs_reread = true;
+    }
+  }
+  const i64 budget = free_act - plan.pinned_activation_bytes;
+  if (budget < 0 || buffer_need(job, 1, plan.inputs_pinned) > budget) {
+    throw UserError("layer '" + job.name + "': one row band does not fit the activation SRAM (" +
+                    sizes(plan.pinned_activation_bytes + buffer_need(job, 1, plan.inputs_pinned),
+                          free_act) +
+                    ")");
+  }
+
+  // The largest band that fits, then at least min_bands bands so transfers overlap compute.
+  i64 lo = 1, hi = job.rows;
+  while (lo < hi) {
+    const i64 mid = lo + (hi - lo + 1) / 2;
+    if (buffer_need(job, mid, plan.inputs_pinned) <= budget) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  const i64 target_bands =
+      std::max(ceil_div(job.rows, lo), std::min(job.rows, hw.tiling_min_bands));
+  plan.band_rows = ceil_div(job.rows, target_bands);
+  plan.bands = ceil_div(job.rows, plan.band_rows);
+  plan.buffer_activation_bytes = buffer_need(job, plan.band_rows, plan.inputs_pinned);
+
+  plan.preload_weight_bytes = plan.weights_streamed ? 0 : w;
+  plan.preload_bytes = plan.preload_weight_bytes + plan.pinned_activation_bytes;
+  plan.preload_sram_access_bytes = plan.preload_bytes;
+
+  const i64 outer = plan.weights_streamed ? plan.passes : 1;
+  const i64 passes_per_tile = plan.weights_streamed ? 1 : plan.passes;
+  for (i64 p = 0; p < outer; ++p) {
+    for (i64 b = 0; b < plan.bands; ++b) {
+      const i64 r0 = b * plan.band_rows;
+      const i64 r1 = std::min(job.rows, r0 + plan.band_rows);
+      Tile t;
+      t.rows = r1 - r0;
+      t.passes = passes_per_tile;
+      i64 in_read = 0;  // input bytes the array or vector unit reads from SRAM
+      for (const auto& op : job.inputs) {
+        const i64 bytes = band_bytes(op, r0, r1, job.rows);
+        in_read += op.whole ? share(op.bytes, b, b + 1, plan.bands) : bytes;
+        if (!streamed(op) || op.whole || plan.inputs_pinned) continue;
+        if (p > 0 && !plan.inputs_reread) continue;
+        t.load_bytes += bytes;
+        t.in_buffer_bytes += bytes;
+      }
+      if (plan.weights_streamed && b == 0) {
+        t.load_weight_bytes = share(w, p, p + 1, plan.passes);
+        t.load_bytes += t.load_weight_bytes;
+      }
+      i64 out = job.output_whole ? (b + 1 == plan.bands ? job.output_bytes : 0)
+                                 : share(job.output_bytes, r0, r1, job.rows);
+      if (plan.weights_streamed) out = share(out, p, p + 1, plan.passes);
+      if (output_streamed(job)) t.out_buffer_bytes = out;
+      if (job.output_to_dram) t.store_bytes = out;
+      if (job.engine == Engine::Array) {
+        t.pixels = t.rows * job.cols;
+      } else {
+        t.vector_ops = share(job.vector_ops, r0, r1, job.rows);
+      }
+      // SRAM traffic: DMA fills and drains, plus the compute reading its operands (the array
+      // re-reads the input band once per pass and each pass's weights once per band) and
+      // writing its output.
+      const i64 weights_read = plan.weights_streamed ? share(w, p, p + 1, plan.passes) : w;
+      t.sram_access_bytes = t.load_bytes + t.store_bytes + in_read * t.passes +
+                            (job.engine == Engine::Array ? weights_read : 0) + out;
+      plan.tiles.push_back(t);
+    }
+  }
+  ACCELNAS_CHECK(!plan.tiles.empty(), "tiler produced no tiles");
+  return plan;
+}
+
+}  // namespace accelnas::hw
