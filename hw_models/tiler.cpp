@@ -8,12 +8,13 @@ namespace accelnas::hw {
 namespace {
 
 using i64 = std::int64_t;
+__extension__ typedef __int128 i128;  // products of sizes overflow int64
 
 i64 ceil_div(i64 a, i64 b) { return (a + b - 1) / b; }
 
 // The part of `total` that falls in parts [begin, end) of `n` equal parts; exact when summed.
 i64 share(i64 total, i64 begin, i64 end, i64 n) {
-  const __int128 t = total;
+  const i128 t = total;
   return static_cast<i64>(t * end / n - t * begin / n);
 }
 
@@ -22,19 +23,19 @@ bool streamed(const OperandDesc& op) { return !op.on_chip; }
 // Bytes of operand `op` that a band covering layer rows [r0, r1) needs, halo included.
 i64 band_bytes(const OperandDesc& op, i64 r0, i64 r1, i64 rows) {
   if (op.whole) return op.bytes;
-  const i64 first = static_cast<i64>(static_cast<__int128>(op.rows) * r0 / rows);
-  const i64 last = ceil_div(static_cast<i64>(static_cast<__int128>(op.rows) * r1), rows);
+  const i64 first = static_cast<i64>(static_cast<i128>(op.rows) * r0 / rows);
+  const i64 last = ceil_div(static_cast<i64>(static_cast<i128>(op.rows) * r1), rows);
   const i64 in_rows = std::min(op.rows, last - first + op.halo_rows);
-  return ceil_div(static_cast<i64>(static_cast<__int128>(in_rows) * op.bytes), op.rows);
+  return ceil_div(static_cast<i64>(static_cast<i128>(in_rows) * op.bytes), op.rows);
 }
 
 // Upper bound of band_bytes over every alignment of an r-row band.
 i64 band_bytes_bound(const OperandDesc& op, i64 r, i64 rows) {
   if (op.whole) return op.bytes;
   const i64 in_rows =
-      std::min(op.rows, ceil_div(static_cast<i64>(static_cast<__int128>(op.rows) * r), rows) + 1 +
+      std::min(op.rows, ceil_div(static_cast<i64>(static_cast<i128>(op.rows) * r), rows) + 1 +
                             op.halo_rows);
-  return ceil_div(static_cast<i64>(static_cast<__int128>(in_rows) * op.bytes), op.rows);
+  return ceil_div(static_cast<i64>(static_cast<i128>(in_rows) * op.bytes), op.rows);
 }
 
 bool output_streamed(const LayerJob& job) { return !job.output_on_chip && job.output_bytes > 0; }
@@ -42,7 +43,7 @@ bool output_streamed(const LayerJob& job) { return !job.output_on_chip && job.ou
 i64 output_buffer_bound(const LayerJob& job, i64 r) {
   if (!output_streamed(job)) return 0;
   if (job.output_whole) return job.output_bytes;
-  return 2 * ceil_div(static_cast<i64>(static_cast<__int128>(job.output_bytes) * r), job.rows);
+  return 2 * ceil_div(static_cast<i64>(static_cast<i128>(job.output_bytes) * r), job.rows);
 }
 
 i64 buffer_need(const LayerJob& job, i64 r, bool inputs_pinned) {

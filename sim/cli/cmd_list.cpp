@@ -1,0 +1,83 @@
+#include <memory>
+
+#include "commands.h"
+#include "common.h"
+#include "error.h"
+#include "hw_spec.h"
+#include "network.h"
+#include "suggest.h"
+#include "zoo/zoo.h"
+
+namespace accelnas::cli {
+namespace {
+
+sim::Table presets_table() {
+  sim::Table t{{"preset", "default", "rationale"}, {}, {}};
+  for (const auto& p : hw::presets()) {
+    t.rows.push_back({p.name, p.name == hw::kDefaultPreset ? "yes" : "", p.rationale});
+  }
+  return t;
+}
+
+sim::Table models_table() {
+  sim::Table t{{"model", "parameters", "description"}, {}, {}};
+  for (const auto& e : wl::zoo_entries()) {
+    std::string params;
+    for (const auto& p : e.params) {
+      params += (params.empty() ? "" : ", ") + p.key + "=" + sim::fixed(p.default_value, 2) + " [" +
+                sim::fixed(p.min, 2) + ".." + sim::fixed(p.max, 2) + "]";
+    }
+    t.rows.push_back({e.name, params, e.description});
+  }
+  return t;
+}
+
+sim::Table ops_table() {
+  sim::Table t{{"op", "unit"}, {}, {}};
+  for (const auto& name : wl::op_names()) {
+    const bool array = name == "conv2d" || name == "fully_connected";
+    t.rows.push_back({name, name == "input" ? "-" : array ? "dot_product_array" : "vector_unit"});
+  }
+  return t;
+}
+
+sim::Table hw_keys_table() {
+  sim::Table t{{"key", "type", "default", "range", "description"}, {}, {}};
+  for (const auto& d : hw::hw_param_decls()) {
+    t.rows.push_back({d.key, cfg::kind_name(d.kind), d.default_text, cfg::range_text(d), d.description});
+  }
+  return t;
+}
+
+}  // namespace
+
+void add_list(CLI::App& app) {
+  struct Opts {
+    std::string what;
+    std::string format = "table";
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand("list", "List presets, zoo models, operators or hardware keys");
+  cmd->add_option("what", o->what, "presets | models | ops | hw-keys")->required();
+  cmd->add_option("--format", o->format, "Output format: table, csv or json")->capture_default_str();
+  cmd->callback([o]() {
+    const sim::Format f = sim::parse_format(o->format);
+    sim::Table t;
+    if (o->what == "presets") {
+      t = presets_table();
+    } else if (o->what == "models") {
+      t = models_table();
+    } else if (o->what == "ops") {
+      t = ops_table();
+    } else if (o->what == "hw-keys") {
+      t = hw_keys_table();
+    } else {
+      throw UserError("list: unknown topic '" + o->what + "'" +
+                      suggestion_suffix(o->what, {"presets", "models", "ops", "hw-keys"}) +
+                      "; expected presets, models, ops or hw-keys");
+    }
+    sim::write_table(std::cout, f, t);
+  });
+}
+
+}  // namespace accelnas::cli

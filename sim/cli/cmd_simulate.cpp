@@ -1,0 +1,43 @@
+#include <fstream>
+#include <memory>
+
+#include "commands.h"
+#include "common.h"
+#include "error.h"
+#include "hw_spec.h"
+#include "loader.h"
+#include "simulate.h"
+
+namespace accelnas::cli {
+
+void add_simulate(CLI::App& app) {
+  struct Opts {
+    RunOptions run;
+    std::string trace;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand(
+      "simulate", "Simulate one network on one hardware description: per-layer and total latency, "
+                  "utilisation, DRAM traffic, SRAM peak and energy");
+  add_run_options(*cmd, o->run);
+  cmd->add_option("--trace", o->trace,
+                  "Write a Chrome/Perfetto trace-event JSON of every block's busy intervals");
+  cmd->callback([o]() {
+    const sim::PlanOptions opt = plan_options(o->run);
+    const sim::Format format = sim::parse_format(o->run.format);
+    const hw::HwSpec hw = hw::load_hw(o->run.hw);
+    const wl::Network net = wl::resolve_model(o->run.model);
+    hw::TraceLog trace;
+    const sim::SimResult r = sim::simulate_network(net, hw, opt, o->trace.empty() ? nullptr : &trace);
+    Output out(o->run.output);
+    sim::write_result(out.stream(), format, r, hw);
+    out.close();
+    if (!o->trace.empty()) {
+      Output t(o->trace);
+      sim::write_trace_json(t.stream(), trace, hw);
+      t.close();
+    }
+  });
+}
+
+}  // namespace accelnas::cli

@@ -1,0 +1,16 @@
+// Subcommands of the `accelnas` binary. Each add_* registers its options and a callback that
+// throws UserError on bad input; main() turns that into one line on stderr and exit code 2.
+#ifndef ACCELNAS_SIM_CLI_COMMANDS_H
+#define ACCELNAS_SIM_CLI_COMMANDS_H
+
+#include <CLI/CLI.hpp>
+
+namespace accelnas::cli {
+
+void add_simulate(CLI::App& app);
+void add_sweep(CLI::App& app);
+void add_list(CLI::App& app);
+
+}  // namespace accelnas::cli
+
+#endif  // ACCELNAS_SIM_CLI_COMMANDS_H

@@ -1,0 +1,51 @@
+#include "common.h"
+
+#include <iostream>
+
+#include "error.h"
+
+namespace accelnas::cli {
+
+void add_run_options(CLI::App& cmd, RunOptions& o) {
+  cmd.add_option("--hw", o.hw, "Hardware preset name or YAML file (see `accelnas list presets`)")
+      ->capture_default_str();
+  cmd.add_option("--model", o.model,
+                 "Zoo model (e.g. mobilenet_v2 or mobilenet_v2:width=0.75,resolution=160) or "
+                 "network YAML file (see `accelnas list models`)")
+      ->required();
+  cmd.add_option("--precision", o.precision,
+                 "Run every layer at this precision: int8, int16, fp16 or bf16 (default: each "
+                 "layer's own, which defaults to the network's, then int8)");
+  cmd.add_option("--batch", o.batch, "Batch size (>= 1)")->capture_default_str();
+  cmd.add_option("--format", o.format, "Output format: table, csv or json")->capture_default_str();
+  cmd.add_option("-o,--output", o.output, "Write the report to this file instead of stdout");
+}
+
+sim::PlanOptions plan_options(const RunOptions& o) {
+  sim::PlanOptions p;
+  if (o.batch < 1) throw UserError("--batch: expected an integer >= 1, got " + std::to_string(o.batch));
+  p.batch = o.batch;
+  if (!o.precision.empty()) {
+    Precision prec;
+    if (!parse_precision(o.precision, prec)) {
+      throw UserError("--precision: expected int8, int16, fp16 or bf16, got '" + o.precision + "'");
+    }
+    p.precision = prec;
+  }
+  sim::parse_format(o.format);  // validate before any work
+  return p;
+}
+
+Output::Output(const std::string& path) : path_(path) {
+  if (path.empty()) return;
+  file_ = std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc);
+  if (!*file_) throw UserError(path + ": cannot open for writing");
+}
+
+void Output::close() {
+  stream().flush();
+  if (!stream()) throw UserError((path_.empty() ? "stdout" : path_) + ": write failed");
+  if (file_) file_->close();
+}
+
+}  // namespace accelnas::cli

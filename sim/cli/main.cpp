@@ -1,0 +1,29 @@
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+
+#include "commands.h"
+#include "error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "accelnas: how fast, and in how much memory, will this network run on this chip?\n"
+      "Cycle-approximate SystemC model of a parallel dot-product accelerator."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "accelnas 0.1.0");
+  accelnas::cli::add_simulate(app);
+  accelnas::cli::add_sweep(app);
+  accelnas::cli::add_list(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const accelnas::UserError& e) {
+    std::cerr << "accelnas: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "accelnas: error: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}

@@ -1,0 +1,163 @@
+#include "planner.h"
+
+#include <algorithm>
+
+#include "error.h"
+
+namespace accelnas::sim {
+namespace {
+
+using i64 = std::int64_t;
+
+Precision layer_precision(const wl::Layer& l, const PlanOptions& opt) {
+  return opt.precision ? *opt.precision : l.precision;
+}
+
+i64 tensor_bytes(const wl::Network& net, std::size_t i, const hw::HwSpec& hw,
+                 const PlanOptions& opt) {
+  const wl::Layer& l = net.layer(i);
+  return l.out.elements() * opt.batch * hw.prec(layer_precision(l, opt)).bytes;
+}
+
+hw::OperandDesc operand(const wl::Network& net, std::size_t producer, const hw::HwSpec& hw,
+                        const PlanOptions& opt) {
+  hw::OperandDesc d;
+  d.bytes = tensor_bytes(net, producer, hw, opt);
+  d.rows = net.layer(producer).out.h * opt.batch;
+  return d;
+}
+
+void fill_array_job(const wl::Network& net, std::size_t i, hw::LayerJob& job,
+                    const PlanOptions& opt) {
+  const wl::Layer& l = net.layer(i);
+  job.engine = hw::Engine::Array;
+  if (l.op == wl::OpKind::FullyConnected) {
+    job.rows = opt.batch;
+    job.in_channels_per_group = net.layer(net.producers(i)[0]).out.elements();
+    job.out_channels_per_group = l.out_channels;
+    job.inputs.back().rows = opt.batch;
+    return;
+  }
+  const i64 in_c = wl::input_channels(net, i);
+  job.rows = l.out.h * opt.batch;
+  job.cols = l.out.w;
+  job.kernel_h = l.kernel_h;
+  job.kernel_w = l.kernel_w;
+  job.groups = l.groups;
+  job.in_channels_per_group = in_c / l.groups;
+  job.out_channels_per_group = l.out_channels / l.groups;
+  job.depthwise = l.groups > 1 && job.in_channels_per_group == 1;
+  job.inputs.back().halo_rows = std::max(0, l.kernel_h - l.stride_h);
+}
+
+void fill_vector_job(const wl::Network& net, std::size_t i, hw::LayerJob& job,
+                     const PlanOptions& opt) {
+  const wl::Layer& l = net.layer(i);
+  job.engine = hw::Engine::Vector;
+  job.rows = l.out.h * opt.batch;
+  job.cols = l.out.w;
+  job.vector_ops = wl::layer_vector_ops(net, i) * opt.batch;
+  switch (l.op) {
+    case wl::OpKind::MaxPool:
+    case wl::OpKind::AvgPool:
+      job.inputs[0].halo_rows = std::max(0, l.kernel_h - l.stride_h);
+      break;
+    case wl::OpKind::GlobalAvgPool:
+      job.rows = job.inputs[0].rows;  // a reduction: bands over the input rows
+      job.output_whole = true;
+      break;
+    case wl::OpKind::Resize:
+      if (l.resize_mode == wl::ResizeMode::Bilinear) job.inputs[0].halo_rows = 1;
+      break;
+    case wl::OpKind::Add:
+    case wl::OpKind::Mul:
+      for (auto& in : job.inputs) {
+        // A 1x1xC operand (squeeze-excite scale) is needed whole by every band.
+        if (in.rows == opt.batch && l.out.h > 1) in.whole = true;
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+// Smallest activation working set of job j when all its operands stream: one-row bands,
+// double-buffered.
+i64 min_working_set(const hw::LayerJob& job) {
+  auto band = [&job](i64 bytes, i64 rows, i64 halo) {
+    const i64 r = std::min(rows, (rows + job.rows - 1) / job.rows + 1 + halo);
+    return (r * bytes + rows - 1) / rows;
+  };
+  i64 need = job.output_whole ? job.output_bytes : 2 * band(job.output_bytes, job.rows, 0);
+  for (const auto& in : job.inputs) need += in.whole ? in.bytes : 2 * band(in.bytes, in.rows, in.halo_rows);
+  return need;
+}
+
+}  // namespace
+
+hw::LayerJob make_job(const wl::Network& net, std::size_t i, const hw::HwSpec& hw,
+                      const PlanOptions& opt) {
+  const wl::Layer& l = net.layer(i);
+  ACCELNAS_CHECK(l.op != wl::OpKind::Input, "make_job on an input layer");
+  hw::LayerJob job;
+  job.name = l.name;
+  job.op = wl::op_name(l.op);
+  job.precision = layer_precision(l, opt);
+  for (std::size_t p : net.producers(i)) job.inputs.push_back(operand(net, p, hw, opt));
+  job.output_bytes = tensor_bytes(net, i, hw, opt);
+  job.macs = wl::layer_macs(net, i) * opt.batch;
+  job.weight_bytes = wl::layer_params(net, i) * hw.prec(job.precision).bytes;
+  if (l.op == wl::OpKind::Conv2d || l.op == wl::OpKind::FullyConnected) {
+    fill_array_job(net, i, job, opt);
+  } else {
+    fill_vector_job(net, i, job, opt);
+  }
+  return job;
+}
+
+NetworkPlan plan_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOptions& opt) {
+  if (opt.batch < 1) throw UserError("--batch: expected an integer >= 1");
+  NetworkPlan plan;
+  std::vector<i64> pos(net.size(), -1);
+  for (std::size_t i : net.order()) {
+    if (net.layer(i).op == wl::OpKind::Input) continue;
+    pos[i] = static_cast<i64>(plan.jobs.size());
+    plan.jobs.push_back(make_job(net, i, hw, opt));
+    plan.layer_of_job.push_back(i);
+  }
+  const auto n = plan.jobs.size();
+  std::vector<i64> min_ws(n);
+  for (std::size_t j = 0; j < n; ++j) min_ws[j] = min_working_set(plan.jobs[j]);
+
+  // Greedy residency in production order.
+  std::vector<i64> committed(n, 0);
+  std::vector<char> resident(net.size(), 0);
+  for (std::size_t j = 0; j < n; ++j) {
+    const std::size_t layer = plan.layer_of_job[j];
+    const auto consumers = net.consumers(layer);
+    if (consumers.empty()) continue;  // a network output: streamed to DRAM
+    i64 last = static_cast<i64>(j);
+    for (std::size_t c : consumers) last = std::max(last, pos[c]);
+    const i64 size = plan.jobs[j].output_bytes;
+    bool fits = true;
+    for (i64 k = static_cast<i64>(j); k <= last && fits; ++k) {
+      fits = committed[k] + size + min_ws[k] <= hw.sram_activation_bytes;
+    }
+    if (!fits) continue;
+    resident[layer] = 1;
+    for (i64 k = static_cast<i64>(j); k <= last; ++k) committed[k] += size;
+  }
+
+  for (std::size_t j = 0; j < n; ++j) {
+    hw::LayerJob& job = plan.jobs[j];
+    const std::size_t layer = plan.layer_of_job[j];
+    const auto producers = net.producers(layer);
+    for (std::size_t k = 0; k < producers.size(); ++k) job.inputs[k].on_chip = resident[producers[k]] != 0;
+    job.output_on_chip = resident[layer] != 0;
+    job.output_to_dram = !job.output_on_chip || net.consumers(layer).empty();
+    job.reserved_activation_bytes = committed[j];
+  }
+  return plan;
+}
+
+}  // namespace accelnas::sim

@@ -1,0 +1,42 @@
+// The network planner: turns a finalized network into the stream of layer jobs the accelerator
+// executes, deciding for every tensor whether it stays on chip (resident in activation SRAM
+// until its last consumer) or goes through DRAM.
+//
+// Rule (docs/HARDWARE_MODEL.md, M1): layers run in the network's deterministic topological
+// order. A tensor stays resident when, at every layer from its producer to its last consumer,
+// it fits beside the tensors already resident there and that layer's smallest streaming working
+// set; decisions are made greedily in production order. Otherwise it is written to DRAM and
+// each consumer reads it back. Network inputs start in DRAM; network outputs are written there.
+#ifndef ACCELNAS_SIM_PLANNER_H
+#define ACCELNAS_SIM_PLANNER_H
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "hw_spec.h"
+#include "layer_job.h"
+#include "network.h"
+
+namespace accelnas::sim {
+
+struct PlanOptions {
+  std::int64_t batch = 1;
+  std::optional<Precision> precision;  // overrides every layer's precision
+};
+
+struct NetworkPlan {
+  std::vector<hw::LayerJob> jobs;
+  std::vector<std::size_t> layer_of_job;  // network layer index of each job
+};
+
+NetworkPlan plan_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOptions& opt);
+
+// The job of one layer with every operand in DRAM and its output written back: the context-free
+// description used by tests and, later, by label generation.
+hw::LayerJob make_job(const wl::Network& net, std::size_t layer, const hw::HwSpec& hw,
+                      const PlanOptions& opt);
+
+}  // namespace accelnas::sim
+
+#endif  // ACCELNAS_SIM_PLANNER_H

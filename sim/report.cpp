@@ -1,0 +1,210 @@
+#include "report.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "error.h"
+#include "units.h"
+
+namespace accelnas::sim {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string csv_escape(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+const std::vector<std::string> kLayerColumns = {
+    "name",           "op",         "precision",        "cycles",          "compute_cycles",
+    "stall_cycles",   "macs",       "utilization",      "dram_read_bytes", "dram_write_bytes",
+    "sram_peak_bytes", "energy_pj", "tiles",            "weights_streamed"};
+
+Table layer_table(const SimResult& r) {
+  Table t;
+  t.columns = kLayerColumns;
+  t.numeric = {false, false, false, true, true, true, true, true, true, true, true, true, true, false};
+  for (const auto& l : r.layers) {
+    t.rows.push_back({l.name, l.op, precision_name(l.precision), std::to_string(l.cycles),
+                      std::to_string(l.compute_cycles), std::to_string(l.stall_cycles),
+                      std::to_string(l.macs), fixed(l.utilization, 4),
+                      std::to_string(l.dram_read_bytes), std::to_string(l.dram_write_bytes),
+                      std::to_string(l.sram_peak_bytes), fixed(l.energy_pj, 1),
+                      std::to_string(l.tiles), l.weights_streamed ? "yes" : "no"});
+  }
+  return t;
+}
+
+json totals_json(const Totals& t) {
+  json j;
+  j["cycles"] = t.cycles;
+  j["latency_ms"] = t.latency_ms;
+  j["energy_uj"] = t.energy_uj;
+  j["macs"] = t.macs;
+  j["utilization"] = t.utilization;
+  j["dram_read_bytes"] = t.dram_read_bytes;
+  j["dram_write_bytes"] = t.dram_write_bytes;
+  j["sram_peak_bytes"] = t.sram_peak_bytes;
+  return j;
+}
+
+json hw_json(const hw::HwSpec& hw) {
+  json j;
+  j["name"] = hw.name;
+  j["source"] = hw.source;
+  json params = json::object();
+  for (const auto& d : hw::hw_param_decls()) {
+    if (d.key == "name") continue;
+    params[d.key] = hw.values.at(d.key).text;
+  }
+  j["params"] = params;
+  return j;
+}
+
+json layer_json(const hw::LayerStats& l) {
+  json j;
+  j["name"] = l.name;
+  j["op"] = l.op;
+  j["precision"] = precision_name(l.precision);
+  j["cycles"] = l.cycles;
+  j["compute_cycles"] = l.compute_cycles;
+  j["stall_cycles"] = l.stall_cycles;
+  j["macs"] = l.macs;
+  j["utilization"] = l.utilization;
+  j["dram_read_bytes"] = l.dram_read_bytes;
+  j["dram_write_bytes"] = l.dram_write_bytes;
+  j["sram_peak_bytes"] = l.sram_peak_bytes;
+  j["energy_pj"] = l.energy_pj;
+  j["start_cycle"] = l.start_cycle;
+  j["vector_ops"] = l.vector_ops;
+  j["sram_access_bytes"] = l.sram_access_bytes;
+  j["tiles"] = l.tiles;
+  j["bands"] = l.bands;
+  j["passes"] = l.passes;
+  j["weights_streamed"] = l.weights_streamed;
+  return j;
+}
+
+}  // namespace
+
+std::string fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+Format parse_format(const std::string& text) {
+  if (text == "table") return Format::Table;
+  if (text == "csv") return Format::Csv;
+  if (text == "json") return Format::Json;
+  throw UserError("--format: expected table, csv or json, got '" + text + "'");
+}
+
+void write_table(std::ostream& os, Format f, const Table& t) {
+  if (f == Format::Csv) {
+    for (std::size_t c = 0; c < t.columns.size(); ++c) os << (c ? "," : "") << t.columns[c];
+    os << "\n";
+    for (const auto& row : t.rows) {
+      for (std::size_t c = 0; c < row.size(); ++c) os << (c ? "," : "") << csv_escape(row[c]);
+      os << "\n";
+    }
+    return;
+  }
+  if (f == Format::Json) {
+    json arr = json::array();
+    for (const auto& row : t.rows) {
+      json rec;
+      for (std::size_t c = 0; c < row.size(); ++c) {
+        const bool num = c < t.numeric.size() && t.numeric[c];
+        if (num) {
+          rec[t.columns[c]] = json::parse(row[c], nullptr, false);
+          if (rec[t.columns[c]].is_discarded()) rec[t.columns[c]] = row[c];
+        } else {
+          rec[t.columns[c]] = row[c];
+        }
+      }
+      arr.push_back(rec);
+    }
+    os << arr.dump(2) << "\n";
+    return;
+  }
+  std::vector<std::size_t> width(t.columns.size());
+  for (std::size_t c = 0; c < t.columns.size(); ++c) width[c] = t.columns[c].size();
+  for (const auto& row : t.rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  auto emit = [&](const std::vector<std::string>& row) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const bool right = c < t.numeric.size() && t.numeric[c];
+      const std::string pad(width[c] - row[c].size(), ' ');
+      line += (c ? "  " : "") + (right ? pad + row[c] : row[c] + pad);
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    os << line << "\n";
+  };
+  emit(t.columns);
+  for (const auto& row : t.rows) emit(row);
+}
+
+void write_result(std::ostream& os, Format f, const SimResult& r, const hw::HwSpec& hw) {
+  if (f == Format::Json) {
+    json j;
+    j["hw"] = hw_json(hw);
+    j["model"] = {{"name", r.model}, {"batch", r.batch}, {"layers", r.layers.size()}};
+    j["total"] = totals_json(r.total);
+    json layers = json::array();
+    for (const auto& l : r.layers) layers.push_back(layer_json(l));
+    j["layers"] = layers;
+    os << j.dump(2) << "\n";
+    return;
+  }
+  Table t = layer_table(r);
+  if (f == Format::Csv) {
+    const Totals& s = r.total;
+    t.rows.push_back({"total", "-", "-", std::to_string(s.cycles), "", "", std::to_string(s.macs),
+                      fixed(s.utilization, 4), std::to_string(s.dram_read_bytes),
+                      std::to_string(s.dram_write_bytes), std::to_string(s.sram_peak_bytes),
+                      fixed(s.energy_uj * 1e6, 1), "", ""});
+    write_table(os, f, t);
+    return;
+  }
+  os << "model " << r.model << " (batch " << r.batch << ") on " << hw.name << " ("
+     << units::format_frequency(hw.clock_hz) << ", PF " << hw.parallelism_factor << " x "
+     << hw.dot_width << " lanes, DRAM " << units::format_bandwidth(hw.dram_bandwidth_bytes_per_s)
+     << ")\n\n";
+  write_table(os, f, t);
+  const Totals& s = r.total;
+  os << "\ntotal: " << s.cycles << " cycles = " << fixed(s.latency_ms, 3) << " ms, "
+     << fixed(s.macs / 1e6, 1) << " MMACs, utilization " << fixed(s.utilization * 100, 1)
+     << "%, DRAM " << fixed(s.dram_read_bytes / 1e6, 2) << " MB read + "
+     << fixed(s.dram_write_bytes / 1e6, 2) << " MB written, SRAM peak "
+     << fixed(s.sram_peak_bytes / 1024.0, 0) << " KiB, energy " << fixed(s.energy_uj, 1)
+     << " uJ\n";
+}
+
+void write_trace_json(std::ostream& os, const hw::TraceLog& trace, const hw::HwSpec& hw) {
+  const std::vector<std::string> blocks = {"controller", "dma", "dot_product_array", "vector_unit"};
+  json events = json::array();
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", 1}, {"tid", i},
+                      {"args", {{"name", blocks[i]}}}});
+  }
+  const double us_per_cycle = 1e6 / hw.clock_hz;
+  for (const auto& e : trace.events()) {
+    const auto tid = std::find(blocks.begin(), blocks.end(), e.block) - blocks.begin();
+    events.push_back({{"name", e.label}, {"cat", e.block}, {"ph", "X"}, {"pid", 1}, {"tid", tid},
+                      {"ts", static_cast<double>(e.start_cycle) * us_per_cycle},
+                      {"dur", static_cast<double>(e.end_cycle - e.start_cycle) * us_per_cycle}});
+  }
+  json j;
+  j["traceEvents"] = events;
+  j["displayTimeUnit"] = "ns";
+  os << j.dump() << "\n";
+}
+
+}  // namespace accelnas::sim

@@ -1,0 +1,34 @@
+// Renders simulation results as a table, CSV or JSON. JSON has the shape
+//   {"hw": {...}, "model": {...}, "total": {...}, "layers": [{...}, ...]}
+// and is byte-identical for identical inputs.
+#ifndef ACCELNAS_SIM_REPORT_H
+#define ACCELNAS_SIM_REPORT_H
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "hw_spec.h"
+#include "simulate.h"
+
+namespace accelnas::sim {
+
+enum class Format { Table, Csv, Json };
+Format parse_format(const std::string& text);  // UserError on anything else
+
+void write_result(std::ostream& os, Format f, const SimResult& r, const hw::HwSpec& hw);
+void write_trace_json(std::ostream& os, const hw::TraceLog& trace, const hw::HwSpec& hw);
+
+// A generic table of strings (used by sweep and list): aligned text, CSV, or JSON records.
+struct Table {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<bool> numeric;  // per column: emit as a JSON number and right-align
+};
+void write_table(std::ostream& os, Format f, const Table& t);
+
+std::string fixed(double v, int decimals);
+
+}  // namespace accelnas::sim
+
+#endif  // ACCELNAS_SIM_REPORT_H

@@ -1,0 +1,42 @@
+// Runs a network through the SystemC model and gathers per-layer and total results.
+#ifndef ACCELNAS_SIM_SIMULATE_H
+#define ACCELNAS_SIM_SIMULATE_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hw_spec.h"
+#include "layer_stats.h"
+#include "network.h"
+#include "planner.h"
+#include "trace_log.h"
+
+namespace accelnas::sim {
+
+struct Totals {
+  std::int64_t cycles = 0;
+  double latency_ms = 0;
+  double energy_uj = 0;
+  std::int64_t macs = 0;
+  double utilization = 0;  // MACs / (cycles * peak MACs per cycle at int8-equivalent steps)
+  std::int64_t dram_read_bytes = 0;
+  std::int64_t dram_write_bytes = 0;
+  std::int64_t sram_peak_bytes = 0;
+};
+
+struct SimResult {
+  std::string model;
+  std::int64_t batch = 1;
+  std::vector<hw::LayerStats> layers;
+  Totals total;
+};
+
+SimResult simulate_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOptions& opt,
+                           hw::TraceLog* trace = nullptr);
+
+Totals summarize(const std::vector<hw::LayerStats>& layers, const hw::HwSpec& hw);
+
+}  // namespace accelnas::sim
+
+#endif  // ACCELNAS_SIM_SIMULATE_H

@@ -1,0 +1,215 @@
+#include "sweep.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "error.h"
+#include "hw_spec.h"
+
+namespace accelnas::sim {
+namespace {
+
+using json = nlohmann::json;
+
+void evaluate(const std::string& hw_spec, const wl::Network& net, const PlanOptions& opt,
+              SweepPoint& p) {
+  const hw::HwSpec hw = hw::load_hw(hw_spec, p.overrides);
+  p.hw_name = hw.name;
+  try {
+    p.total = simulate_network(net, hw, opt).total;
+    p.status = "ok";
+  } catch (const UserError& e) {
+    p.status = std::string("unmappable: ") + e.what();
+  }
+}
+
+json to_json(const SweepPoint& p) {
+  const Totals& t = p.total;
+  return json{{"status", p.status},         {"hw_name", p.hw_name},
+              {"cycles", t.cycles},         {"latency_ms", t.latency_ms},
+              {"energy_uj", t.energy_uj},   {"macs", t.macs},
+              {"utilization", t.utilization}, {"dram_read_bytes", t.dram_read_bytes},
+              {"dram_write_bytes", t.dram_write_bytes}, {"sram_peak_bytes", t.sram_peak_bytes}};
+}
+
+void from_json(const json& j, SweepPoint& p) {
+  p.status = j.at("status").get<std::string>();
+  p.hw_name = j.at("hw_name").get<std::string>();
+  Totals& t = p.total;
+  t.cycles = j.at("cycles").get<std::int64_t>();
+  t.latency_ms = j.at("latency_ms").get<double>();
+  t.energy_uj = j.at("energy_uj").get<double>();
+  t.macs = j.at("macs").get<std::int64_t>();
+  t.utilization = j.at("utilization").get<double>();
+  t.dram_read_bytes = j.at("dram_read_bytes").get<std::int64_t>();
+  t.dram_write_bytes = j.at("dram_write_bytes").get<std::int64_t>();
+  t.sram_peak_bytes = j.at("sram_peak_bytes").get<std::int64_t>();
+}
+
+void write_all(int fd, const std::string& s) {
+  std::size_t off = 0;
+  while (off < s.size()) {
+    const ssize_t n = ::write(fd, s.data() + off, s.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) _exit(3);
+    off += static_cast<std::size_t>(n);
+  }
+}
+
+struct Worker {
+  pid_t pid = -1;
+  int fd = -1;
+  std::string buffer;
+};
+
+// Worker k evaluates points k, k+jobs, ... and writes one JSON line per point to its pipe.
+void run_worker(int fd, int k, int jobs, const std::string& hw_spec, const wl::Network& net,
+                const PlanOptions& opt, std::vector<SweepPoint>& points) {
+  try {
+    for (std::size_t i = static_cast<std::size_t>(k); i < points.size(); i += static_cast<std::size_t>(jobs)) {
+      evaluate(hw_spec, net, opt, points[i]);
+      json line = to_json(points[i]);
+      line["index"] = i;
+      write_all(fd, line.dump() + "\n");
+    }
+  } catch (const std::exception& e) {
+    write_all(fd, json{{"error", e.what()}}.dump() + "\n");
+  }
+  ::close(fd);
+  _exit(0);
+}
+
+}  // namespace
+
+SweepAxis parse_axis(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw UserError("--set '" + text + "': expected KEY=V1,V2,... (see `accelnas list hw-keys`)");
+  }
+  SweepAxis axis;
+  axis.key = text.substr(0, eq);
+  if (cfg::find_decl(hw::hw_param_decls(), axis.key) == nullptr) {
+    throw UserError("--set " + axis.key + ": unknown key (see `accelnas list hw-keys`)");
+  }
+  std::string rest = text.substr(eq + 1);
+  std::size_t start = 0;
+  while (start <= rest.size()) {
+    const auto comma = rest.find(',', start);
+    const std::string v = rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (v.empty()) throw UserError("--set " + axis.key + ": empty value in '" + rest + "'");
+    axis.values.push_back(v);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return axis;
+}
+
+std::vector<SweepPoint> expand(const std::vector<SweepAxis>& axes) {
+  std::vector<SweepPoint> points(1);
+  for (const auto& axis : axes) {
+    std::vector<SweepPoint> next;
+    for (const auto& p : points) {
+      for (const auto& v : axis.values) {
+        SweepPoint q = p;
+        q.overrides.emplace_back(axis.key, v);
+        next.push_back(q);
+      }
+    }
+    points = std::move(next);
+  }
+  return points;
+}
+
+void run_sweep(const std::string& hw_spec, const wl::Network& net, const PlanOptions& opt,
+               std::vector<SweepPoint>& points, int jobs,
+               const std::function<void(std::size_t, std::size_t)>& progress) {
+  // Validate every configuration before any work, so a bad value fails fast and clearly.
+  for (auto& p : points) p.hw_name = hw::load_hw(hw_spec, p.overrides).name;
+  jobs = std::max(1, std::min<int>(jobs, static_cast<int>(points.size())));
+  if (jobs == 1) {
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      evaluate(hw_spec, net, opt, points[i]);
+      progress(i + 1, points.size());
+    }
+    return;
+  }
+  std::vector<Worker> workers(static_cast<std::size_t>(jobs));
+  for (int k = 0; k < jobs; ++k) {
+    int fds[2];
+    if (::pipe(fds) != 0) throw UserError(std::string("cannot create a pipe: ") + std::strerror(errno));
+    const pid_t pid = ::fork();
+    if (pid < 0) throw UserError(std::string("cannot start a worker process: ") + std::strerror(errno));
+    if (pid == 0) {
+      ::close(fds[0]);
+      for (int j = 0; j < k; ++j) ::close(workers[static_cast<std::size_t>(j)].fd);
+      run_worker(fds[1], k, jobs, hw_spec, net, opt, points);
+    }
+    ::close(fds[1]);
+    workers[static_cast<std::size_t>(k)] = Worker{pid, fds[0], {}};
+  }
+  std::size_t done = 0;
+  std::string failure;
+  for (auto& w : workers) {
+    char buf[4096];
+    for (;;) {
+      const ssize_t n = ::read(w.fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      w.buffer.append(buf, static_cast<std::size_t>(n));
+      std::size_t nl;
+      while ((nl = w.buffer.find('\n')) != std::string::npos) {
+        const json j = json::parse(w.buffer.substr(0, nl));
+        w.buffer.erase(0, nl + 1);
+        if (j.contains("error")) {
+          failure = j.at("error").get<std::string>();
+          continue;
+        }
+        from_json(j, points.at(j.at("index").get<std::size_t>()));
+        progress(++done, points.size());
+      }
+    }
+    ::close(w.fd);
+    int status = 0;
+    ::waitpid(w.pid, &status, 0);
+    if (failure.empty() && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
+      failure = "a sweep worker process died";
+    }
+  }
+  if (!failure.empty()) throw UserError(failure);
+  if (done != points.size()) throw UserError("sweep workers returned too few results");
+}
+
+Table sweep_table(const std::vector<SweepAxis>& axes, const std::vector<SweepPoint>& points) {
+  Table t;
+  for (const auto& a : axes) {
+    t.columns.push_back(a.key);
+    t.numeric.push_back(false);
+  }
+  const std::vector<std::string> cols = {"latency_ms", "cycles", "utilization", "dram_read_bytes",
+                                         "dram_write_bytes", "energy_uj", "status"};
+  for (const auto& c : cols) {
+    t.columns.push_back(c);
+    t.numeric.push_back(c != "status");
+  }
+  for (const auto& p : points) {
+    std::vector<std::string> row;
+    for (const auto& o : p.overrides) row.push_back(o.second);
+    const bool ok = p.status == "ok";
+    const Totals& s = p.total;
+    row.push_back(ok ? fixed(s.latency_ms, 4) : "");
+    row.push_back(ok ? std::to_string(s.cycles) : "");
+    row.push_back(ok ? fixed(s.utilization, 4) : "");
+    row.push_back(ok ? std::to_string(s.dram_read_bytes) : "");
+    row.push_back(ok ? std::to_string(s.dram_write_bytes) : "");
+    row.push_back(ok ? fixed(s.energy_uj, 2) : "");
+    row.push_back(p.status);
+    t.rows.push_back(row);
+  }
+  return t;
+}
+
+}  // namespace accelnas::sim
