@@ -9,6 +9,7 @@
 
 #include <boost/graph/adjacency_list.hpp>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -107,6 +108,11 @@ class Network {
   std::size_t add_layer(Layer layer);
   // Resolves input names into edges, rejects cycles and dangling inputs, infers shapes.
   void finalize();
+  // finalize() with a hook: `prepare` is called on each layer in topological order, after its
+  // producers' shapes are inferred and just before its own is, so it can derive attributes from
+  // them (the loader turns `resize: {scale: 2}` into out_h/out_w this way).
+  using PrepareFn = std::function<void(Layer& layer, const std::vector<const Layer*>& producers)>;
+  void finalize(const PrepareFn& prepare);
   bool finalized() const { return finalized_; }
 
   std::size_t size() const { return boost::num_vertices(graph_); }
@@ -139,6 +145,9 @@ std::int64_t layer_params(const Network& net, std::size_t i);           // weigh
 std::int64_t layer_vector_ops(const Network& net, std::size_t i);
 std::int64_t input_channels(const Network& net, std::size_t i);         // of operand 0
 bool is_depthwise(const Network& net, std::size_t i);
+// Sums of layer_macs / layer_params over the whole network.
+std::int64_t total_macs(const Network& net);
+std::int64_t total_params(const Network& net);
 
 }  // namespace accelnas::wl
 

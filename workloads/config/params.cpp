@@ -55,6 +55,12 @@ double parse_number(ParamKind kind, const std::string& text) {
   }
 }
 
+// "an integer", "a size (e.g. 512KiB)".
+std::string with_article(const std::string& noun) {
+  const bool vowel = !noun.empty() && std::string("aeiou").find(noun[0]) != std::string::npos;
+  return (vowel ? "an " : "a ") + noun;
+}
+
 bool is_prefix_of_some_key(const std::vector<ParamDecl>& decls, const std::string& path) {
   for (const auto& d : decls) {
     if (d.key.size() > path.size() && d.key.compare(0, path.size(), path) == 0 &&
@@ -152,12 +158,12 @@ ParamValue parse_value(const ParamDecl& d, const std::string& text) {
   try {
     x = parse_number(d.kind, text);
   } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(std::string(e.what()) + " (expected a " + kind_name(d.kind) +
-                                " " + range_text(d) + ")");
+    throw std::invalid_argument(std::string(e.what()) + " (expected " +
+                                with_article(kind_name(d.kind)) + " " + range_text(d) + ")");
   }
   if (!(x >= d.min && x <= d.max)) {
-    throw std::invalid_argument("expected a " + kind_name(d.kind) + " " + range_text(d) +
-                                ", got " + text);
+    throw std::invalid_argument("expected " + with_article(kind_name(d.kind)) + " " +
+                                range_text(d) + ", got " + text);
   }
   v.number = x;
   return v;

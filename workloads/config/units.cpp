@@ -38,6 +38,7 @@ Split split_number(const std::string& raw) {
 double scaled(const std::string& raw, const std::vector<std::pair<std::string, double>>& table,
               const char* example) {
   const Split s = split_number(raw);
+  if (s.number < 0) throw std::invalid_argument("must not be negative, got '" + trim(raw) + "'");
   if (s.unit.empty()) {
     throw std::invalid_argument(std::string("missing unit in '") + trim(raw) + "' (write e.g. " +
                                 example + ")");

@@ -3,7 +3,8 @@
 // Every parser takes the user's text ("1GHz", "12.8GB/s", "512KiB", "30ns", "0.2pJ") and returns
 // the value in the base unit named by the function (Hz, bytes/s, bytes, seconds, picojoules).
 // Decimal prefixes (k, M, G) are powers of 1000 and binary prefixes (Ki, Mi, Gi) powers of 1024.
-// A bare number is rejected: the unit must be written, so nobody has to guess it.
+// A bare number is rejected: the unit must be written, so nobody has to guess it. Negative
+// quantities are rejected too.
 // On bad input they throw std::invalid_argument whose what() is a short reason; the caller adds
 // the file, line and key.
 #ifndef ACCELNAS_CONFIG_UNITS_H

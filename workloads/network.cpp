@@ -1,0 +1,188 @@
+// Network: layer storage, edge resolution, cycle detection and topological order.
+#include "network.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <queue>
+#include <unordered_map>
+
+#include "error.h"
+#include "shape_inference.h"
+
+namespace accelnas::wl {
+namespace {
+
+using Graph = Network::Graph;
+
+// Producers of v in operand order.
+std::vector<std::size_t> producers_in(const Graph& g, std::size_t v) {
+  std::vector<std::pair<int, std::size_t>> by_operand;
+  for (auto [it, end] = boost::in_edges(v, g); it != end; ++it) {
+    by_operand.emplace_back(g[*it].operand, boost::source(*it, g));
+  }
+  std::sort(by_operand.begin(), by_operand.end());
+  std::vector<std::size_t> out;
+  for (const auto& p : by_operand) out.push_back(p.second);
+  return out;
+}
+
+// Kahn's algorithm, always taking the lowest ready index. Returns fewer than n vertices when the
+// graph has a cycle.
+std::vector<std::size_t> kahn_order(const Graph& g) {
+  const std::size_t n = boost::num_vertices(g);
+  std::vector<std::size_t> in_degree(n, 0);
+  for (std::size_t v = 0; v < n; ++v) in_degree[v] = boost::in_degree(v, g);
+  std::priority_queue<std::size_t, std::vector<std::size_t>, std::greater<>> ready;
+  for (std::size_t v = 0; v < n; ++v) {
+    if (in_degree[v] == 0) ready.push(v);
+  }
+  std::vector<std::size_t> order;
+  order.reserve(n);
+  while (!ready.empty()) {
+    const std::size_t v = ready.top();
+    ready.pop();
+    order.push_back(v);
+    for (auto [it, end] = boost::out_edges(v, g); it != end; ++it) {
+      const std::size_t t = boost::target(*it, g);
+      if (--in_degree[t] == 0) ready.push(t);
+    }
+  }
+  return order;
+}
+
+// Every vertex left out of Kahn's order has a producer that was also left out, so walking
+// producers backwards from any of them must close a loop. Returns it in data-flow order,
+// starting at its lowest index.
+std::vector<std::size_t> find_cycle(const Graph& g, const std::vector<std::size_t>& order) {
+  std::vector<bool> done(boost::num_vertices(g), false);
+  for (std::size_t v : order) done[v] = true;
+  std::size_t v = 0;
+  while (done[v]) ++v;
+  std::vector<std::size_t> path;
+  std::map<std::size_t, std::size_t> position;
+  while (position.count(v) == 0) {
+    position[v] = path.size();
+    path.push_back(v);
+    std::size_t next = boost::num_vertices(g);
+    for (std::size_t p : producers_in(g, v)) {
+      if (!done[p]) next = std::min(next, p);
+    }
+    ACCELNAS_CHECK(next < boost::num_vertices(g), "find_cycle: stuck vertex without producer");
+    v = next;
+  }
+  std::vector<std::size_t> cycle(path.begin() + static_cast<std::ptrdiff_t>(position[v]),
+                                 path.end());
+  std::reverse(cycle.begin(), cycle.end());
+  std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
+  return cycle;
+}
+
+[[noreturn]] void throw_cycle(const Graph& g, const std::vector<std::size_t>& cycle) {
+  std::string names;
+  for (std::size_t v : cycle) names += g[v].name + " -> ";
+  names += g[cycle.front()].name;
+  throw UserError(layer_where(g[cycle.front()]) + ": cycle through layers " + names);
+}
+
+}  // namespace
+
+std::size_t Network::add_layer(Layer layer) {
+  if (layer.name.empty()) throw UserError(layer_where(layer) + ": layer has no name");
+  for (std::size_t i = 0; i < size(); ++i) {
+    if (graph_[i].name == layer.name) {
+      throw UserError(layer_where(layer) + ": duplicate layer name '" + layer.name +
+                      "' (first defined at " + layer_where(graph_[i]) + ")");
+    }
+  }
+  finalized_ = false;
+  return boost::add_vertex(std::move(layer), graph_);
+}
+
+void Network::finalize() {
+  finalize(PrepareFn());
+}
+
+void Network::finalize(const PrepareFn& prepare) {
+  const std::size_t n = size();
+  Graph g(n);
+  std::unordered_map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < n; ++i) {
+    g[i] = graph_[i];
+    index.emplace(g[i].name, i);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const Layer& l = g[i];
+    for (std::size_t k = 0; k < l.inputs.size(); ++k) {
+      const auto it = index.find(l.inputs[k]);
+      if (it == index.end()) {
+        throw UserError(layer_where(l) + ": input '" + l.inputs[k] +
+                        "' is not a layer of this network");
+      }
+      boost::add_edge(it->second, i, Tensor{static_cast<int>(k)}, g);
+    }
+  }
+  std::vector<std::size_t> order = kahn_order(g);
+  if (order.size() != n) throw_cycle(g, find_cycle(g, order));
+  for (std::size_t v : order) {
+    std::vector<const Layer*> in;
+    for (std::size_t p : producers_in(g, v)) in.push_back(&g[p]);
+    if (prepare) prepare(g[v], in);
+    infer_layer_shape(g[v], in);
+  }
+  graph_ = std::move(g);
+  order_ = std::move(order);
+  finalized_ = true;
+}
+
+Layer& Network::mutable_layer(std::size_t i) {
+  ACCELNAS_CHECK(i < size(), "Network::mutable_layer: index out of range");
+  finalized_ = false;
+  return graph_[i];
+}
+
+std::size_t Network::index_of(const std::string& name) const {
+  for (std::size_t i = 0; i < size(); ++i) {
+    if (graph_[i].name == name) return i;
+  }
+  throw UserError("network '" + this->name + "' has no layer '" + name + "'");
+}
+
+bool Network::has(const std::string& name) const {
+  for (std::size_t i = 0; i < size(); ++i) {
+    if (graph_[i].name == name) return true;
+  }
+  return false;
+}
+
+std::vector<std::size_t> Network::producers(std::size_t i) const {
+  ACCELNAS_CHECK(finalized_, "Network::producers before finalize()");
+  return producers_in(graph_, i);
+}
+
+std::vector<std::size_t> Network::consumers(std::size_t i) const {
+  ACCELNAS_CHECK(finalized_, "Network::consumers before finalize()");
+  std::vector<std::size_t> out;
+  for (auto [it, end] = boost::out_edges(i, graph_); it != end; ++it) {
+    out.push_back(boost::target(*it, graph_));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+const std::vector<std::size_t>& Network::order() const {
+  ACCELNAS_CHECK(finalized_, "Network::order before finalize()");
+  return order_;
+}
+
+std::vector<std::size_t> Network::outputs() const {
+  ACCELNAS_CHECK(finalized_, "Network::outputs before finalize()");
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < size(); ++i) {
+    if (boost::out_degree(i, graph_) == 0) out.push_back(i);
+  }
+  return out;
+}
+
+}  // namespace accelnas::wl
