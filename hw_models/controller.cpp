@@ -76,12 +76,19 @@ void Controller::dma_issue_thread() {
     const TilePlan& plan = *cur_.plan;
     const auto n = static_cast<std::int64_t>(plan.tiles.size());
     issue(plan.preload_bytes, false, &preload_, "preload");
-    auto in_buffer = [&](std::int64_t i) {
-      return plan.tiles[static_cast<std::size_t>(i)].in_buffer_bytes;
+    // Input buffers are released once the last tile reading them has computed; only this
+    // thread allocates them, so the activation SRAM never holds more than the tiler planned.
+    std::int64_t released = 0;
+    auto release_inputs = [&](std::int64_t computed) {
+      for (; released < n; ++released) {
+        const Tile& t = plan.tiles[static_cast<std::size_t>(released)];
+        if (t.input_last_use >= computed) break;
+        activation_sram->release(t.in_buffer_bytes);
+      }
     };
     auto load = [&](std::int64_t i) {
       computes_.wait_until(i - 1);  // tile i-2 has left its input slot
-      if (i >= 2) activation_sram->release(in_buffer(i - 2));
+      release_inputs(computes_.count());
       const Tile& t = plan.tiles[static_cast<std::size_t>(i)];
       activation_sram->allocate(t.in_buffer_bytes);
       issue(t.load_bytes, false, &loads_, "load");
@@ -96,9 +103,7 @@ void Controller::dma_issue_thread() {
       store(i - 2);
     }
     for (std::int64_t i = std::max<std::int64_t>(0, n - 2); i < n; ++i) store(i);
-    for (std::int64_t i = std::max<std::int64_t>(0, n - 2); i < n; ++i) {
-      activation_sram->release(in_buffer(i));
-    }
+    release_inputs(n);
     helpers_done_.advance();
   }
 }

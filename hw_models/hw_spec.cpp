@@ -70,7 +70,7 @@ std::vector<ParamDecl> build_decls() {
       "Latency from the end of a transfer's bus time to its completion");
   add("layer_setup", ParamKind::Integer, "200", 0, 1e9,
       "Cycles the controller spends decoding a layer descriptor before any transfer starts");
-  add("tiling.min_bands", ParamKind::Integer, "4", 1, 1024,
+  add("tiling.min_bands", ParamKind::Integer, "8", 1, 1024,
       "The compiler splits each layer into at least this many row bands (when it has that many "
       "rows) so DMA overlaps compute");
   for (const auto& p : kPrecisionDefaults) {

@@ -46,7 +46,7 @@ struct HwSpec {
   double dram_latency_s = 100e-9;
 
   std::int64_t layer_setup_cycles = 0;
-  std::int64_t tiling_min_bands = 4;
+  std::int64_t tiling_min_bands = 8;
 
   double sram_energy_pj_per_byte = 0;
   double dram_energy_pj_per_byte = 0;

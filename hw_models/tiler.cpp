@@ -114,8 +114,8 @@ TilePlan plan_layer(const LayerJob& job, const HwSpec& hw) {
   plan.weight_slot_bytes = plan.weights_streamed ? std::min(w, 2 * slice) : w;
   if (plan.weight_slot_bytes > hw.sram_weight_bytes) {
     throw UserError("layer '" + job.name + "': " +
-                    (plan.weights_streamed ? "one pass of weights" : "the weights") +
-                    " do not fit the weight SRAM (" +
+                    (plan.weights_streamed ? "two passes of weights (double-buffered) do" : "the weights do") +
+                    " not fit the weight SRAM (" +
                     sizes(plan.weight_slot_bytes, hw.sram_weight_bytes) + ")");
   }
 
@@ -155,50 +155,72 @@ TilePlan plan_layer(const LayerJob& job, const HwSpec& hw) {
   plan.bands = ceil_div(job.rows, plan.band_rows);
   plan.buffer_activation_bytes = buffer_need(job, plan.band_rows, plan.inputs_pinned);
 
-  plan.preload_weight_bytes = plan.weights_streamed ? 0 : w;
-  plan.preload_bytes = plan.preload_weight_bytes + plan.pinned_activation_bytes;
+  // Tile order. Streamed weights: pass-outer, band-inner, one weight slice per pass. Weights
+  // that fit: band-outer with every pass per tile, except that band 0 runs pass by pass so the
+  // array starts as soon as the first slice of weights has landed instead of waiting for all.
+  plan.first_band_per_pass = !plan.weights_streamed && plan.passes > 1 && w > 0;
+  plan.preload_bytes = plan.pinned_activation_bytes;
   plan.preload_sram_access_bytes = plan.preload_bytes;
-
-  const i64 outer = plan.weights_streamed ? plan.passes : 1;
-  const i64 passes_per_tile = plan.weights_streamed ? 1 : plan.passes;
-  for (i64 p = 0; p < outer; ++p) {
-    for (i64 b = 0; b < plan.bands; ++b) {
-      const i64 r0 = b * plan.band_rows;
-      const i64 r1 = std::min(job.rows, r0 + plan.band_rows);
-      Tile t;
-      t.rows = r1 - r0;
-      t.passes = passes_per_tile;
-      i64 in_read = 0;  // input bytes the array or vector unit reads from SRAM
-      for (const auto& op : job.inputs) {
-        const i64 bytes = band_bytes(op, r0, r1, job.rows);
-        in_read += op.whole ? share(op.bytes, b, b + 1, plan.bands) : bytes;
-        if (!streamed(op) || op.whole || plan.inputs_pinned) continue;
-        if (p > 0 && !plan.inputs_reread) continue;
-        t.load_bytes += bytes;
-        t.in_buffer_bytes += bytes;
-      }
-      if (plan.weights_streamed && b == 0) {
-        t.load_weight_bytes = share(w, p, p + 1, plan.passes);
-        t.load_bytes += t.load_weight_bytes;
-      }
-      i64 out = job.output_whole ? (b + 1 == plan.bands ? job.output_bytes : 0)
-                                 : share(job.output_bytes, r0, r1, job.rows);
-      if (plan.weights_streamed) out = share(out, p, p + 1, plan.passes);
-      if (output_streamed(job)) t.out_buffer_bytes = out;
-      if (job.output_to_dram) t.store_bytes = out;
-      if (job.engine == Engine::Array) {
-        t.pixels = t.rows * job.cols;
-      } else {
-        t.vector_ops = share(job.vector_ops, r0, r1, job.rows);
-      }
-      // SRAM traffic: DMA fills and drains, plus the compute reading its operands (the array
-      // re-reads the input band once per pass and each pass's weights once per band) and
-      // writing its output.
-      const i64 weights_read = plan.weights_streamed ? share(w, p, p + 1, plan.passes) : w;
-      t.sram_access_bytes = t.load_bytes + t.store_bytes + in_read * t.passes +
-                            (job.engine == Engine::Array ? weights_read : 0) + out;
-      plan.tiles.push_back(t);
+  struct Step {
+    i64 band, pass_begin, pass_end;
+  };
+  std::vector<Step> steps;
+  if (plan.weights_streamed) {
+    for (i64 p = 0; p < plan.passes; ++p) {
+      for (i64 b = 0; b < plan.bands; ++b) steps.push_back({b, p, p + 1});
     }
+  } else {
+    for (i64 b = 0; b < plan.bands; ++b) {
+      if (b == 0 && plan.first_band_per_pass) {
+        for (i64 p = 0; p < plan.passes; ++p) steps.push_back({0, p, p + 1});
+      } else {
+        steps.push_back({b, 0, plan.passes});
+      }
+    }
+  }
+  for (std::size_t k = 0; k < steps.size(); ++k) {
+    const Step& st = steps[k];
+    const i64 r0 = st.band * plan.band_rows;
+    const i64 r1 = std::min(job.rows, r0 + plan.band_rows);
+    const bool first_pass_of_band = st.pass_begin == 0 || plan.inputs_reread;
+    Tile t;
+    t.rows = r1 - r0;
+    t.passes = st.pass_end - st.pass_begin;
+    t.input_last_use = static_cast<i64>(k);
+    i64 in_read = 0;  // input bytes the array or vector unit reads from SRAM
+    for (const auto& op : job.inputs) {
+      const i64 bytes = band_bytes(op, r0, r1, job.rows);
+      in_read += op.whole ? share(op.bytes, st.band, st.band + 1, plan.bands) : bytes;
+      if (!streamed(op) || op.whole || plan.inputs_pinned || !first_pass_of_band) continue;
+      t.load_bytes += bytes;
+      t.in_buffer_bytes += bytes;
+    }
+    if (!plan.weights_streamed && st.band == 0 && plan.first_band_per_pass) {
+      // Band 0's input stays until its last pass.
+      if (st.pass_begin == 0) t.input_last_use = static_cast<i64>(k + plan.passes - 1);
+    }
+    // Weights arrive with the tile that first needs them.
+    const i64 w_part = share(w, st.pass_begin, st.pass_end, plan.passes);
+    if (st.band == 0) {
+      t.load_weight_bytes = w_part;
+      t.load_bytes += w_part;
+    }
+    i64 out = job.output_whole ? (st.band + 1 == plan.bands ? job.output_bytes : 0)
+                               : share(job.output_bytes, r0, r1, job.rows);
+    out = share(out, st.pass_begin, st.pass_end, plan.passes);
+    if (output_streamed(job)) t.out_buffer_bytes = out;
+    if (job.output_to_dram) t.store_bytes = out;
+    if (job.engine == Engine::Array) {
+      t.pixels = t.rows * job.cols;
+    } else {
+      t.vector_ops = share(job.vector_ops, r0, r1, job.rows);
+    }
+    // SRAM traffic: DMA fills and drains, plus the compute reading its operands (the array
+    // re-reads the input band once per pass and each pass's weights once per band) and
+    // writing its output.
+    t.sram_access_bytes = t.load_bytes + t.store_bytes + in_read * t.passes +
+                          (job.engine == Engine::Array ? w_part : 0) + out;
+    plan.tiles.push_back(t);
   }
   ACCELNAS_CHECK(!plan.tiles.empty(), "tiler produced no tiles");
   return plan;

@@ -1,0 +1,165 @@
+// Physical laws every simulated layer must obey, on every zoo network and preset.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "dram.h"
+#include "nets.h"
+#include "report.h"
+#include "zoo/zoo.h"
+
+using namespace accelnas;
+
+namespace {
+
+std::vector<std::string> preset_names() {
+  std::vector<std::string> out;
+  for (const auto& p : hw::presets()) out.push_back(p.name);
+  return out;
+}
+
+std::vector<wl::Network> zoo_networks() {
+  std::vector<wl::Network> out;
+  for (const auto& e : wl::zoo_entries()) out.push_back(wl::build_zoo(e.name));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("roofline: no layer of any zoo network on any preset beats max(compute, DRAM) bound") {
+  const auto nets = zoo_networks();
+  REQUIRE(nets.size() >= 2);
+  for (const auto& name : preset_names()) {
+    const auto hw = test::preset(name);
+    for (const auto& net : nets) {
+      for (std::int64_t batch : {1, 2}) {
+        sim::PlanOptions opt;
+        opt.batch = batch;
+        const auto r = sim::simulate_network(net, hw, opt);
+        for (const auto& l : r.layers) {
+          const double compute = static_cast<double>(l.macs) / hw.peak_macs_per_cycle(l.precision);
+          const double memory = test::dram_bytes(l) / hw.dram_bytes_per_cycle();
+          INFO(name << " " << net.name << " batch " << batch << " layer " << l.name);
+          CHECK(static_cast<double>(l.cycles) >= std::max(compute, memory));
+          CHECK(l.cycles >= l.compute_cycles);
+          CHECK(l.utilization <= 1.0);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("roofline: SRAM peak never exceeds the weight plus activation SRAM") {
+  for (const auto& name : preset_names()) {
+    const auto hw = test::preset(name);
+    for (const auto& net : zoo_networks()) {
+      for (const auto& l : sim::simulate_network(net, hw, {}).layers) {
+        CHECK(l.sram_peak_bytes <= hw.sram_weight_bytes + hw.sram_activation_bytes);
+      }
+    }
+  }
+}
+
+TEST_CASE("monotonicity: doubling PF never increases any layer's cycles") {
+  for (const auto& name : preset_names()) {
+    const auto base = test::preset(name);
+    const auto twice = test::preset(
+        name, {{"compute.parallelism_factor", std::to_string(2 * base.parallelism_factor)}});
+    for (const auto& net : zoo_networks()) {
+      const auto a = sim::simulate_network(net, base, {});
+      const auto b = sim::simulate_network(net, twice, {});
+      REQUIRE(a.layers.size() == b.layers.size());
+      for (std::size_t i = 0; i < a.layers.size(); ++i) {
+        INFO(name << " " << net.name << " " << a.layers[i].name);
+        CHECK(b.layers[i].cycles <= a.layers[i].cycles);
+      }
+    }
+  }
+}
+
+TEST_CASE("monotonicity: more DRAM bandwidth never increases any layer's cycles") {
+  const auto base = test::preset("npu-pf32");
+  const auto fast = test::preset("npu-pf32", {{"dram.bandwidth", "16GB/s"}});
+  for (const auto& net : zoo_networks()) {
+    const auto a = sim::simulate_network(net, base, {});
+    const auto b = sim::simulate_network(net, fast, {});
+    for (std::size_t i = 0; i < a.layers.size(); ++i) {
+      INFO(net.name << " " << a.layers[i].name);
+      CHECK(b.layers[i].cycles <= a.layers[i].cycles);
+    }
+  }
+}
+
+TEST_CASE("weights: weights bigger than the weight SRAM stream, and cost at least their DRAM time") {
+  const auto hw = test::preset("npu-pf32", {{"sram.weights", "160KiB"}});
+  test::ConvSpec c{14, 14, 256, 256, 3, 1, 1, "int8"};  // 590 KB of weights
+  const auto job = sim::make_job(wl::load_network_string(test::conv_yaml(c), "w.yaml"), 1, hw, {});
+  REQUIRE(job.weight_bytes > hw.sram_weight_bytes);
+  const auto l = test::run(test::conv_yaml(c), hw).layers.at(0);
+  CHECK(l.weights_streamed);
+  CHECK(l.dram_read_bytes >= job.weight_bytes);
+  CHECK(static_cast<double>(l.cycles) >= job.weight_bytes / hw.dram_bytes_per_cycle());
+}
+
+TEST_CASE("DMA: double buffering overlaps transfers with compute") {
+  // A layer whose input streams from DRAM and whose output goes back: with overlap, its cycles
+  // are well below compute time plus DRAM time, and never below either.
+  const auto hw = test::preset("npu-pf32");
+  test::ConvSpec c{56, 56, 64, 64, 3, 1, 1, "int8"};
+  const auto l = test::run(test::conv_yaml(c), hw).layers.at(0);
+  const double dram_cycles = test::dram_bytes(l) / hw.dram_bytes_per_cycle();
+  CHECK(l.tiles >= 4);
+  CHECK(l.cycles >= l.compute_cycles);
+  CHECK(l.cycles >= dram_cycles);
+  CHECK(static_cast<double>(l.cycles) < 0.9 * (l.compute_cycles + dram_cycles));
+}
+
+TEST_CASE("DRAM: a transfer holds the bus for ceil(bytes / bytes-per-cycle) cycles") {
+  const auto hw = test::preset("npu-pf32");  // 8 GB/s at 1 GHz = 8 B/cycle
+  CHECK(hw::Dram::bus_cycles_for(8, hw) == 1);
+  CHECK(hw::Dram::bus_cycles_for(9, hw) == 2);
+  CHECK(hw::Dram::bus_cycles_for(8000, hw) == 1000);
+  CHECK(hw.dram_latency_cycles() == 100);
+}
+
+TEST_CASE("memory: a tensor too big for the activation SRAM goes through DRAM, a small one stays") {
+  const auto hw = test::preset("npu-pf32");
+  // 112x112x96 int8 = 1.2 MB > 1 MiB: the expand output must spill.
+  const auto big = test::run(test::ibn_yaml(112, 16, 24, 6, false), hw);
+  CHECK(big.layers.at(0).dram_write_bytes == 112 * 112 * 96);
+  CHECK(big.layers.at(1).dram_read_bytes >= 112 * 112 * 96);
+  // 14x14x576 = 113 KB: stays on chip between expand and depthwise.
+  const auto small = test::run(test::ibn_yaml(14, 96, 96, 6, false), hw);
+  CHECK(small.layers.at(0).dram_write_bytes == 0);
+  CHECK(small.layers.at(1).dram_read_bytes == 576 * 9 + 576);  // its weights and bias only
+}
+
+TEST_CASE("published fusion effect: fused IBN is faster early, slower late, with more MACs in both") {
+  const auto hw = test::preset(hw::kDefaultPreset);
+  struct Stage {
+    int hw, cin, cout;
+    bool fused_faster;
+  };
+  for (const Stage s : {Stage{112, 16, 24, true}, Stage{56, 16, 24, true}, Stage{14, 96, 96, false},
+                        Stage{7, 160, 160, false}}) {
+    const auto ibn = test::run(test::ibn_yaml(s.hw, s.cin, s.cout, 6, false), hw);
+    const auto fused = test::run(test::ibn_yaml(s.hw, s.cin, s.cout, 6, true), hw);
+    INFO("stage " << s.hw << "x" << s.hw << " cin " << s.cin << ": ibn " << ibn.total.cycles
+                  << " cycles, fused " << fused.total.cycles);
+    CHECK(fused.total.macs > ibn.total.macs);
+    if (s.fused_faster) {
+      CHECK(fused.total.cycles < ibn.total.cycles);
+    } else {
+      CHECK(fused.total.cycles > ibn.total.cycles);
+    }
+  }
+}
+
+TEST_CASE("determinism: two identical runs in one process give byte-identical JSON") {
+  const auto hw = test::preset("npu-pf32");
+  const auto net = wl::build_zoo("mobilenet_v2");
+  std::ostringstream a, b;
+  sim::write_result(a, sim::Format::Json, sim::simulate_network(net, hw, {}), hw);
+  sim::write_result(b, sim::Format::Json, sim::simulate_network(net, hw, {}), hw);
+  CHECK(a.str() == b.str());
+}
