@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <iostream>
 #include <memory>
 
@@ -37,8 +39,12 @@ void add_sweep(CLI::App& app) {
     const wl::Network net = wl::resolve_model(o->run.model);
     std::vector<sim::SweepPoint> points = sim::expand(axes);
     const bool show = !o->quiet;
-    sim::run_sweep(o->run.hw, net, opt, points, o->jobs, [show](std::size_t done, std::size_t total) {
-      if (show) std::cerr << "\rsweep: " << done << "/" << total << " configurations" << (done == total ? "\n" : "") << std::flush;
+    const bool tty = ::isatty(STDERR_FILENO) != 0;
+    sim::run_sweep(o->run.hw, net, opt, points, o->jobs, [show, tty](std::size_t done, std::size_t total) {
+      if (!show) return;
+      // A terminal gets one updating line; a log gets one line per configuration.
+      std::cerr << (tty ? "\r" : "") << "sweep: " << done << "/" << total << " configurations"
+                << (!tty || done == total ? "\n" : "") << std::flush;
     });
     Output out(o->run.output);
     sim::write_table(out.stream(), format, sim::sweep_table(axes, points));

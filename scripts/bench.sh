@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Prints the benchmark table: whole-process wall time of `accelnas simulate` (process start
+# included) and of a 4-point PF sweep, next to the cost of merely starting the binary, plus the
+# in-process cost once SystemC is elaborated. Medians; ratios are measured in the same run.
+# Usage: scripts/bench.sh [RUNS]   (default 21)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RUNS="${1:-21}"
+"$ROOT/scripts/setup.sh"
+"$ROOT/scripts/build.sh" --target accelnas accelnas_bench
+BUILD="${ACCELNAS_BUILD_DIR:-$ROOT/build}"
+BIN="$BUILD/sim/accelnas"
+
+# median_ms CMD...: runs CMD $RUNS times (output discarded), prints the median wall time in ms.
+median_ms() {
+  local times=()
+  for _ in $(seq "$RUNS"); do
+    local a b
+    a=$(date +%s%N)
+    "$@" >/dev/null 2>&1
+    b=$(date +%s%N)
+    times+=($(( (b - a) / 1000 )))
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{v[NR]=$1} END {printf "%.2f", v[int((NR+1)/2)]/1000}'
+}
+
+LAYERS=$("$BIN" simulate --model mobilenet_v2 --format csv | grep -vc '^name\|^total')
+START=$(median_ms "$BIN" --version)
+SIM=$(median_ms "$BIN" simulate --model mobilenet_v2)
+SWEEP1=$(median_ms "$BIN" sweep --model mobilenet_v2 --set compute.parallelism_factor=8,16,32,64 --jobs 1 -q)
+SWEEP2=$(median_ms "$BIN" sweep --model mobilenet_v2 --set compute.parallelism_factor=8,16,32,64 --jobs 2 -q)
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "whole process, median of $RUNS runs, MobileNetV2-1.0-224 ($LAYERS layers) on npu-pf32"
+printf '| %-44s | %9s | %12s |\n' "command" "wall ms" "layers/s"
+printf '|%s|%s|%s|\n' "----------------------------------------------" "-----------" "--------------"
+printf '| %-44s | %9s | %12s |\n' "accelnas --version (process start only)" "$START" "-"
+printf '| %-44s | %9s | %12.0f |\n' "accelnas simulate" "$SIM" "$(awk "BEGIN{print $LAYERS / $SIM * 1000}")"
+printf '| %-44s | %9s | %12.0f |\n' "accelnas sweep PF=8,16,32,64 --jobs 1" "$SWEEP1" "$(awk "BEGIN{print 4 * $LAYERS / $SWEEP1 * 1000}")"
+printf '| %-44s | %9s | %12.0f |\n' "accelnas sweep PF=8,16,32,64 --jobs 2" "$SWEEP2" "$(awk "BEGIN{print 4 * $LAYERS / $SWEEP2 * 1000}")"
+printf 'simulate minus process start: %.2f ms\n' "$(awk "BEGIN{print $SIM - $START}")"
+echo
+"$BUILD/sim/accelnas_bench" "$RUNS"

@@ -1,0 +1,51 @@
+// In-process simulator benchmark: the cost of one network simulation once the SystemC model is
+// elaborated (what label generation and sweeps pay per configuration). Prints medians.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "hw_spec.h"
+#include "loader.h"
+#include "simulate.h"
+
+namespace {
+
+template <class F>
+double median_ms(int runs, F&& f) {
+  std::vector<double> t;
+  for (int i = 0; i < runs; ++i) {
+    const auto a = std::chrono::steady_clock::now();
+    f();
+    const auto b = std::chrono::steady_clock::now();
+    t.push_back(std::chrono::duration<double, std::milli>(b - a).count());
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace accelnas;
+  const int runs = argc > 1 ? std::max(5, std::atoi(argv[1])) : 21;
+  const std::string model = argc > 2 ? argv[2] : "mobilenet_v2";
+  const wl::Network net = wl::resolve_model(model);
+  const hw::HwSpec hw = hw::load_hw(hw::kDefaultPreset);
+  std::int64_t layers = 0;
+  sim::simulate_network(net, hw, {});  // elaborate once, warm caches
+  const double one = median_ms(runs, [&] { layers = static_cast<std::int64_t>(sim::simulate_network(net, hw, {}).layers.size()); });
+  std::vector<hw::HwSpec> sweep;
+  for (const char* pf : {"8", "16", "32", "64"}) {
+    sweep.push_back(hw::load_hw(hw::kDefaultPreset, {{"compute.parallelism_factor", pf}}));
+  }
+  const double four = median_ms(runs, [&] {
+    for (const auto& h : sweep) sim::simulate_network(net, h, {});
+  });
+  std::printf("in-process (elaborated once), %s on %s, median of %d runs\n", model.c_str(),
+              hw::kDefaultPreset, runs);
+  std::printf("  simulate:              %8.3f ms   %10.0f layers/s\n", one, layers / one * 1e3);
+  std::printf("  4-point PF sweep:      %8.3f ms   %10.0f layers/s\n", four, 4 * layers / four * 1e3);
+  return 0;
+}
