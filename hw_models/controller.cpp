@@ -23,6 +23,10 @@ void Controller::configure(const HwSpec* hw, TraceLog* trace, BlockCounters coun
   counters_ = counters;
 }
 
+const ComputeUnit& Controller::unit_counters() const {
+  return cur_.job->engine == Engine::Array ? *counters_.array : *counters_.vector;
+}
+
 void Controller::enqueue(const Descriptor& d) {
   queue_.push_back(d);
   queue_ev_.notify(sc_core::SC_ZERO_TIME);
@@ -54,6 +58,7 @@ void Controller::main_thread() {
     helpers_done_.reset();
     dram_read0_ = counters_.dram->read_bytes();
     dram_write0_ = counters_.dram->write_bytes();
+    busy0_ = unit_counters().busy_cycles();
 
     ++layer_seq_;
     layer_start_ev_.notify(sc_core::SC_ZERO_TIME);
@@ -148,11 +153,8 @@ void Controller::finish_layer(std::int64_t start) {
   s.precision = job.precision;
   s.start_cycle = start;
   s.cycles = now_cycles() - start;
-  for (const Tile& t : plan.tiles) {
-    s.compute_cycles += job.engine == Engine::Array ? DotProductArray::tile_cycles(job, t, *hw_)
-                                                    : VectorUnit::tile_cycles(job, t, *hw_);
-    s.sram_access_bytes += t.sram_access_bytes;
-  }
+  s.compute_cycles = unit_counters().busy_cycles() - busy0_;
+  for (const Tile& t : plan.tiles) s.sram_access_bytes += t.sram_access_bytes;
   s.sram_access_bytes += plan.preload_sram_access_bytes;
   s.stall_cycles = s.cycles - s.compute_cycles;
   s.macs = job.macs;

@@ -16,10 +16,9 @@
 
 #include "commands.h"
 #include "dma_engine.h"
-#include "dot_product_array.h"
+#include "compute_unit.h"
 #include "layer_stats.h"
 #include "sram.h"
-#include "vector_unit.h"
 
 namespace accelnas::hw {
 
@@ -32,8 +31,8 @@ struct Descriptor {
 // Read-only view of the blocks' counters, so the controller can take per-layer deltas.
 struct BlockCounters {
   const Dram* dram = nullptr;
-  const DotProductArray* array = nullptr;
-  const VectorUnit* vector = nullptr;
+  const ComputeUnit* array = nullptr;
+  const ComputeUnit* vector = nullptr;
 };
 
 class Controller : public sc_core::sc_module {
@@ -56,6 +55,7 @@ class Controller : public sc_core::sc_module {
   void compute_thread();
   void issue(std::int64_t bytes, bool write, Progress* done, const char* what);
   void finish_layer(std::int64_t start);
+  const ComputeUnit& unit_counters() const;
 
   const HwSpec* hw_ = nullptr;
   TraceLog* trace_ = nullptr;
@@ -69,7 +69,7 @@ class Controller : public sc_core::sc_module {
   std::int64_t layer_seq_ = 0;
   sc_core::sc_event layer_start_ev_;
   Progress preload_, loads_, computes_, stores_, helpers_done_;
-  std::int64_t dram_read0_ = 0, dram_write0_ = 0;
+  std::int64_t dram_read0_ = 0, dram_write0_ = 0, busy0_ = 0;
 };
 
 }  // namespace accelnas::hw

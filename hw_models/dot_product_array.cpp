@@ -5,12 +5,6 @@ namespace {
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 }  // namespace
 
-DotProductArray::DotProductArray(sc_core::sc_module_name name)
-    : sc_core::sc_module(name), commands("commands") {
-  SC_HAS_PROCESS(DotProductArray);
-  SC_THREAD(run);
-}
-
 std::int64_t DotProductArray::steps_per_pixel_pass(const LayerJob& job, const HwSpec& hw) {
   const std::int64_t taps = job.kernel_h * job.kernel_w;
   if (job.depthwise) {
@@ -23,18 +17,6 @@ std::int64_t DotProductArray::tile_cycles(const LayerJob& job, const Tile& tile,
   const std::int64_t step = hw.prec(job.precision).cycles_per_step;
   return tile.pixels * tile.passes * steps_per_pixel_pass(job, hw) * step +
          tile.passes * hw.pipeline_latency_cycles;
-}
-
-void DotProductArray::run() {
-  for (;;) {
-    const ComputeCmd cmd = commands.read();
-    const std::int64_t start = now_cycles();
-    const std::int64_t n = tile_cycles(*cmd.job, *cmd.tile, *hw_);
-    sc_core::wait(cycles(n));
-    busy_cycles_ += n;
-    if (trace_ != nullptr) trace_->add("dot_product_array", cmd.job->name, start, now_cycles());
-    cmd.done->advance();
-  }
 }
 
 }  // namespace accelnas::hw

@@ -13,32 +13,20 @@
 #include <cstdint>
 #include <systemc>
 
-#include "commands.h"
-#include "hw_spec.h"
-#include "trace_log.h"
+#include "compute_unit.h"
 
 namespace accelnas::hw {
 
-class DotProductArray : public sc_core::sc_module {
+class DotProductArray : public ComputeUnit {
  public:
-  sc_core::sc_fifo_in<ComputeCmd> commands;
-
-  explicit DotProductArray(sc_core::sc_module_name name);
-  void configure(const HwSpec* hw, TraceLog* trace) {
-    hw_ = hw;
-    trace_ = trace;
+  explicit DotProductArray(sc_core::sc_module_name name) : ComputeUnit(name, "dot_product_array") {}
+  std::int64_t cycles_for(const LayerJob& job, const Tile& tile) const override {
+    return tile_cycles(job, tile, hw());
   }
-  std::int64_t busy_cycles() const { return busy_cycles_; }
 
   // Pure timing rules, shared with the tests and the estimator's features.
   static std::int64_t steps_per_pixel_pass(const LayerJob& job, const HwSpec& hw);
   static std::int64_t tile_cycles(const LayerJob& job, const Tile& tile, const HwSpec& hw);
-
- private:
-  void run();
-  const HwSpec* hw_ = nullptr;
-  TraceLog* trace_ = nullptr;
-  std::int64_t busy_cycles_ = 0;
 };
 
 }  // namespace accelnas::hw

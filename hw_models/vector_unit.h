@@ -8,30 +8,18 @@
 #include <cstdint>
 #include <systemc>
 
-#include "commands.h"
-#include "hw_spec.h"
-#include "trace_log.h"
+#include "compute_unit.h"
 
 namespace accelnas::hw {
 
-class VectorUnit : public sc_core::sc_module {
+class VectorUnit : public ComputeUnit {
  public:
-  sc_core::sc_fifo_in<ComputeCmd> commands;
-
-  explicit VectorUnit(sc_core::sc_module_name name);
-  void configure(const HwSpec* hw, TraceLog* trace) {
-    hw_ = hw;
-    trace_ = trace;
+  explicit VectorUnit(sc_core::sc_module_name name) : ComputeUnit(name, "vector_unit") {}
+  std::int64_t cycles_for(const LayerJob& job, const Tile& tile) const override {
+    return tile_cycles(job, tile, hw());
   }
-  std::int64_t busy_cycles() const { return busy_cycles_; }
 
   static std::int64_t tile_cycles(const LayerJob& job, const Tile& tile, const HwSpec& hw);
-
- private:
-  void run();
-  const HwSpec* hw_ = nullptr;
-  TraceLog* trace_ = nullptr;
-  std::int64_t busy_cycles_ = 0;
 };
 
 }  // namespace accelnas::hw
