@@ -30,6 +30,8 @@ constexpr PrecisionDefaults kPrecisionDefaults[] = {
     {"bf16", "2", "2", "1.1pJ"},
 };
 
+constexpr double kMaxSram = 1099511627776.0;  // 1 TiB
+
 std::vector<ParamDecl> build_decls() {
   std::vector<ParamDecl> d;
   auto add = [&d](std::string key, ParamKind kind, std::string def, double lo, double hi,
@@ -61,8 +63,8 @@ std::vector<ParamDecl> build_decls() {
       "Vector-unit elements processed per cycle (pooling, add, mul, concat, resize)");
   add("vector.pipeline_latency", ParamKind::Integer, "4", 0, 1e6,
       "Vector-unit fill and drain cycles, paid once per tile");
-  add("sram.weights", ParamKind::Size, "512KiB", 1024, 1e15, "On-chip weight SRAM capacity");
-  add("sram.activations", ParamKind::Size, "1MiB", 1024, 1e15,
+  add("sram.weights", ParamKind::Size, "512KiB", 1024, kMaxSram, "On-chip weight SRAM capacity");
+  add("sram.activations", ParamKind::Size, "1MiB", 1024, kMaxSram,
       "On-chip activation SRAM capacity (resident tensors plus streaming buffers)");
   add("dram.bandwidth", ParamKind::Bandwidth, "8GB/s", 1e6, 1e13,
       "DRAM bandwidth shared by all DMA reads and writes");
@@ -117,6 +119,15 @@ HwSpec from_params(const cfg::ParamMap& v, const std::string& source) {
   return s;
 }
 
+// An empty document is rejected rather than read as "all defaults": write `{}` for that.
+HwSpec from_root(const cfg::Node& root, const std::string& source, const cfg::Overrides& overrides) {
+  if (root.is_null()) {
+    root.fail("empty hardware description (write {} to take every default)");
+  }
+  if (!root.is_map()) root.fail("expected a mapping of hardware keys (see `accelnas list hw-keys`)");
+  return from_params(cfg::parse_params(root, hw_param_decls(), overrides), source);
+}
+
 }  // namespace
 
 std::int64_t HwSpec::dram_latency_cycles() const {
@@ -135,11 +146,7 @@ const std::vector<cfg::ParamDecl>& hw_param_decls() {
 
 HwSpec load_hw_string(const std::string& yaml, const std::string& source_name,
                       const cfg::Overrides& overrides) {
-  const cfg::Node root = cfg::Node::load_string(yaml, source_name);
-  if (root.present() && !root.is_null() && !root.is_map()) {
-    root.fail("expected a mapping of hardware keys (see `accelnas list hw-keys`)");
-  }
-  return from_params(cfg::parse_params(root, hw_param_decls(), overrides), source_name);
+  return from_root(cfg::Node::load_string(yaml, source_name), source_name, overrides);
 }
 
 HwSpec load_hw(const std::string& spec, const cfg::Overrides& overrides) {
@@ -150,11 +157,7 @@ HwSpec load_hw(const std::string& spec, const cfg::Overrides& overrides) {
                                spec.find(".yaml") != std::string::npos ||
                                spec.find(".yml") != std::string::npos;
   if (looks_like_path || std::filesystem::exists(spec)) {
-    const cfg::Node root = cfg::Node::load_file(spec);
-    if (root.present() && !root.is_null() && !root.is_map()) {
-      root.fail("expected a mapping of hardware keys (see `accelnas list hw-keys`)");
-    }
-    return from_params(cfg::parse_params(root, hw_param_decls(), overrides), spec);
+    return from_root(cfg::Node::load_file(spec), spec, overrides);
   }
   std::vector<std::string> names;
   for (const auto& p : presets()) names.push_back(p.name);

@@ -151,8 +151,9 @@ TilePlan plan_layer(const LayerJob& job, const HwSpec& hw) {
   }
   const i64 target_bands =
       std::max(ceil_div(job.rows, lo), std::min(job.rows, hw.tiling_min_bands));
-  plan.band_rows = ceil_div(job.rows, target_bands);
-  plan.bands = ceil_div(job.rows, plan.band_rows);
+  // Near-equal bands (sizes differ by at most one row), so there are exactly target_bands.
+  plan.bands = target_bands;
+  plan.band_rows = ceil_div(job.rows, plan.bands);
   plan.buffer_activation_bytes = buffer_need(job, plan.band_rows, plan.inputs_pinned);
 
   // Tile order. Streamed weights: pass-outer, band-inner, one weight slice per pass. Weights
@@ -180,8 +181,8 @@ TilePlan plan_layer(const LayerJob& job, const HwSpec& hw) {
   }
   for (std::size_t k = 0; k < steps.size(); ++k) {
     const Step& st = steps[k];
-    const i64 r0 = st.band * plan.band_rows;
-    const i64 r1 = std::min(job.rows, r0 + plan.band_rows);
+    const i64 r0 = share(job.rows, 0, st.band, plan.bands);
+    const i64 r1 = share(job.rows, 0, st.band + 1, plan.bands);
     const bool first_pass_of_band = st.pass_begin == 0 || plan.inputs_reread;
     Tile t;
     t.rows = r1 - r0;

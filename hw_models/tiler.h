@@ -34,7 +34,7 @@ struct Tile {
 struct TilePlan {
   std::int64_t passes = 1;
   std::int64_t bands = 1;
-  std::int64_t band_rows = 1;
+  std::int64_t band_rows = 1;     // the tallest band; bands differ by at most one row
   bool weights_streamed = false;   // weights do not fit: a slice per pass, double-buffered
   bool first_band_per_pass = false;  // weights fit: band 0 runs pass by pass as slices land
   bool inputs_pinned = false;      // streamed inputs loaded whole once (weights streamed)

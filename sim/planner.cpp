@@ -64,7 +64,9 @@ void fill_vector_job(const wl::Network& net, std::size_t i, hw::LayerJob& job,
       break;
     case wl::OpKind::GlobalAvgPool:
       job.rows = job.inputs[0].rows;  // a reduction: bands over the input rows
-      job.output_whole = true;
+      // One image's result is complete at its last row; with a batch, results leave band by
+      // band (in proportion), so the output buffer does not grow with the batch.
+      job.output_whole = opt.batch == 1;
       break;
     case wl::OpKind::Resize:
       if (l.resize_mode == wl::ResizeMode::Bilinear) job.inputs[0].halo_rows = 1;

@@ -27,16 +27,17 @@ void add_simulate(CLI::App& app) {
     const sim::Format format = sim::parse_format(o->run.format);
     const hw::HwSpec hw = hw::load_hw(o->run.hw);
     const wl::Network net = wl::resolve_model(o->run.model);
-    hw::TraceLog trace;
-    const sim::SimResult r = sim::simulate_network(net, hw, opt, o->trace.empty() ? nullptr : &trace);
     Output out(o->run.output);
-    sim::write_result(out.stream(), format, r, hw);
-    out.close();
-    if (!o->trace.empty()) {
-      Output t(o->trace);
-      sim::write_trace_json(t.stream(), trace, hw);
-      t.close();
+    std::unique_ptr<Output> trace_out;
+    if (!o->trace.empty()) trace_out = std::make_unique<Output>(o->trace);
+    hw::TraceLog trace;
+    const sim::SimResult r = sim::simulate_network(net, hw, opt, trace_out ? &trace : nullptr);
+    if (trace_out) {
+      sim::write_trace_json(trace_out->stream(), trace, hw);
+      trace_out->commit();
     }
+    sim::write_result(out.stream(), format, r, hw);
+    out.commit();
   });
 }
 

@@ -35,8 +35,16 @@ void add_sweep(CLI::App& app) {
     const sim::PlanOptions opt = plan_options(o->run);
     const sim::Format format = sim::parse_format(o->run.format);
     std::vector<sim::SweepAxis> axes;
-    for (const auto& s : o->sets) axes.push_back(sim::parse_axis(s));
+    for (const auto& s : o->sets) {
+      axes.push_back(sim::parse_axis(s));
+      for (std::size_t k = 0; k + 1 < axes.size(); ++k) {
+        if (axes[k].key == axes.back().key) {
+          throw UserError("--set " + axes.back().key + ": given twice; list every value in one --set");
+        }
+      }
+    }
     const wl::Network net = wl::resolve_model(o->run.model);
+    Output out(o->run.output);
     std::vector<sim::SweepPoint> points = sim::expand(axes);
     const bool show = !o->quiet;
     const bool tty = ::isatty(STDERR_FILENO) != 0;
@@ -46,9 +54,8 @@ void add_sweep(CLI::App& app) {
       std::cerr << (tty ? "\r" : "") << "sweep: " << done << "/" << total << " configurations"
                 << (!tty || done == total ? "\n" : "") << std::flush;
     });
-    Output out(o->run.output);
     sim::write_table(out.stream(), format, sim::sweep_table(axes, points));
-    out.close();
+    out.commit();
   });
 }
 

@@ -1,5 +1,9 @@
 #include "common.h"
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "error.h"
@@ -38,14 +42,30 @@ sim::PlanOptions plan_options(const RunOptions& o) {
 
 Output::Output(const std::string& path) : path_(path) {
   if (path.empty()) return;
-  file_ = std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc);
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw UserError(path + ": is a directory");
+  tmp_ = path + ".tmp." + std::to_string(::getpid());
+  file_ = std::make_unique<std::ofstream>(tmp_, std::ios::binary | std::ios::trunc);
   if (!*file_) throw UserError(path + ": cannot open for writing");
 }
 
-void Output::close() {
+Output::~Output() {
+  if (file_ && !committed_) {
+    file_->close();
+    std::remove(tmp_.c_str());
+  }
+}
+
+void Output::commit() {
   stream().flush();
   if (!stream()) throw UserError((path_.empty() ? "stdout" : path_) + ": write failed");
-  if (file_) file_->close();
+  if (!file_) return;
+  file_->close();
+  if (!*file_) throw UserError(path_ + ": write failed");
+  std::error_code ec;
+  std::filesystem::rename(tmp_, path_, ec);
+  if (ec) throw UserError(path_ + ": cannot write: " + ec.message());
+  committed_ = true;
 }
 
 }  // namespace accelnas::cli

@@ -25,16 +25,23 @@ struct RunOptions {
 void add_run_options(CLI::App& cmd, RunOptions& o);
 sim::PlanOptions plan_options(const RunOptions& o);
 
-// stdout, or the file named by -o (UserError when it cannot be written).
+// stdout, or the file named by -o. A file is written to "<path>.tmp.<pid>" (opened at once, so
+// an unwritable path fails before any work) and renamed over <path> by commit(); if the command
+// fails first, the temporary is removed and an existing <path> is left untouched.
 class Output {
  public:
   explicit Output(const std::string& path);
+  ~Output();
+  Output(const Output&) = delete;
+  Output& operator=(const Output&) = delete;
   std::ostream& stream() { return file_ ? *file_ : std::cout; }
-  void close();  // flushes and checks the write
+  void commit();  // flushes, checks the write and moves the file into place
 
  private:
   std::string path_;
+  std::string tmp_;
   std::unique_ptr<std::ofstream> file_;
+  bool committed_ = false;
 };
 
 }  // namespace accelnas::cli

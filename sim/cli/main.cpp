@@ -16,8 +16,16 @@ int main(int argc, char** argv) {
   accelnas::cli::add_list(app);
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
+  } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // Command-line mistakes get the same one-line form as every other user error.
+    std::cerr << "accelnas: error: " << e.what() << " (see --help)\n";
+    return 2;
   } catch (const accelnas::UserError& e) {
     std::cerr << "accelnas: error: " << e.what() << "\n";
     return 2;

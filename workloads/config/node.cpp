@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -41,8 +43,12 @@ YAML::Node parse_or_throw(const std::string& text, const std::string& name) {
   try {
     return YAML::Load(text);
   } catch (const YAML::Exception& e) {
+    // yaml-cpp reports a premature end of input one line past the last; point at the last line.
+    const long lines = static_cast<long>(std::count(text.begin(), text.end(), '\n')) +
+                       (!text.empty() && text.back() != '\n' ? 1 : 0);
+    const long line = std::max(1L, std::min<long>(e.mark.line + 1, std::max(1L, lines)));
     std::ostringstream os;
-    os << name << ":" << e.mark.line + 1 << ":" << e.mark.column + 1 << ": malformed YAML: " << e.msg;
+    os << name << ":" << line << ":" << e.mark.column + 1 << ": malformed YAML: " << e.msg;
     throw UserError(os.str());
   }
 }
@@ -50,6 +56,8 @@ YAML::Node parse_or_throw(const std::string& text, const std::string& name) {
 }  // namespace
 
 Node Node::load_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw UserError(path + ": is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UserError(path + ": cannot open file");
   std::ostringstream buf;
