@@ -221,8 +221,40 @@ TEST_CASE("cli: an unwritable -o path is one error line naming the path") {
                  path));
 }
 
-TEST_CASE("cli: an unwritable --trace path is one error line naming the path") {
-  // The report itself has gone to stdout by the time the trace fails (see the test report).
-  const std::string path = "/nonexistent/dir/trace.json";
-  CHECK(contains(error_message({"simulate", "--model", "tiny", "--trace", path}, false), path));
+
+TEST_CASE("cli: command-line syntax errors are one error line with exit code 2") {
+  CHECK(contains(error_message({"simulate"}), "--model"));
+  CHECK(contains(error_message({"simulate", "--model", "tiny", "--no-such-option"}),
+                 "--no-such-option"));
+  CHECK(contains(error_message({"simulate", "--model", "tiny", "--batch", "abc"}), "abc"));
+  CHECK(contains(error_message({"sweep", "--model", "tiny", "--set", "compute.dot_width=8",
+                                "--jobs", "0"}),
+                 "--jobs"));
+  CHECK(!error_message({"frobnicate"}).empty());
+}
+
+TEST_CASE("cli: the same key given to two --set axes is one error line naming it") {
+  CHECK(contains(error_message({"sweep", "--model", "tiny", "--set",
+                                "compute.parallelism_factor=8", "--set",
+                                "compute.parallelism_factor=16"}),
+                 "compute.parallelism_factor: given twice"));
+}
+
+TEST_CASE("cli: a failing command leaves an existing -o file untouched and no temporary behind") {
+  TempDir dir;
+  const std::string out = dir.write("report.json", "previous results\n");
+  error_message({"simulate", "--model", dir.file("missing.yaml"), "-o", out});
+  CHECK(read_text(out) == "previous results\n");
+  std::size_t entries = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    (void)e;
+    ++entries;
+  }
+  CHECK(entries == 1);
+}
+
+TEST_CASE("cli: an unwritable --trace path is one error line, before anything is printed") {
+  // error_message() checks that stdout stays empty: the report is not half-delivered.
+  CHECK(contains(error_message({"simulate", "--model", "tiny", "--trace", "/nonexistent/t.json"}),
+                 "/nonexistent/t.json"));
 }

@@ -23,7 +23,12 @@ const std::string kHead =
 TEST_CASE("loader errors: malformed YAML gives file, line and column") {
   const std::string msg = load_error("layers:\n  - {name: x, op: input\n");
   INFO(msg);
-  CHECK(contains(msg, "bad.yaml:3:1: malformed YAML: "));  // the flow map is still open at EOF
+  // The flow map is still open at the end of the file: the error points at the last line.
+  CHECK(contains(msg, "bad.yaml:2: malformed YAML: "));
+  CHECK(contains(msg, "(at end of file)"));
+  const std::string mid = load_error("layers:\n  - {name: x, op: input}}\n  - {name: y}\n");
+  INFO(mid);
+  CHECK(contains(mid, "bad.yaml:2:"));
 }
 
 TEST_CASE("loader errors: an unknown top-level key is rejected at its line") {

@@ -46,9 +46,14 @@ YAML::Node parse_or_throw(const std::string& text, const std::string& name) {
     // yaml-cpp reports a premature end of input one line past the last; point at the last line.
     const long lines = static_cast<long>(std::count(text.begin(), text.end(), '\n')) +
                        (!text.empty() && text.back() != '\n' ? 1 : 0);
-    const long line = std::max(1L, std::min<long>(e.mark.line + 1, std::max(1L, lines)));
     std::ostringstream os;
-    os << name << ":" << line << ":" << e.mark.column + 1 << ": malformed YAML: " << e.msg;
+    if (e.mark.line + 1 > lines) {
+      os << name << ":" << std::max(1L, lines) << ": malformed YAML: " << e.msg
+         << " (at end of file)";
+    } else {
+      os << name << ":" << e.mark.line + 1 << ":" << e.mark.column + 1
+         << ": malformed YAML: " << e.msg;
+    }
     throw UserError(os.str());
   }
 }
