@@ -9,6 +9,7 @@
 #include <string>
 
 #include "error.h"
+#include "test_util.h"
 #include "hw_spec.h"
 #include "layer_job.h"
 
@@ -48,20 +49,8 @@ inline HwSpec hw_with(const cfg::Overrides& overrides) {
   return load_hw(kDefaultPreset, overrides);
 }
 
-// The UserError message `f` throws, or "<no error>".
-template <class F>
-std::string user_error(F&& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
-
-inline bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using test_util::contains;
+using test_util::user_error;
 
 }  // namespace accelnas::hw::test
 

@@ -6,24 +6,13 @@
 #include <vector>
 
 #include "error.h"
+#include "test_util.h"
 #include "network.h"
 
 namespace accelnas::wl::test {
 
-// The UserError message `f` throws, or "<no error>".
-template <class F>
-std::string user_error(F&& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
-
-inline bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using test_util::contains;
+using test_util::user_error;
 
 inline Layer make_layer(const std::string& name, OpKind op, std::vector<std::string> inputs) {
   Layer l;
