@@ -37,32 +37,45 @@ std::vector<ParamDecl> build_decls() {
   auto add = [&d](std::string key, ParamKind kind, std::string def, double lo, double hi,
                   std::string desc, std::vector<std::string> choices = {}) {
     d.push_back(ParamDecl{std::move(key), kind, std::move(def), lo, hi, std::move(choices),
-                          std::move(desc)});
+                          std::move(desc), ""});
+  };
+  // Integer keys also declare what they count.
+  auto add_int = [&d](std::string key, std::string def, double lo, double hi, std::string unit,
+                      std::string desc) {
+    d.push_back(ParamDecl{std::move(key),
+                          ParamKind::Integer,
+                          std::move(def),
+                          lo,
+                          hi,
+                          {},
+                          std::move(desc),
+                          std::move(unit)});
   };
   add("name", ParamKind::Text, "custom", 0, 0, "Name of this hardware description");
   add("description", ParamKind::Text, "", 0, 0, "One-line rationale for this configuration");
-  add("clock", ParamKind::Frequency, "1GHz", 1e6, 1e11, "Accelerator clock; one cycle of the model");
-  add("compute.parallelism_factor", ParamKind::Integer, "32", 1, 65536,
-      "Dot-product units working in parallel; each produces one output channel per pass");
-  add("compute.dot_width", ParamKind::Integer, "16", 1, 4096,
-      "MAC lanes per unit per step, reducing along input channels");
-  add("compute.pipeline_latency", ParamKind::Integer, "8", 0, 1e6,
-      "Cycles to fill and drain the array pipeline, paid once per pass of each tile");
+  add("clock", ParamKind::Frequency, "1GHz", 1e6, 1e11,
+      "Accelerator clock; one cycle of the model");
+  add_int("compute.parallelism_factor", "32", 1, 65536, "units",
+          "Dot-product units working in parallel; each produces one output channel per pass");
+  add_int("compute.dot_width", "16", 1, 4096, "lanes",
+          "MAC lanes per unit per step, reducing along input channels");
+  add_int("compute.pipeline_latency", "8", 0, 1e6, "cycles",
+          "Cycles to fill and drain the array pipeline, paid once per pass of each tile");
   add("compute.depthwise", ParamKind::Choice, "channel_parallel", 0, 0,
       "Depthwise mapping: each unit owns one channel and does one tap per cycle "
       "(channel_parallel), or the taps are spread over the lanes (tap_parallel)",
       {"channel_parallel", "tap_parallel"});
   for (const auto& p : kPrecisionDefaults) {
     const std::string base = std::string("compute.precisions.") + p.name;
-    add(base + ".cycles_per_step", ParamKind::Integer, p.cycles, 1, 64,
-        std::string("Array cycles per step at ") + p.name + " (a step is one cycle at int8)");
-    add(base + ".bytes", ParamKind::Integer, p.bytes, 1, 8,
-        std::string("Bytes per weight or activation element at ") + p.name);
+    add_int(base + ".cycles_per_step", p.cycles, 1, 64, "cycles",
+            std::string("Array cycles per step at ") + p.name + " (a step is one cycle at int8)");
+    add_int(base + ".bytes", p.bytes, 1, 8, "bytes",
+            std::string("Bytes per weight or activation element at ") + p.name);
   }
-  add("vector.lanes", ParamKind::Integer, "64", 1, 65536,
-      "Vector-unit elements processed per cycle (pooling, add, mul, concat, resize)");
-  add("vector.pipeline_latency", ParamKind::Integer, "4", 0, 1e6,
-      "Vector-unit fill and drain cycles, paid once per tile");
+  add_int("vector.lanes", "64", 1, 65536, "lanes",
+          "Vector-unit elements processed per cycle (pooling, add, mul, concat, resize)");
+  add_int("vector.pipeline_latency", "4", 0, 1e6, "cycles",
+          "Vector-unit fill and drain cycles, paid once per tile");
   add("sram.weights", ParamKind::Size, "512KiB", 1024, kMaxSram, "On-chip weight SRAM capacity");
   add("sram.activations", ParamKind::Size, "1MiB", 1024, kMaxSram,
       "On-chip activation SRAM capacity (resident tensors plus streaming buffers)");
@@ -70,11 +83,11 @@ std::vector<ParamDecl> build_decls() {
       "DRAM bandwidth shared by all DMA reads and writes");
   add("dram.latency", ParamKind::Duration, "100ns", 0, 1e-3,
       "Latency from the end of a transfer's bus time to its completion");
-  add("layer_setup", ParamKind::Integer, "200", 0, 1e9,
-      "Cycles the controller spends decoding a layer descriptor before any transfer starts");
-  add("tiling.min_bands", ParamKind::Integer, "8", 1, 1024,
-      "The compiler splits each layer into at least this many row bands (when it has that many "
-      "rows) so DMA overlaps compute");
+  add_int("layer_setup", "200", 0, 1e9, "cycles",
+          "Cycles the controller spends decoding a layer descriptor before any transfer starts");
+  add_int("tiling.min_bands", "8", 1, 1024, "bands",
+          "The compiler splits each layer into at least this many row bands (when it has that many "
+          "rows) so DMA overlaps compute");
   for (const auto& p : kPrecisionDefaults) {
     add(std::string("energy.mac.") + p.name, ParamKind::Energy, p.energy, 0, 1e6,
         std::string("Energy per multiply-accumulate at ") + p.name + " (Horowitz, ISSCC 2014)");
@@ -98,7 +111,7 @@ HwSpec from_params(const cfg::ParamMap& v, const std::string& source) {
   s.dot_width = integer("compute.dot_width");
   s.pipeline_latency_cycles = integer("compute.pipeline_latency");
   s.depthwise = v.at("compute.depthwise").text == "tap_parallel" ? DepthwiseMode::TapParallel
-                                                                : DepthwiseMode::ChannelParallel;
+                                                                 : DepthwiseMode::ChannelParallel;
   for (std::size_t i = 0; i < kNumPrecisions; ++i) {
     const std::string p = kPrecisionDefaults[i].name;
     s.precisions[i].cycles_per_step = integer("compute.precisions." + p + ".cycles_per_step");
@@ -120,11 +133,13 @@ HwSpec from_params(const cfg::ParamMap& v, const std::string& source) {
 }
 
 // An empty document is rejected rather than read as "all defaults": write `{}` for that.
-HwSpec from_root(const cfg::Node& root, const std::string& source, const cfg::Overrides& overrides) {
+HwSpec from_root(const cfg::Node& root, const std::string& source,
+                 const cfg::Overrides& overrides) {
   if (root.is_null()) {
     root.fail("empty hardware description (write {} to take every default)");
   }
-  if (!root.is_map()) root.fail("expected a mapping of hardware keys (see `accelnas list hw-keys`)");
+  if (!root.is_map())
+    root.fail("expected a mapping of hardware keys (see `accelnas list hw-keys`)");
   return from_params(cfg::parse_params(root, hw_param_decls(), overrides), source);
 }
 

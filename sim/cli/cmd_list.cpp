@@ -44,7 +44,7 @@ sim::Table ops_table() {
 sim::Table hw_keys_table() {
   sim::Table t{{"key", "type", "default", "range", "description"}, {}, {}};
   for (const auto& d : hw::hw_param_decls()) {
-    t.rows.push_back({d.key, cfg::kind_name(d.kind), d.default_text, cfg::range_text(d), d.description});
+    t.rows.push_back({d.key, cfg::type_text(d), d.default_text, cfg::range_text(d), d.description});
   }
   return t;
 }

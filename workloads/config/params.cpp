@@ -132,6 +132,10 @@ std::string kind_name(ParamKind kind) {
   return "?";
 }
 
+std::string type_text(const ParamDecl& d) {
+  return d.count_unit.empty() ? kind_name(d.kind) : kind_name(d.kind) + " (" + d.count_unit + ")";
+}
+
 std::string range_text(const ParamDecl& d) {
   if (d.kind == ParamKind::Choice) {
     std::string s = "one of: ";

@@ -22,6 +22,7 @@ struct ParamDecl {
   double max = 1e300;
   std::vector<std::string> choices;  // for Choice
   std::string description;
+  std::string count_unit;  // for Integer: what it counts ("cycles", "lanes"), shown in listings
 };
 
 // Base-unit value: `number` for numeric kinds, `text` for Choice/Text (and the source text).
@@ -36,6 +37,8 @@ using Overrides = std::vector<std::pair<std::string, std::string>>;  // key, tex
 
 // "integer", "size (e.g. 512KiB)", ... for listings.
 std::string kind_name(ParamKind kind);
+// kind_name plus the counted unit, e.g. "integer (cycles)".
+std::string type_text(const ParamDecl& decl);
 // Human-readable range, e.g. ">= 1" or "one of: a, b".
 std::string range_text(const ParamDecl& decl);
 
