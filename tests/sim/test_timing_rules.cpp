@@ -107,3 +107,44 @@ TEST_CASE("vector unit: an add costs elements / lanes cycles plus fill per tile"
   CHECK(l.dram_read_bytes == 2 * elements);
   CHECK(l.dram_write_bytes == elements);
 }
+
+TEST_CASE("epilogue: bias, batch-norm and activations are fused and cost no cycles") {
+  const auto hw = test::preset("npu-pf32");
+  std::string plain = test::conv_yaml(compute_bound());
+  const auto pos = plain.find("epilogue: [bn, relu]");
+  REQUIRE(pos != std::string::npos);
+  for (const char* epi : {"epilogue: []", "epilogue: [bn, hswish]", "epilogue: [bias, sigmoid]"}) {
+    std::string other = plain;
+    other.replace(pos, std::string("epilogue: [bn, relu]").size(), epi);
+    const auto a = test::run(plain, hw).layers.at(0);
+    const auto b = test::run(other, hw).layers.at(0);
+    INFO(epi);
+    CHECK(b.compute_cycles == a.compute_cycles);
+  }
+}
+
+TEST_CASE("energy: MACs, SRAM bytes and DRAM bytes are each charged at their declared price") {
+  const ConvSpec c = compute_bound();
+  const std::string y = test::conv_yaml(c);
+  const auto only_mac = test::preset("npu-pf32", {{"energy.sram_byte", "0pJ"}, {"energy.dram_byte", "0pJ"}});
+  const auto only_dram = test::preset(
+      "npu-pf32", {{"energy.sram_byte", "0pJ"}, {"energy.mac.int8", "0pJ"}, {"energy.dram_byte", "10pJ"}});
+  const auto l_mac = test::run(y, only_mac).layers.at(0);
+  CHECK(l_mac.energy_pj == doctest::Approx(l_mac.macs * only_mac.prec(Precision::Int8).mac_energy_pj));
+  const auto l_dram = test::run(y, only_dram).layers.at(0);
+  CHECK(l_dram.energy_pj == doctest::Approx(10.0 * test::dram_bytes(l_dram)));
+  ConvSpec c16 = c;
+  c16.precision = "int16";
+  const auto l16 = test::run(test::conv_yaml(c16), only_mac).layers.at(0);
+  CHECK(l16.energy_pj == doctest::Approx(l16.macs * only_mac.prec(Precision::Int16).mac_energy_pj));
+}
+
+TEST_CASE("batch: a batch of 2 costs about twice one image on a compute-bound layer") {
+  const auto hw = test::preset("npu-pf32");
+  sim::PlanOptions two;
+  two.batch = 2;
+  const auto one = test::run(test::conv_yaml(compute_bound()), hw).layers.at(0);
+  const auto pair = test::run(test::conv_yaml(compute_bound()), hw, two).layers.at(0);
+  CHECK(pair.macs == 2 * one.macs);
+  CHECK(static_cast<double>(pair.cycles) == doctest::Approx(2.0 * one.cycles).epsilon(0.05));
+}
