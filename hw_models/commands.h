@@ -12,9 +12,9 @@ namespace accelnas::hw {
 
 struct DmaRequest {
   std::int64_t bytes = 0;
-  bool write = false;           // SRAM -> DRAM
-  Progress* done = nullptr;     // advanced when the transfer has completed
-  const char* what = "";        // for the trace
+  bool write = false;        // SRAM -> DRAM
+  Progress* done = nullptr;  // advanced when the transfer has completed
+  const char* what = "";     // for the trace
   const LayerJob* job = nullptr;
 };
 

@@ -43,10 +43,12 @@ void Controller::main_thread() {
     queue_.pop_front();
     const std::int64_t start = now_cycles();
     if (hw_->layer_setup_cycles > 0) sc_core::wait(cycles(hw_->layer_setup_cycles));
-    if (trace_ != nullptr) trace_->add("controller", cur_.job->name + " setup", start, now_cycles());
+    if (trace_ != nullptr)
+      trace_->add("controller", cur_.job->name + " setup", start, now_cycles());
 
     const TilePlan& plan = *cur_.plan;
-    const std::int64_t resident = cur_.job->reserved_activation_bytes + plan.pinned_activation_bytes;
+    const std::int64_t resident =
+        cur_.job->reserved_activation_bytes + plan.pinned_activation_bytes;
     activation_sram->allocate(resident);
     weight_sram->allocate(plan.weight_slot_bytes);
     activation_sram->reset_peak();
@@ -168,10 +170,10 @@ void Controller::finish_layer(std::int64_t start) {
   s.dram_write_bytes = counters_.dram->write_bytes() - dram_write0_;
   s.sram_peak_bytes = activation_sram->peak() + weight_sram->peak();
   const double op_energy = hw_->prec(job.precision).mac_energy_pj;
-  s.energy_pj = static_cast<double>(job.macs + job.vector_ops) * op_energy +
-                static_cast<double>(s.sram_access_bytes) * hw_->sram_energy_pj_per_byte +
-                static_cast<double>(s.dram_read_bytes + s.dram_write_bytes) *
-                    hw_->dram_energy_pj_per_byte;
+  s.energy_pj =
+      static_cast<double>(job.macs + job.vector_ops) * op_energy +
+      static_cast<double>(s.sram_access_bytes) * hw_->sram_energy_pj_per_byte +
+      static_cast<double>(s.dram_read_bytes + s.dram_write_bytes) * hw_->dram_energy_pj_per_byte;
   s.tiles = static_cast<std::int64_t>(plan.tiles.size());
   s.bands = plan.bands;
   s.passes = plan.passes;

@@ -15,8 +15,8 @@
 #include <systemc>
 
 #include "commands.h"
-#include "dma_engine.h"
 #include "compute_unit.h"
+#include "dma_engine.h"
 #include "layer_stats.h"
 #include "sram.h"
 

@@ -2,7 +2,9 @@
 
 namespace accelnas::hw {
 namespace {
-std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
+  return (a + b - 1) / b;
+}
 }  // namespace
 
 std::int64_t DotProductArray::steps_per_pixel_pass(const LayerJob& job, const HwSpec& hw) {

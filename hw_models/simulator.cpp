@@ -34,9 +34,9 @@ std::vector<LayerStats> Simulator::run(const HwSpec& hw, const std::vector<Layer
     top_->controller.enqueue(Descriptor{&jobs[i], &plans[i], &stats[i]});
   }
   sc_core::sc_start();  // returns when every event has been processed
-  ACCELNAS_CHECK(top_->controller.completed() - done_before ==
-                     static_cast<std::int64_t>(jobs.size()),
-                 "simulation stopped before every layer completed (deadlock)");
+  ACCELNAS_CHECK(
+      top_->controller.completed() - done_before == static_cast<std::int64_t>(jobs.size()),
+      "simulation stopped before every layer completed (deadlock)");
   for (auto& s : stats) s.start_cycle -= origin;
   ++runs_;
   return stats;
@@ -46,4 +46,6 @@ std::vector<LayerStats> Simulator::run(const HwSpec& hw, const std::vector<Layer
 
 // libsystemc's own main() calls sc_main(); our programs have their own main() and elaborate the
 // model through Simulator, so this is never called, but the shared library needs the symbol.
-extern "C" int sc_main(int, char*[]) { return 0; }
+extern "C" int sc_main(int, char*[]) {
+  return 0;
+}

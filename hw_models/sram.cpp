@@ -12,8 +12,7 @@ void Sram::allocate(std::int64_t bytes) {
   ACCELNAS_CHECK(bytes >= 0, "negative SRAM allocation");
   used_ += bytes;
   ACCELNAS_CHECK(used_ <= capacity_, std::string(name()) + " over capacity: " +
-                                         std::to_string(used_) + " > " +
-                                         std::to_string(capacity_));
+                                         std::to_string(used_) + " > " + std::to_string(capacity_));
   if (used_ > peak_) peak_ = used_;
 }
 

@@ -10,7 +10,9 @@ namespace {
 using i64 = std::int64_t;
 __extension__ typedef __int128 i128;  // products of sizes overflow int64
 
-i64 ceil_div(i64 a, i64 b) { return (a + b - 1) / b; }
+i64 ceil_div(i64 a, i64 b) {
+  return (a + b - 1) / b;
+}
 
 // The part of `total` that falls in parts [begin, end) of `n` equal parts; exact when summed.
 i64 share(i64 total, i64 begin, i64 end, i64 n) {
@@ -18,7 +20,9 @@ i64 share(i64 total, i64 begin, i64 end, i64 n) {
   return static_cast<i64>(t * end / n - t * begin / n);
 }
 
-bool streamed(const OperandDesc& op) { return !op.on_chip; }
+bool streamed(const OperandDesc& op) {
+  return !op.on_chip;
+}
 
 // Bytes of operand `op` that a band covering layer rows [r0, r1) needs, halo included.
 i64 band_bytes(const OperandDesc& op, i64 r0, i64 r1, i64 rows) {
@@ -32,13 +36,14 @@ i64 band_bytes(const OperandDesc& op, i64 r0, i64 r1, i64 rows) {
 // Upper bound of band_bytes over every alignment of an r-row band.
 i64 band_bytes_bound(const OperandDesc& op, i64 r, i64 rows) {
   if (op.whole) return op.bytes;
-  const i64 in_rows =
-      std::min(op.rows, ceil_div(static_cast<i64>(static_cast<i128>(op.rows) * r), rows) + 1 +
-                            op.halo_rows);
+  const i64 in_rows = std::min(
+      op.rows, ceil_div(static_cast<i64>(static_cast<i128>(op.rows) * r), rows) + 1 + op.halo_rows);
   return ceil_div(static_cast<i64>(static_cast<i128>(in_rows) * op.bytes), op.rows);
 }
 
-bool output_streamed(const LayerJob& job) { return !job.output_on_chip && job.output_bytes > 0; }
+bool output_streamed(const LayerJob& job) {
+  return !job.output_on_chip && job.output_bytes > 0;
+}
 
 i64 output_buffer_bound(const LayerJob& job, i64 r) {
   if (!output_streamed(job)) return 0;
@@ -76,7 +81,8 @@ std::string sizes(i64 need, i64 have) {
 }
 
 void validate(const LayerJob& job) {
-  if (job.rows < 1 || job.cols < 1) throw UserError("layer '" + job.name + "': empty iteration space");
+  if (job.rows < 1 || job.cols < 1)
+    throw UserError("layer '" + job.name + "': empty iteration space");
   for (const auto& op : job.inputs) {
     if (op.rows < 1 || op.bytes < 0 || op.halo_rows < 0) {
       throw UserError("layer '" + job.name + "': operand with invalid size");
@@ -93,7 +99,8 @@ void validate(const LayerJob& job) {
 
 i64 array_passes(const LayerJob& job, const HwSpec& hw) {
   if (job.engine != Engine::Array) return 1;
-  if (job.depthwise) return ceil_div(job.groups * job.out_channels_per_group, hw.parallelism_factor);
+  if (job.depthwise)
+    return ceil_div(job.groups * job.out_channels_per_group, hw.parallelism_factor);
   return job.groups * ceil_div(job.out_channels_per_group, hw.parallelism_factor);
 }
 
@@ -113,10 +120,10 @@ TilePlan plan_layer(const LayerJob& job, const HwSpec& hw) {
   const i64 slice = plan.weights_streamed ? ceil_div(w, plan.passes) : w;
   plan.weight_slot_bytes = plan.weights_streamed ? std::min(w, 2 * slice) : w;
   if (plan.weight_slot_bytes > hw.sram_weight_bytes) {
-    throw UserError("layer '" + job.name + "': " +
-                    (plan.weights_streamed ? "two passes of weights (double-buffered) do" : "the weights do") +
-                    " not fit the weight SRAM (" +
-                    sizes(plan.weight_slot_bytes, hw.sram_weight_bytes) + ")");
+    throw UserError(
+        "layer '" + job.name + "': " +
+        (plan.weights_streamed ? "two passes of weights (double-buffered) do" : "the weights do") +
+        " not fit the weight SRAM (" + sizes(plan.weight_slot_bytes, hw.sram_weight_bytes) + ")");
   }
 
   // Inputs needed whole are loaded once up front; with streamed weights the banded inputs are
@@ -133,10 +140,10 @@ TilePlan plan_layer(const LayerJob& job, const HwSpec& hw) {
   }
   const i64 budget = free_act - plan.pinned_activation_bytes;
   if (budget < 0 || buffer_need(job, 1, plan.inputs_pinned) > budget) {
-    throw UserError("layer '" + job.name + "': one row band does not fit the activation SRAM (" +
-                    sizes(plan.pinned_activation_bytes + buffer_need(job, 1, plan.inputs_pinned),
-                          free_act) +
-                    ")");
+    throw UserError(
+        "layer '" + job.name + "': one row band does not fit the activation SRAM (" +
+        sizes(plan.pinned_activation_bytes + buffer_need(job, 1, plan.inputs_pinned), free_act) +
+        ")");
   }
 
   // The largest band that fits, then at least min_bands bands so transfers overlap compute.

@@ -18,30 +18,30 @@
 namespace accelnas::hw {
 
 struct Tile {
-  std::int64_t rows = 0;           // band height
-  std::int64_t passes = 0;         // passes computed on this band in this tile
-  std::int64_t load_bytes = 0;     // DRAM -> SRAM before compute (inputs and weights)
+  std::int64_t rows = 0;               // band height
+  std::int64_t passes = 0;             // passes computed on this band in this tile
+  std::int64_t load_bytes = 0;         // DRAM -> SRAM before compute (inputs and weights)
   std::int64_t load_weight_bytes = 0;  // of which weights
-  std::int64_t store_bytes = 0;    // SRAM -> DRAM after compute
-  std::int64_t in_buffer_bytes = 0;   // activation SRAM taken by this tile's streamed inputs
-  std::int64_t input_last_use = 0;    // index of the last tile that reads this tile's inputs
-  std::int64_t out_buffer_bytes = 0;  // activation SRAM taken by this tile's streamed output
-  std::int64_t pixels = 0;         // array: output pixels of the band
-  std::int64_t vector_ops = 0;     // vector: element operations of the band
+  std::int64_t store_bytes = 0;        // SRAM -> DRAM after compute
+  std::int64_t in_buffer_bytes = 0;    // activation SRAM taken by this tile's streamed inputs
+  std::int64_t input_last_use = 0;     // index of the last tile that reads this tile's inputs
+  std::int64_t out_buffer_bytes = 0;   // activation SRAM taken by this tile's streamed output
+  std::int64_t pixels = 0;             // array: output pixels of the band
+  std::int64_t vector_ops = 0;         // vector: element operations of the band
   std::int64_t sram_access_bytes = 0;  // reads + writes of on-chip SRAM, for energy
 };
 
 struct TilePlan {
   std::int64_t passes = 1;
   std::int64_t bands = 1;
-  std::int64_t band_rows = 1;     // the tallest band; bands differ by at most one row
-  bool weights_streamed = false;   // weights do not fit: a slice per pass, double-buffered
+  std::int64_t band_rows = 1;        // the tallest band; bands differ by at most one row
+  bool weights_streamed = false;     // weights do not fit: a slice per pass, double-buffered
   bool first_band_per_pass = false;  // weights fit: band 0 runs pass by pass as slices land
-  bool inputs_pinned = false;      // streamed inputs loaded whole once (weights streamed)
-  bool inputs_reread = false;      // inputs re-read from DRAM for every pass
-  std::int64_t preload_bytes = 0;  // loaded before tile 0: inputs pinned for the whole layer
+  bool inputs_pinned = false;        // streamed inputs loaded whole once (weights streamed)
+  bool inputs_reread = false;        // inputs re-read from DRAM for every pass
+  std::int64_t preload_bytes = 0;    // loaded before tile 0: inputs pinned for the whole layer
   std::int64_t preload_sram_access_bytes = 0;
-  std::int64_t weight_slot_bytes = 0;      // weight SRAM taken (whole weights or 2 slices)
+  std::int64_t weight_slot_bytes = 0;  // weight SRAM taken (whole weights or 2 slices)
   std::int64_t pinned_activation_bytes = 0;
   std::int64_t buffer_activation_bytes = 0;  // double-buffered band buffers at their largest
   std::vector<Tile> tiles;

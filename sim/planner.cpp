@@ -91,7 +91,8 @@ i64 min_working_set(const hw::LayerJob& job) {
     return (r * bytes + rows - 1) / rows;
   };
   i64 need = job.output_whole ? job.output_bytes : 2 * band(job.output_bytes, job.rows, 0);
-  for (const auto& in : job.inputs) need += in.whole ? in.bytes : 2 * band(in.bytes, in.rows, in.halo_rows);
+  for (const auto& in : job.inputs)
+    need += in.whole ? in.bytes : 2 * band(in.bytes, in.rows, in.halo_rows);
   return need;
 }
 
@@ -154,7 +155,8 @@ NetworkPlan plan_network(const wl::Network& net, const hw::HwSpec& hw, const Pla
     hw::LayerJob& job = plan.jobs[j];
     const std::size_t layer = plan.layer_of_job[j];
     const auto producers = net.producers(layer);
-    for (std::size_t k = 0; k < producers.size(); ++k) job.inputs[k].on_chip = resident[producers[k]] != 0;
+    for (std::size_t k = 0; k < producers.size(); ++k)
+      job.inputs[k].on_chip = resident[producers[k]] != 0;
     job.output_on_chip = resident[layer] != 0;
     job.output_to_dram = !job.output_on_chip || net.consumers(layer).empty();
     job.reserved_activation_bytes = committed[j];

@@ -19,15 +19,26 @@ std::string csv_escape(const std::string& s) {
   return out + "\"";
 }
 
-const std::vector<std::string> kLayerColumns = {
-    "name",           "op",         "precision",        "cycles",          "compute_cycles",
-    "stall_cycles",   "macs",       "utilization",      "dram_read_bytes", "dram_write_bytes",
-    "sram_peak_bytes", "energy_pj", "tiles",            "weights_streamed"};
+const std::vector<std::string> kLayerColumns = {"name",
+                                                "op",
+                                                "precision",
+                                                "cycles",
+                                                "compute_cycles",
+                                                "stall_cycles",
+                                                "macs",
+                                                "utilization",
+                                                "dram_read_bytes",
+                                                "dram_write_bytes",
+                                                "sram_peak_bytes",
+                                                "energy_pj",
+                                                "tiles",
+                                                "weights_streamed"};
 
 Table layer_table(const SimResult& r) {
   Table t;
   t.columns = kLayerColumns;
-  t.numeric = {false, false, false, true, true, true, true, true, true, true, true, true, true, false};
+  t.numeric = {false, false, false, true, true, true, true,
+               true,  true,  true,  true, true, true, false};
   for (const auto& l : r.layers) {
     t.rows.push_back({l.name, l.op, precision_name(l.precision), std::to_string(l.cycles),
                       std::to_string(l.compute_cycles), std::to_string(l.stall_cycles),
@@ -183,21 +194,27 @@ void write_result(std::ostream& os, Format f, const SimResult& r, const hw::HwSp
      << fixed(s.macs / 1e6, 1) << " MMACs, utilization " << fixed(s.utilization * 100, 1)
      << "%, DRAM " << fixed(s.dram_read_bytes / 1e6, 2) << " MB read + "
      << fixed(s.dram_write_bytes / 1e6, 2) << " MB written, SRAM peak "
-     << fixed(s.sram_peak_bytes / 1024.0, 0) << " KiB, energy " << fixed(s.energy_uj, 1)
-     << " uJ\n";
+     << fixed(s.sram_peak_bytes / 1024.0, 0) << " KiB, energy " << fixed(s.energy_uj, 1) << " uJ\n";
 }
 
 void write_trace_json(std::ostream& os, const hw::TraceLog& trace, const hw::HwSpec& hw) {
   const std::vector<std::string> blocks = {"controller", "dma", "dot_product_array", "vector_unit"};
   json events = json::array();
   for (std::size_t i = 0; i < blocks.size(); ++i) {
-    events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", 1}, {"tid", i},
+    events.push_back({{"name", "thread_name"},
+                      {"ph", "M"},
+                      {"pid", 1},
+                      {"tid", i},
                       {"args", {{"name", blocks[i]}}}});
   }
   const double us_per_cycle = 1e6 / hw.clock_hz;
   for (const auto& e : trace.events()) {
     const auto tid = std::find(blocks.begin(), blocks.end(), e.block) - blocks.begin();
-    events.push_back({{"name", e.label}, {"cat", e.block}, {"ph", "X"}, {"pid", 1}, {"tid", tid},
+    events.push_back({{"name", e.label},
+                      {"cat", e.block},
+                      {"ph", "X"},
+                      {"pid", 1},
+                      {"tid", tid},
                       {"ts", static_cast<double>(e.start_cycle) * us_per_cycle},
                       {"dur", static_cast<double>(e.end_cycle - e.start_cycle) * us_per_cycle}});
   }

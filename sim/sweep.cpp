@@ -29,11 +29,16 @@ void evaluate(const std::string& hw_spec, const wl::Network& net, const PlanOpti
 
 json to_json(const SweepPoint& p) {
   const Totals& t = p.total;
-  return json{{"status", p.status},         {"hw_name", p.hw_name},
-              {"cycles", t.cycles},         {"latency_ms", t.latency_ms},
-              {"energy_uj", t.energy_uj},   {"macs", t.macs},
-              {"utilization", t.utilization}, {"dram_read_bytes", t.dram_read_bytes},
-              {"dram_write_bytes", t.dram_write_bytes}, {"sram_peak_bytes", t.sram_peak_bytes}};
+  return json{{"status", p.status},
+              {"hw_name", p.hw_name},
+              {"cycles", t.cycles},
+              {"latency_ms", t.latency_ms},
+              {"energy_uj", t.energy_uj},
+              {"macs", t.macs},
+              {"utilization", t.utilization},
+              {"dram_read_bytes", t.dram_read_bytes},
+              {"dram_write_bytes", t.dram_write_bytes},
+              {"sram_peak_bytes", t.sram_peak_bytes}};
 }
 
 void from_json(const json& j, SweepPoint& p) {
@@ -70,7 +75,8 @@ struct Worker {
 void run_worker(int fd, int k, int jobs, const std::string& hw_spec, const wl::Network& net,
                 const PlanOptions& opt, std::vector<SweepPoint>& points) {
   try {
-    for (std::size_t i = static_cast<std::size_t>(k); i < points.size(); i += static_cast<std::size_t>(jobs)) {
+    for (std::size_t i = static_cast<std::size_t>(k); i < points.size();
+         i += static_cast<std::size_t>(jobs)) {
       evaluate(hw_spec, net, opt, points[i]);
       json line = to_json(points[i]);
       line["index"] = i;
@@ -99,7 +105,8 @@ SweepAxis parse_axis(const std::string& text) {
   std::size_t start = 0;
   while (start <= rest.size()) {
     const auto comma = rest.find(',', start);
-    const std::string v = rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const std::string v =
+        rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (v.empty()) throw UserError("--set " + axis.key + ": empty value in '" + rest + "'");
     axis.values.push_back(v);
     if (comma == std::string::npos) break;
@@ -140,9 +147,11 @@ void run_sweep(const std::string& hw_spec, const wl::Network& net, const PlanOpt
   std::vector<Worker> workers(static_cast<std::size_t>(jobs));
   for (int k = 0; k < jobs; ++k) {
     int fds[2];
-    if (::pipe(fds) != 0) throw UserError(std::string("cannot create a pipe: ") + std::strerror(errno));
+    if (::pipe(fds) != 0)
+      throw UserError(std::string("cannot create a pipe: ") + std::strerror(errno));
     const pid_t pid = ::fork();
-    if (pid < 0) throw UserError(std::string("cannot start a worker process: ") + std::strerror(errno));
+    if (pid < 0)
+      throw UserError(std::string("cannot start a worker process: ") + std::strerror(errno));
     if (pid == 0) {
       ::close(fds[0]);
       for (int j = 0; j < k; ++j) ::close(workers[static_cast<std::size_t>(j)].fd);
@@ -189,8 +198,9 @@ Table sweep_table(const std::vector<SweepAxis>& axes, const std::vector<SweepPoi
     t.columns.push_back(a.key);
     t.numeric.push_back(false);
   }
-  const std::vector<std::string> cols = {"latency_ms", "cycles", "utilization", "dram_read_bytes",
-                                         "dram_write_bytes", "energy_uj", "status"};
+  const std::vector<std::string> cols = {"latency_ms",      "cycles",           "utilization",
+                                         "dram_read_bytes", "dram_write_bytes", "energy_uj",
+                                         "status"};
   for (const auto& c : cols) {
     t.columns.push_back(c);
     t.numeric.push_back(c != "status");

@@ -25,7 +25,7 @@ struct SweepAxis {
 SweepAxis parse_axis(const std::string& text);
 
 struct SweepPoint {
-  cfg::Overrides overrides;  // one value per axis
+  cfg::Overrides overrides;   // one value per axis
   std::string status = "ok";  // or why the network cannot be mapped on this configuration
   std::string hw_name;
   Totals total;

@@ -59,7 +59,8 @@ Network load_network_string(const std::string& text, const std::string& source_n
 Network resolve_model(const std::string& spec) {
   if (ends_with(spec, ".onnx")) throw UserError(spec + ": ONNX import is not supported yet");
   std::error_code ec;
-  if (std::filesystem::is_directory(spec, ec)) throw UserError(spec + ": is a directory, not a network file");
+  if (std::filesystem::is_directory(spec, ec))
+    throw UserError(spec + ": is a directory, not a network file");
   if (std::filesystem::is_regular_file(spec, ec) || ends_with(spec, ".yaml") ||
       ends_with(spec, ".yml")) {
     return load_network_file(spec);

@@ -25,9 +25,9 @@ enum class OpKind {
   Mul,             // elementwise; the second input may be 1x1xC (squeeze-excite scale)
   MaxPool,
   AvgPool,
-  GlobalAvgPool,   // h x w x c -> 1 x 1 x c
-  Concat,          // along channels; all inputs share h and w
-  Resize,          // to out_h x out_w, nearest or bilinear
+  GlobalAvgPool,  // h x w x c -> 1 x 1 x c
+  Concat,         // along channels; all inputs share h and w
+  Resize,         // to out_h x out_w, nearest or bilinear
 };
 
 enum class Activation { None, Relu, Relu6, HSwish, Sigmoid, HSigmoid };
@@ -64,9 +64,9 @@ struct Layer {
   OpKind op = OpKind::Input;
   std::vector<std::string> inputs;  // producer layer names, in operand order
   Precision precision = Precision::Int8;
-  std::string block;                // optional block id (IBN, fused-IBN, residual, SE, ...)
-  std::string block_type;           // optional: "ibn", "fused_ibn", "residual", "se", ...
-  std::string origin;               // "net.yaml:12: layers[3]" or "zoo:mobilenet_v2: conv1"
+  std::string block;       // optional block id (IBN, fused-IBN, residual, SE, ...)
+  std::string block_type;  // optional: "ibn", "fused_ibn", "residual", "se", ...
+  std::string origin;      // "net.yaml:12: layers[3]" or "zoo:mobilenet_v2: conv1"
 
   // input
   Shape input_shape;
@@ -98,7 +98,8 @@ struct Tensor {
 
 class Network {
  public:
-  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Layer, Tensor>;
+  using Graph =
+      boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Layer, Tensor>;
   using Vertex = Graph::vertex_descriptor;
 
   std::string name = "network";
@@ -143,7 +144,7 @@ std::int64_t layer_weight_elements(const Network& net, std::size_t i);  // kerne
 std::int64_t layer_bias_elements(const Network& net, std::size_t i);    // 0 or out_channels
 std::int64_t layer_params(const Network& net, std::size_t i);           // weights + bias
 std::int64_t layer_vector_ops(const Network& net, std::size_t i);
-std::int64_t input_channels(const Network& net, std::size_t i);         // of operand 0
+std::int64_t input_channels(const Network& net, std::size_t i);  // of operand 0
 bool is_depthwise(const Network& net, std::size_t i);
 // Sums of layer_macs / layer_params over the whole network.
 std::int64_t total_macs(const Network& net);

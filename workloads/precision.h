@@ -10,8 +10,8 @@ namespace accelnas {
 
 enum class Precision { Int8 = 0, Int16 = 1, Fp16 = 2, Bf16 = 3 };
 constexpr std::size_t kNumPrecisions = 4;
-constexpr std::array<Precision, kNumPrecisions> kAllPrecisions = {
-    Precision::Int8, Precision::Int16, Precision::Fp16, Precision::Bf16};
+constexpr std::array<Precision, kNumPrecisions> kAllPrecisions = {Precision::Int8, Precision::Int16,
+                                                                  Precision::Fp16, Precision::Bf16};
 
 const char* precision_name(Precision p);  // "int8", ...
 bool parse_precision(const std::string& name, Precision& out);

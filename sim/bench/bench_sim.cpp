@@ -35,7 +35,9 @@ int main(int argc, char** argv) {
   const hw::HwSpec hw = hw::load_hw(hw::kDefaultPreset);
   std::int64_t layers = 0;
   sim::simulate_network(net, hw, {});  // elaborate once, warm caches
-  const double one = median_ms(runs, [&] { layers = static_cast<std::int64_t>(sim::simulate_network(net, hw, {}).layers.size()); });
+  const double one = median_ms(runs, [&] {
+    layers = static_cast<std::int64_t>(sim::simulate_network(net, hw, {}).layers.size());
+  });
   std::vector<hw::HwSpec> sweep;
   for (const char* pf : {"8", "16", "32", "64"}) {
     sweep.push_back(hw::load_hw(hw::kDefaultPreset, {{"compute.parallelism_factor", pf}}));
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
   std::printf("in-process (elaborated once), %s on %s, median of %d runs\n", model.c_str(),
               hw::kDefaultPreset, runs);
   std::printf("  simulate:              %8.3f ms   %10.0f layers/s\n", one, layers / one * 1e3);
-  std::printf("  4-point PF sweep:      %8.3f ms   %10.0f layers/s\n", four, 4 * layers / four * 1e3);
+  std::printf("  4-point PF sweep:      %8.3f ms   %10.0f layers/s\n", four,
+              4 * layers / four * 1e3);
   return 0;
 }

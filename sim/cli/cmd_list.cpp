@@ -57,9 +57,11 @@ void add_list(CLI::App& app) {
     std::string format = "table";
   };
   auto o = std::make_shared<Opts>();
-  CLI::App* cmd = app.add_subcommand("list", "List presets, zoo models, operators or hardware keys");
+  CLI::App* cmd =
+      app.add_subcommand("list", "List presets, zoo models, operators or hardware keys");
   cmd->add_option("what", o->what, "presets | models | ops | hw-keys")->required();
-  cmd->add_option("--format", o->format, "Output format: table, csv or json")->capture_default_str();
+  cmd->add_option("--format", o->format, "Output format: table, csv or json")
+      ->capture_default_str();
   cmd->callback([o]() {
     const sim::Format f = sim::parse_format(o->format);
     sim::Table t;

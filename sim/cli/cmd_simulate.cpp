@@ -17,8 +17,9 @@ void add_simulate(CLI::App& app) {
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
-      "simulate", "Simulate one network on one hardware description: per-layer and total latency, "
-                  "utilisation, DRAM traffic, SRAM peak and energy");
+      "simulate",
+      "Simulate one network on one hardware description: per-layer and total latency, "
+      "utilisation, DRAM traffic, SRAM peak and energy");
   add_run_options(*cmd, o->run);
   cmd->add_option("--trace", o->trace,
                   "Write a Chrome/Perfetto trace-event JSON of every block's busy intervals");

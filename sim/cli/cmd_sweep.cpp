@@ -20,8 +20,9 @@ void add_sweep(CLI::App& app) {
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
-      "sweep", "Simulate one network over the cartesian product of hardware parameter values, "
-               "one row per configuration");
+      "sweep",
+      "Simulate one network over the cartesian product of hardware parameter values, "
+      "one row per configuration");
   add_run_options(*cmd, o->run);
   cmd->add_option("--set", o->sets,
                   "KEY=V1,V2,... a hardware key and its values; repeat for more axes "
@@ -39,7 +40,8 @@ void add_sweep(CLI::App& app) {
       axes.push_back(sim::parse_axis(s));
       for (std::size_t k = 0; k + 1 < axes.size(); ++k) {
         if (axes[k].key == axes.back().key) {
-          throw UserError("--set " + axes.back().key + ": given twice; list every value in one --set");
+          throw UserError("--set " + axes.back().key +
+                          ": given twice; list every value in one --set");
         }
       }
     }
@@ -48,12 +50,13 @@ void add_sweep(CLI::App& app) {
     std::vector<sim::SweepPoint> points = sim::expand(axes);
     const bool show = !o->quiet;
     const bool tty = ::isatty(STDERR_FILENO) != 0;
-    sim::run_sweep(o->run.hw, net, opt, points, o->jobs, [show, tty](std::size_t done, std::size_t total) {
-      if (!show) return;
-      // A terminal gets one updating line; a log gets one line per configuration.
-      std::cerr << (tty ? "\r" : "") << "sweep: " << done << "/" << total << " configurations"
-                << (!tty || done == total ? "\n" : "") << std::flush;
-    });
+    sim::run_sweep(
+        o->run.hw, net, opt, points, o->jobs, [show, tty](std::size_t done, std::size_t total) {
+          if (!show) return;
+          // A terminal gets one updating line; a log gets one line per configuration.
+          std::cerr << (tty ? "\r" : "") << "sweep: " << done << "/" << total << " configurations"
+                    << (!tty || done == total ? "\n" : "") << std::flush;
+        });
     sim::write_table(out.stream(), format, sim::sweep_table(axes, points));
     out.commit();
   });

@@ -27,7 +27,8 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
 
 sim::PlanOptions plan_options(const RunOptions& o) {
   sim::PlanOptions p;
-  if (o.batch < 1) throw UserError("--batch: expected an integer >= 1, got " + std::to_string(o.batch));
+  if (o.batch < 1)
+    throw UserError("--batch: expected an integer >= 1, got " + std::to_string(o.batch));
   p.batch = o.batch;
   if (!o.precision.empty()) {
     Precision prec;

@@ -221,22 +221,20 @@ TEST_CASE("cli: an unwritable -o path is one error line naming the path") {
                  path));
 }
 
-
 TEST_CASE("cli: command-line syntax errors are one error line with exit code 2") {
   CHECK(contains(error_message({"simulate"}), "--model"));
   CHECK(contains(error_message({"simulate", "--model", "tiny", "--no-such-option"}),
                  "--no-such-option"));
   CHECK(contains(error_message({"simulate", "--model", "tiny", "--batch", "abc"}), "abc"));
-  CHECK(contains(error_message({"sweep", "--model", "tiny", "--set", "compute.dot_width=8",
-                                "--jobs", "0"}),
-                 "--jobs"));
+  CHECK(contains(
+      error_message({"sweep", "--model", "tiny", "--set", "compute.dot_width=8", "--jobs", "0"}),
+      "--jobs"));
   CHECK(!error_message({"frobnicate"}).empty());
 }
 
 TEST_CASE("cli: the same key given to two --set axes is one error line naming it") {
-  CHECK(contains(error_message({"sweep", "--model", "tiny", "--set",
-                                "compute.parallelism_factor=8", "--set",
-                                "compute.parallelism_factor=16"}),
+  CHECK(contains(error_message({"sweep", "--model", "tiny", "--set", "compute.parallelism_factor=8",
+                                "--set", "compute.parallelism_factor=16"}),
                  "compute.parallelism_factor: given twice"));
 }
 

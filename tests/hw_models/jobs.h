@@ -9,9 +9,9 @@
 #include <string>
 
 #include "error.h"
-#include "test_util.h"
 #include "hw_spec.h"
 #include "layer_job.h"
+#include "test_util.h"
 
 namespace accelnas::hw::test {
 

@@ -29,19 +29,26 @@ inline std::string conv_yaml(const ConvSpec& c) {
 inline std::string ibn_yaml(int hw, int cin, int cout, int e, bool fused) {
   const std::string s = std::to_string(hw), ci = std::to_string(cin), co = std::to_string(cout),
                     ce = std::to_string(cin * e);
-  std::string y = "name: block\nlayers:\n  - {name: x, op: input, shape: [" + s + ", " + s + ", " + ci + "]}\n";
+  std::string y =
+      "name: block\nlayers:\n  - {name: x, op: input, shape: [" + s + ", " + s + ", " + ci + "]}\n";
   if (fused) {
-    y += "  - {name: expand, op: conv2d, input: x, out_channels: " + ce + ", kernel: 3, epilogue: [bn, relu6]}\n";
-    y += "  - {name: project, op: conv2d, input: expand, out_channels: " + co + ", kernel: 1, epilogue: [bn]}\n";
+    y += "  - {name: expand, op: conv2d, input: x, out_channels: " + ce +
+         ", kernel: 3, epilogue: [bn, relu6]}\n";
+    y += "  - {name: project, op: conv2d, input: expand, out_channels: " + co +
+         ", kernel: 1, epilogue: [bn]}\n";
   } else {
-    y += "  - {name: expand, op: conv2d, input: x, out_channels: " + ce + ", kernel: 1, epilogue: [bn, relu6]}\n";
-    y += "  - {name: dw, op: conv2d, input: expand, out_channels: " + ce + ", kernel: 3, groups: " + ce + ", epilogue: [bn, relu6]}\n";
-    y += "  - {name: project, op: conv2d, input: dw, out_channels: " + co + ", kernel: 1, epilogue: [bn]}\n";
+    y += "  - {name: expand, op: conv2d, input: x, out_channels: " + ce +
+         ", kernel: 1, epilogue: [bn, relu6]}\n";
+    y += "  - {name: dw, op: conv2d, input: expand, out_channels: " + ce +
+         ", kernel: 3, groups: " + ce + ", epilogue: [bn, relu6]}\n";
+    y += "  - {name: project, op: conv2d, input: dw, out_channels: " + co +
+         ", kernel: 1, epilogue: [bn]}\n";
   }
   return y;
 }
 
-inline sim::SimResult run(const std::string& yaml, const hw::HwSpec& hw, sim::PlanOptions opt = {}) {
+inline sim::SimResult run(const std::string& yaml, const hw::HwSpec& hw,
+                          sim::PlanOptions opt = {}) {
   const wl::Network net = wl::load_network_string(yaml, "test.yaml");
   return sim::simulate_network(net, hw, opt);
 }

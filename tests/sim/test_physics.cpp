@@ -90,7 +90,8 @@ TEST_CASE("monotonicity: more DRAM bandwidth never increases any layer's cycles"
   }
 }
 
-TEST_CASE("weights: weights bigger than the weight SRAM stream, and cost at least their DRAM time") {
+TEST_CASE(
+    "weights: weights bigger than the weight SRAM stream, and cost at least their DRAM time") {
   const auto hw = test::preset("npu-pf32", {{"sram.weights", "160KiB"}});
   test::ConvSpec c{14, 14, 256, 256, 3, 1, 1, "int8"};  // 590 KB of weights
   const auto job = sim::make_job(wl::load_network_string(test::conv_yaml(c), "w.yaml"), 1, hw, {});
@@ -134,7 +135,8 @@ TEST_CASE("memory: a tensor too big for the activation SRAM goes through DRAM, a
   CHECK(small.layers.at(1).dram_read_bytes == 576 * 9 + 576);  // its weights and bias only
 }
 
-TEST_CASE("published fusion effect: fused IBN is faster early, slower late, with more MACs in both") {
+TEST_CASE(
+    "published fusion effect: fused IBN is faster early, slower late, with more MACs in both") {
   const auto hw = test::preset(hw::kDefaultPreset);
   struct Stage {
     int hw, cin, cout;

@@ -13,7 +13,9 @@ std::int64_t conv_cycles(const ConvSpec& c, const hw::HwSpec& hw) {
   return test::run(test::conv_yaml(c), hw).layers.at(0).cycles;
 }
 // A layer small enough that everything fits on chip, large enough to be compute bound.
-ConvSpec compute_bound() { return ConvSpec{56, 56, 128, 128, 3, 1, 1, "int8"}; }
+ConvSpec compute_bound() {
+  return ConvSpec{56, 56, 128, 128, 3, 1, 1, "int8"};
+}
 }  // namespace
 
 TEST_CASE("dot-product array: Cout = PF+1 costs as much as Cout = 2*PF (two passes)") {
@@ -36,7 +38,9 @@ TEST_CASE("dot-product array: Cin = dot_width+1 costs as much as Cin = 2*dot_wid
   CHECK(conv_cycles(a, hw) == doctest::Approx(conv_cycles(b, hw)).epsilon(0.02));
 }
 
-TEST_CASE("dot-product array: a large compute-bound conv that fits in SRAM is within 5% of its compute bound") {
+TEST_CASE(
+    "dot-product array: a large compute-bound conv that fits in SRAM is within 5% of its compute "
+    "bound") {
   const auto hw = test::preset("npu-pf32");
   const ConvSpec c = compute_bound();
   const auto r = test::run(test::conv_yaml(c), hw);
@@ -64,13 +68,16 @@ TEST_CASE("precision: int16 costs about 2x the cycles and exactly 2x the weight 
   const auto r16 = test::run(test::conv_yaml(c16), hw);
   CHECK(static_cast<double>(r16.layers[0].cycles) ==
         doctest::Approx(2.0 * r8.layers[0].cycles).epsilon(0.05));
-  const auto job8 = sim::make_job(wl::load_network_string(test::conv_yaml(c8), "a.yaml"), 1, hw, {});
-  const auto job16 = sim::make_job(wl::load_network_string(test::conv_yaml(c16), "b.yaml"), 1, hw, {});
+  const auto job8 =
+      sim::make_job(wl::load_network_string(test::conv_yaml(c8), "a.yaml"), 1, hw, {});
+  const auto job16 =
+      sim::make_job(wl::load_network_string(test::conv_yaml(c16), "b.yaml"), 1, hw, {});
   CHECK(job16.weight_bytes == 2 * job8.weight_bytes);
   CHECK(job16.output_bytes == 2 * job8.output_bytes);
 }
 
-TEST_CASE("depthwise channel_parallel: utilisation is at most 1/dot_width, tap_parallel is faster") {
+TEST_CASE(
+    "depthwise channel_parallel: utilisation is at most 1/dot_width, tap_parallel is faster") {
   const auto cp = test::preset("npu-pf32");
   const auto tp = test::preset("npu-pf32", {{"compute.depthwise", "tap_parallel"}});
   for (int k : {3, 5}) {
@@ -86,7 +93,8 @@ TEST_CASE("depthwise channel_parallel: utilisation is at most 1/dot_width, tap_p
 TEST_CASE("depthwise channel_parallel: Kh*Kw cycles per output pixel per pass of PF channels") {
   const auto hw = test::preset("npu-pf32", {{"layer_setup", "0"}});
   ConvSpec dw{16, 16, 64, 64, 3, 1, 64, "int8"};
-  const auto job = sim::make_job(wl::load_network_string(test::conv_yaml(dw), "dw.yaml"), 1, hw, {});
+  const auto job =
+      sim::make_job(wl::load_network_string(test::conv_yaml(dw), "dw.yaml"), 1, hw, {});
   CHECK(hw::DotProductArray::steps_per_pixel_pass(job, hw) == 9);
   const auto l = test::run(test::conv_yaml(dw), hw).layers.at(0);
   const std::int64_t passes = (64 + hw.parallelism_factor - 1) / hw.parallelism_factor;
@@ -103,7 +111,8 @@ TEST_CASE("vector unit: an add costs elements / lanes cycles plus fill per tile"
       "  - {name: s, op: add, inputs: [a, b]}\n";
   const auto l = test::run(y, hw).layers.at(0);
   const std::int64_t elements = 32 * 32 * 64;
-  CHECK(l.compute_cycles == elements / hw.vector_lanes + l.tiles * hw.vector_pipeline_latency_cycles);
+  CHECK(l.compute_cycles ==
+        elements / hw.vector_lanes + l.tiles * hw.vector_pipeline_latency_cycles);
   CHECK(l.dram_read_bytes == 2 * elements);
   CHECK(l.dram_write_bytes == elements);
 }
@@ -126,11 +135,14 @@ TEST_CASE("epilogue: bias, batch-norm and activations are fused and cost no cycl
 TEST_CASE("energy: MACs, SRAM bytes and DRAM bytes are each charged at their declared price") {
   const ConvSpec c = compute_bound();
   const std::string y = test::conv_yaml(c);
-  const auto only_mac = test::preset("npu-pf32", {{"energy.sram_byte", "0pJ"}, {"energy.dram_byte", "0pJ"}});
+  const auto only_mac =
+      test::preset("npu-pf32", {{"energy.sram_byte", "0pJ"}, {"energy.dram_byte", "0pJ"}});
   const auto only_dram = test::preset(
-      "npu-pf32", {{"energy.sram_byte", "0pJ"}, {"energy.mac.int8", "0pJ"}, {"energy.dram_byte", "10pJ"}});
+      "npu-pf32",
+      {{"energy.sram_byte", "0pJ"}, {"energy.mac.int8", "0pJ"}, {"energy.dram_byte", "10pJ"}});
   const auto l_mac = test::run(y, only_mac).layers.at(0);
-  CHECK(l_mac.energy_pj == doctest::Approx(l_mac.macs * only_mac.prec(Precision::Int8).mac_energy_pj));
+  CHECK(l_mac.energy_pj ==
+        doctest::Approx(l_mac.macs * only_mac.prec(Precision::Int8).mac_energy_pj));
   const auto l_dram = test::run(y, only_dram).layers.at(0);
   CHECK(l_dram.energy_pj == doctest::Approx(10.0 * test::dram_bytes(l_dram)));
   ConvSpec c16 = c;

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "error.h"
-#include "test_util.h"
 #include "network.h"
+#include "test_util.h"
 
 namespace accelnas::wl::test {
 

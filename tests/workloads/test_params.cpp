@@ -13,7 +13,14 @@ using accelnas::wl::test::user_error;
 namespace {
 
 const std::vector<ParamDecl> kDecls = {
-    {"compute.parallelism_factor", ParamKind::Integer, "8", 1, 64, {}, "dot-product lanes", "units"},
+    {"compute.parallelism_factor",
+     ParamKind::Integer,
+     "8",
+     1,
+     64,
+     {},
+     "dot-product lanes",
+     "units"},
     {"memory.sram", ParamKind::Size, "512KiB", 1024, 1e300, {}, "on-chip buffer", ""},
     {"clock", ParamKind::Frequency, "1GHz", 1e6, 1e10, {}, "core clock", ""},
     {"policy", ParamKind::Choice, "lru", 0, 0, {"lru", "fifo"}, "replacement policy", ""}};

@@ -21,8 +21,8 @@ class UserError : public std::runtime_error {
 }  // namespace accelnas
 
 #define ACCELNAS_PANIC(msg) ::accelnas::panic(__FILE__, __LINE__, (msg))
-#define ACCELNAS_CHECK(cond, msg)                         \
-  do {                                                    \
+#define ACCELNAS_CHECK(cond, msg)                              \
+  do {                                                         \
     if (!(cond)) ::accelnas::panic(__FILE__, __LINE__, (msg)); \
   } while (0)
 

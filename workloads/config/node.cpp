@@ -62,7 +62,8 @@ YAML::Node parse_or_throw(const std::string& text, const std::string& name) {
 
 Node Node::load_file(const std::string& path) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw UserError(path + ": is a directory, not a file");
+  if (std::filesystem::is_directory(path, ec))
+    throw UserError(path + ": is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UserError(path + ": cannot open file");
   std::ostringstream buf;
@@ -75,14 +76,30 @@ Node Node::load_string(const std::string& text, const std::string& source_name) 
   return Node(make_root(parse_or_throw(text, source_name), source_name));
 }
 
-bool Node::present() const { return impl_->present && impl_->node.IsDefined(); }
-bool Node::is_map() const { return present() && impl_->node.IsMap(); }
-bool Node::is_seq() const { return present() && impl_->node.IsSequence(); }
-bool Node::is_scalar() const { return present() && impl_->node.IsScalar(); }
-bool Node::is_null() const { return !present() || impl_->node.IsNull(); }
-const std::string& Node::file() const { return *impl_->file; }
-const std::string& Node::path() const { return impl_->path; }
-int Node::line() const { return impl_->line; }
+bool Node::present() const {
+  return impl_->present && impl_->node.IsDefined();
+}
+bool Node::is_map() const {
+  return present() && impl_->node.IsMap();
+}
+bool Node::is_seq() const {
+  return present() && impl_->node.IsSequence();
+}
+bool Node::is_scalar() const {
+  return present() && impl_->node.IsScalar();
+}
+bool Node::is_null() const {
+  return !present() || impl_->node.IsNull();
+}
+const std::string& Node::file() const {
+  return *impl_->file;
+}
+const std::string& Node::path() const {
+  return impl_->path;
+}
+int Node::line() const {
+  return impl_->line;
+}
 
 std::string Node::where() const {
   std::ostringstream os;
@@ -91,7 +108,9 @@ std::string Node::where() const {
   return os.str();
 }
 
-void Node::fail(const std::string& reason) const { throw UserError(where() + " " + reason); }
+void Node::fail(const std::string& reason) const {
+  throw UserError(where() + " " + reason);
+}
 
 Node Node::child(const std::string& path, int line, const void* yaml_node) const {
   auto impl = std::make_shared<Impl>();

@@ -196,7 +196,8 @@ ParamMap parse_params(const Node& root, const std::vector<ParamDecl>& decls,
   }
   for (const auto& [key, text] : overrides) {
     const ParamDecl* d = find_decl(decls, key);
-    if (d == nullptr) throw UserError("--set " + key + ": unknown key (see `accelnas list hw-keys`)");
+    if (d == nullptr)
+      throw UserError("--set " + key + ": unknown key (see `accelnas list hw-keys`)");
     try {
       ParamValue v = parse_value(*d, text);
       v.origin = "--set";

@@ -15,7 +15,7 @@ namespace accelnas::cfg {
 enum class ParamKind { Integer, Real, Size, Frequency, Bandwidth, Duration, Energy, Choice, Text };
 
 struct ParamDecl {
-  std::string key;           // dotted path, e.g. "compute.parallelism_factor"
+  std::string key;  // dotted path, e.g. "compute.parallelism_factor"
   ParamKind kind;
   std::string default_text;  // written as a user would write it, e.g. "512KiB"
   double min = 0;            // inclusive bounds in the base unit (bytes, Hz, B/s, s, pJ)
