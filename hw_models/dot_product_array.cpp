@@ -17,7 +17,9 @@ std::int64_t DotProductArray::steps_per_pixel_pass(const LayerJob& job, const Hw
 
 std::int64_t DotProductArray::tile_cycles(const LayerJob& job, const Tile& tile, const HwSpec& hw) {
   const std::int64_t step = hw.prec(job.precision).cycles_per_step;
-  return tile.pixels * tile.passes * steps_per_pixel_pass(job, hw) * step +
+  const std::int64_t steps =
+      tile.steps_per_pixel > 0 ? tile.steps_per_pixel : steps_per_pixel_pass(job, hw);
+  return tile.pixels * tile.passes * steps * step +
          tile.passes * hw.pipeline_latency_cycles;
 }
 

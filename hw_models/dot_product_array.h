@@ -6,6 +6,7 @@
 //      tap_parallel: ceil(Kh*Kw/dot_width) steps (taps spread over the lanes)
 //   A4 a step takes cycles_per_step(precision) cycles (1 at int8)
 //   A5 each pass of a tile pays pipeline_latency cycles of fill and drain
+//   A7 a k-chunk tile (weights split along input channels) runs only its chunk's steps
 //   A6 the epilogue (bias, folded BN, activation) is fused into the output stage: no cycles
 #ifndef ACCELNAS_HW_MODELS_DOT_PRODUCT_ARRAY_H
 #define ACCELNAS_HW_MODELS_DOT_PRODUCT_ARRAY_H

@@ -104,40 +104,53 @@ i64 array_passes(const LayerJob& job, const HwSpec& hw) {
   return job.groups * ceil_div(job.out_channels_per_group, hw.parallelism_factor);
 }
 
-TilePlan plan_layer(const LayerJob& job, const HwSpec& hw) {
-  validate(job);
-  TilePlan plan;
-  plan.passes = array_passes(job, hw);
-  const i64 free_act = hw.sram_activation_bytes - job.reserved_activation_bytes;
-  if (free_act < 0) {
-    throw UserError("layer '" + job.name + "': resident tensors exceed the activation SRAM (" +
-                    sizes(job.reserved_activation_bytes, hw.sram_activation_bytes) + ")");
-  }
+namespace {
 
-  // Weights: loaded once when they fit, otherwise one slice per pass, double-buffered.
+// Weights: loaded once when they fit; otherwise streamed one pass at a time, double-buffered;
+// and when even two slices of one pass do not fit, each pass is split along its input channels
+// (in whole dot_width groups) into k-chunks whose partial sums accumulate on chip.
+void plan_weights(const LayerJob& job, const HwSpec& hw, TilePlan& plan) {
   const i64 w = job.weight_bytes;
-  plan.weights_streamed = w > hw.sram_weight_bytes && plan.passes > 1;
-  const i64 slice = plan.weights_streamed ? ceil_div(w, plan.passes) : w;
-  plan.weight_slot_bytes = plan.weights_streamed ? std::min(w, 2 * slice) : w;
-  if (plan.weight_slot_bytes > hw.sram_weight_bytes) {
-    throw UserError(
-        "layer '" + job.name + "': " +
-        (plan.weights_streamed ? "two passes of weights (double-buffered) do" : "the weights do") +
-        " not fit the weight SRAM (" + sizes(plan.weight_slot_bytes, hw.sram_weight_bytes) + ")");
+  if (w <= hw.sram_weight_bytes) {
+    plan.weight_slot_bytes = w;
+    return;
   }
+  plan.weights_streamed = true;
+  const i64 slice = ceil_div(w, plan.passes);
+  const i64 groups = job.engine == Engine::Array && !job.depthwise
+                         ? ceil_div(job.in_channels_per_group, hw.dot_width)
+                         : 1;
+  plan.k_chunks = 1;
+  while (plan.k_chunks < groups && 2 * ceil_div(slice, plan.k_chunks) > hw.sram_weight_bytes) {
+    ++plan.k_chunks;
+  }
+  plan.weight_slot_bytes = std::min(w, 2 * ceil_div(slice, plan.k_chunks));
+  if (plan.weight_slot_bytes > hw.sram_weight_bytes) {
+    throw UserError("layer '" + job.name +
+                    "': two chunks of one pass of weights (double-buffered) do not fit the "
+                    "weight SRAM (" +
+                    sizes(plan.weight_slot_bytes, hw.sram_weight_bytes) + ")");
+  }
+}
 
-  // Inputs needed whole are loaded once up front; with streamed weights the banded inputs are
-  // pinned too when they fit, else re-read for every pass.
+// Inputs needed whole are loaded once up front; with streamed weights the banded inputs are
+// pinned too when they fit, else re-read for every pass.
+void plan_inputs(const LayerJob& job, i64 free_act, TilePlan& plan) {
   plan.pinned_activation_bytes = whole_streamed_bytes(job);
-  if (plan.weights_streamed && banded_streamed_bytes(job) > 0) {
+  if (plan.weights_streamed && plan.passes * plan.k_chunks > 1 && banded_streamed_bytes(job) > 0) {
     const i64 pinned = plan.pinned_activation_bytes + banded_streamed_bytes(job);
     if (pinned + buffer_need(job, 1, true) <= free_act) {
       plan.inputs_pinned = true;
       plan.pinned_activation_bytes = pinned;
     } else {
-      plan.inputs_reread = true;
+      plan.inputs_reread = plan.passes > 1;
     }
   }
+}
+
+// The fewest bands whose tallest band's buffers fit, raised to min_bands so transfers overlap
+// compute (not when weights are re-fetched per band: fewer bands then means less traffic).
+void plan_bands(const LayerJob& job, const HwSpec& hw, i64 free_act, TilePlan& plan) {
   const i64 budget = free_act - plan.pinned_activation_bytes;
   if (budget < 0 || buffer_need(job, 1, plan.inputs_pinned) > budget) {
     throw UserError(
@@ -145,8 +158,6 @@ TilePlan plan_layer(const LayerJob& job, const HwSpec& hw) {
         sizes(plan.pinned_activation_bytes + buffer_need(job, 1, plan.inputs_pinned), free_act) +
         ")");
   }
-
-  // The largest band that fits, then at least min_bands bands so transfers overlap compute.
   i64 lo = 1, hi = job.rows;
   while (lo < hi) {
     const i64 mid = lo + (hi - lo + 1) / 2;
@@ -156,79 +167,111 @@ TilePlan plan_layer(const LayerJob& job, const HwSpec& hw) {
       hi = mid - 1;
     }
   }
-  const i64 target_bands =
-      std::max(ceil_div(job.rows, lo), std::min(job.rows, hw.tiling_min_bands));
-  // Near-equal bands (sizes differ by at most one row), so there are exactly target_bands.
-  plan.bands = target_bands;
+  const i64 min_bands = plan.k_chunks > 1 ? 1 : std::min(job.rows, hw.tiling_min_bands);
+  // Near-equal bands (heights differ by at most one row), so the count is exact.
+  plan.bands = std::max(ceil_div(job.rows, lo), min_bands);
   plan.band_rows = ceil_div(job.rows, plan.bands);
   plan.buffer_activation_bytes = buffer_need(job, plan.band_rows, plan.inputs_pinned);
+}
 
-  // Tile order. Streamed weights: pass-outer, band-inner, one weight slice per pass. Weights
-  // that fit: band-outer with every pass per tile, except that band 0 runs pass by pass so the
-  // array starts as soon as the first slice of weights has landed instead of waiting for all.
-  plan.first_band_per_pass = !plan.weights_streamed && plan.passes > 1 && w > 0;
-  plan.preload_bytes = plan.pinned_activation_bytes;
-  plan.preload_sram_access_bytes = plan.preload_bytes;
-  struct Step {
-    i64 band, pass_begin, pass_end;
-  };
+struct Step {
+  i64 band, pass_begin, pass_end, chunk;
+};
+
+// Tile order. Weights that fit: band-outer with every pass per tile, except that band 0 runs
+// pass by pass so the array starts as soon as the first pass's weights have landed. Streamed
+// weights: pass-outer, band-inner, one slice per pass; with k-chunks: pass, band, chunk.
+std::vector<Step> tile_order(const TilePlan& plan) {
   std::vector<Step> steps;
-  if (plan.weights_streamed) {
-    for (i64 p = 0; p < plan.passes; ++p) {
-      for (i64 b = 0; b < plan.bands; ++b) steps.push_back({b, p, p + 1});
-    }
-  } else {
+  for (i64 p = 0; p < plan.passes && plan.weights_streamed; ++p) {
     for (i64 b = 0; b < plan.bands; ++b) {
-      if (b == 0 && plan.first_band_per_pass) {
-        for (i64 p = 0; p < plan.passes; ++p) steps.push_back({0, p, p + 1});
-      } else {
-        steps.push_back({b, 0, plan.passes});
-      }
+      for (i64 k = 0; k < plan.k_chunks; ++k) steps.push_back({b, p, p + 1, k});
     }
   }
-  for (std::size_t k = 0; k < steps.size(); ++k) {
-    const Step& st = steps[k];
-    const i64 r0 = share(job.rows, 0, st.band, plan.bands);
-    const i64 r1 = share(job.rows, 0, st.band + 1, plan.bands);
-    const bool first_pass_of_band = st.pass_begin == 0 || plan.inputs_reread;
-    Tile t;
-    t.rows = r1 - r0;
-    t.passes = st.pass_end - st.pass_begin;
-    t.input_last_use = static_cast<i64>(k);
-    i64 in_read = 0;  // input bytes the array or vector unit reads from SRAM
-    for (const auto& op : job.inputs) {
-      const i64 bytes = band_bytes(op, r0, r1, job.rows);
-      in_read += op.whole ? share(op.bytes, st.band, st.band + 1, plan.bands) : bytes;
-      if (!streamed(op) || op.whole || plan.inputs_pinned || !first_pass_of_band) continue;
-      t.load_bytes += bytes;
-      t.in_buffer_bytes += bytes;
-    }
-    if (!plan.weights_streamed && st.band == 0 && plan.first_band_per_pass) {
-      // Band 0's input stays until its last pass.
-      if (st.pass_begin == 0) t.input_last_use = static_cast<i64>(k + plan.passes - 1);
-    }
-    // Weights arrive with the tile that first needs them.
-    const i64 w_part = share(w, st.pass_begin, st.pass_end, plan.passes);
-    if (st.band == 0) {
-      t.load_weight_bytes = w_part;
-      t.load_bytes += w_part;
-    }
-    i64 out = job.output_whole ? (st.band + 1 == plan.bands ? job.output_bytes : 0)
-                               : share(job.output_bytes, r0, r1, job.rows);
-    out = share(out, st.pass_begin, st.pass_end, plan.passes);
-    if (output_streamed(job)) t.out_buffer_bytes = out;
-    if (job.output_to_dram) t.store_bytes = out;
-    if (job.engine == Engine::Array) {
-      t.pixels = t.rows * job.cols;
+  for (i64 b = 0; b < plan.bands && !plan.weights_streamed; ++b) {
+    if (b == 0 && plan.first_band_per_pass) {
+      for (i64 p = 0; p < plan.passes; ++p) steps.push_back({0, p, p + 1, 0});
     } else {
-      t.vector_ops = share(job.vector_ops, r0, r1, job.rows);
+      steps.push_back({b, 0, plan.passes, 0});
     }
-    // SRAM traffic: DMA fills and drains, plus the compute reading its operands (the array
-    // re-reads the input band once per pass and each pass's weights once per band) and
-    // writing its output.
-    t.sram_access_bytes = t.load_bytes + t.store_bytes + in_read * t.passes +
-                          (job.engine == Engine::Array ? w_part : 0) + out;
-    plan.tiles.push_back(t);
+  }
+  return steps;
+}
+
+Tile make_tile(const LayerJob& job, const HwSpec& hw, const TilePlan& plan,
+               const std::vector<Step>& steps, std::size_t index) {
+  const Step& st = steps[index];
+  const i64 r0 = share(job.rows, 0, st.band, plan.bands);
+  const i64 r1 = share(job.rows, 0, st.band + 1, plan.bands);
+  const bool first_chunk = st.chunk == 0;
+  const bool last_chunk = st.chunk + 1 == plan.k_chunks;
+  const bool loads_input = first_chunk && (st.pass_begin == 0 || plan.inputs_reread);
+  Tile t;
+  t.rows = r1 - r0;
+  t.passes = st.pass_end - st.pass_begin;
+  t.input_last_use = static_cast<i64>(index) + plan.k_chunks - 1;  // held for the pass's chunks
+  if (!plan.weights_streamed && st.band == 0 && plan.first_band_per_pass && st.pass_begin == 0) {
+    t.input_last_use = static_cast<i64>(index + plan.passes - 1);  // band 0 until its last pass
+  }
+  i64 in_read = 0;  // input bytes the array or vector unit reads from SRAM
+  for (const auto& op : job.inputs) {
+    const i64 bytes = band_bytes(op, r0, r1, job.rows);
+    in_read += op.whole ? share(op.bytes, st.band, st.band + 1, plan.bands) : bytes;
+    if (!streamed(op) || op.whole || plan.inputs_pinned || !loads_input) continue;
+    t.load_bytes += bytes;
+    t.in_buffer_bytes += bytes;
+  }
+  // Weights arrive with the tile that first needs them: band 0's, or every band's with chunks.
+  const i64 w_part = share(share(job.weight_bytes, st.pass_begin, st.pass_end, plan.passes),
+                           st.chunk, st.chunk + 1, plan.k_chunks);
+  if (st.band == 0 || plan.k_chunks > 1) {
+    t.load_weight_bytes = w_part;
+    t.load_bytes += w_part;
+  }
+  if (plan.k_chunks > 1) {
+    const i64 groups = ceil_div(job.in_channels_per_group, hw.dot_width);
+    t.steps_per_pixel =
+        job.kernel_h * job.kernel_w * share(groups, st.chunk, st.chunk + 1, plan.k_chunks);
+  }
+  i64 out = job.output_whole ? (st.band + 1 == plan.bands ? job.output_bytes : 0)
+                             : share(job.output_bytes, r0, r1, job.rows);
+  out = share(out, st.pass_begin, st.pass_end, plan.passes);
+  if (output_streamed(job)) t.out_buffer_bytes = out;  // partial sums accumulate in it
+  if (!last_chunk) out = 0;
+  if (job.output_to_dram) t.store_bytes = out;
+  if (job.engine == Engine::Array) {
+    t.pixels = t.rows * job.cols;
+  } else {
+    t.vector_ops = share(job.vector_ops, r0, r1, job.rows);
+  }
+  // SRAM traffic: DMA fills and drains, plus the compute reading its operands (the array
+  // re-reads the input band once per pass and each pass's weights once per band) and
+  // writing its output.
+  t.sram_access_bytes = t.load_bytes + t.store_bytes + in_read * t.passes +
+                        (job.engine == Engine::Array ? w_part : 0) + out;
+  return t;
+}
+
+}  // namespace
+
+TilePlan plan_layer(const LayerJob& job, const HwSpec& hw) {
+  validate(job);
+  TilePlan plan;
+  plan.passes = array_passes(job, hw);
+  const i64 free_act = hw.sram_activation_bytes - job.reserved_activation_bytes;
+  if (free_act < 0) {
+    throw UserError("layer '" + job.name + "': resident tensors exceed the activation SRAM (" +
+                    sizes(job.reserved_activation_bytes, hw.sram_activation_bytes) + ")");
+  }
+  plan_weights(job, hw, plan);
+  plan_inputs(job, free_act, plan);
+  plan_bands(job, hw, free_act, plan);
+  plan.first_band_per_pass = !plan.weights_streamed && plan.passes > 1 && job.weight_bytes > 0;
+  plan.preload_bytes = plan.pinned_activation_bytes;
+  plan.preload_sram_access_bytes = plan.preload_bytes;
+  const std::vector<Step> steps = tile_order(plan);
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    plan.tiles.push_back(make_tile(job, hw, plan, steps, i));
   }
   ACCELNAS_CHECK(!plan.tiles.empty(), "tiler produced no tiles");
   return plan;

@@ -27,6 +27,7 @@ struct Tile {
   std::int64_t input_last_use = 0;     // index of the last tile that reads this tile's inputs
   std::int64_t out_buffer_bytes = 0;   // activation SRAM taken by this tile's streamed output
   std::int64_t pixels = 0;             // array: output pixels of the band
+  std::int64_t steps_per_pixel = 0;    // array: 0 = the layer's (A1/A3); else this k-chunk's
   std::int64_t vector_ops = 0;         // vector: element operations of the band
   std::int64_t sram_access_bytes = 0;  // reads + writes of on-chip SRAM, for energy
 };
@@ -36,6 +37,7 @@ struct TilePlan {
   std::int64_t bands = 1;
   std::int64_t band_rows = 1;        // the tallest band; bands differ by at most one row
   bool weights_streamed = false;     // weights do not fit: a slice per pass, double-buffered
+  std::int64_t k_chunks = 1;         // >1: each pass's weights split along input channels
   bool first_band_per_pass = false;  // weights fit: band 0 runs pass by pass as slices land
   bool inputs_pinned = false;        // streamed inputs loaded whole once (weights streamed)
   bool inputs_reread = false;        // inputs re-read from DRAM for every pass

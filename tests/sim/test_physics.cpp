@@ -92,7 +92,7 @@ TEST_CASE("monotonicity: more DRAM bandwidth never increases any layer's cycles"
 
 TEST_CASE(
     "weights: weights bigger than the weight SRAM stream, and cost at least their DRAM time") {
-  const auto hw = test::preset("npu-pf32", {{"sram.weights", "160KiB"}});
+  const auto hw = test::preset("npu-pf32", {{"sram.weights", "64KiB"}});
   test::ConvSpec c{14, 14, 256, 256, 3, 1, 1, "int8"};  // 590 KB of weights
   const auto job = sim::make_job(wl::load_network_string(test::conv_yaml(c), "w.yaml"), 1, hw, {});
   REQUIRE(job.weight_bytes > hw.sram_weight_bytes);
