@@ -12,7 +12,7 @@ namespace {
 constexpr std::int64_t kMaxDim = std::int64_t{1} << 24;
 
 const std::vector<std::string> kCommonKeys = {"name",      "op",    "input",     "inputs",
-                                              "precision", "block", "block_type"};
+                                              "precision", "block", "block_type", "role"};
 
 std::vector<std::string> allowed_keys(OpKind op) {
   std::vector<std::string> keys = kCommonKeys;
@@ -236,6 +236,10 @@ ParsedLayer parse_layer(const cfg::Node& node, Precision default_precision) {
   if (node.has("block_type")) {
     if (l.block.empty()) node["block_type"].fail("needs a 'block' id as well");
     l.block_type = text(node["block_type"]);
+  }
+  if (node.has("role")) {
+    if (l.block.empty()) node["role"].fail("needs a 'block' id as well");
+    l.role = text(node["role"]);
   }
   parse_attributes(node, p);
   return p;

@@ -64,8 +64,15 @@ struct Layer {
   OpKind op = OpKind::Input;
   std::vector<std::string> inputs;  // producer layer names, in operand order
   Precision precision = Precision::Int8;
-  std::string block;       // optional block id (IBN, fused-IBN, residual, SE, ...)
-  std::string block_type;  // optional: "ibn", "fused_ibn", "residual", "se", ...
+  // Blocks are first-class: every layer of an IBN, fused-IBN, residual or SE block carries the
+  // block's id and type, and its role inside it. Vocabulary (transforms and the estimator rely on
+  // it): block_type "ibn" | "fused_ibn" | "residual" | "se" | "stem" | "head" | ...;
+  // role "expand" (1x1, or KxK in a fused IBN) | "depthwise" | "project" | "residual_add" |
+  // "se_pool" | "se_reduce" | "se_expand" | "se_scale" | "conv" | ... A squeeze-excite inside an
+  // IBN keeps the IBN's block id and marks its layers with the se_* roles.
+  std::string block;       // optional block id, e.g. "ibn3"
+  std::string block_type;  // optional, needs `block`
+  std::string role;        // optional role inside the block
   std::string origin;      // "net.yaml:12: layers[3]" or "zoo:mobilenet_v2: conv1"
 
   // input

@@ -126,6 +126,7 @@ std::string layer_line(const Layer& l, Precision default_precision) {
   if (l.precision != default_precision) line.add("precision", precision_name(l.precision));
   if (!l.block.empty()) line.add("block", quote(l.block));
   if (!l.block_type.empty()) line.add("block_type", quote(l.block_type));
+  if (!l.role.empty()) line.add("role", quote(l.role));
   return line.str();
 }
 
