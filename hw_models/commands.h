@@ -16,6 +16,7 @@ struct DmaRequest {
   Progress* done = nullptr;  // advanced when the transfer has completed
   const char* what = "";     // for the trace
   const LayerJob* job = nullptr;
+  std::int64_t issue_cycle = 0;  // when the controller issued it
 };
 
 struct ComputeCmd {

@@ -33,7 +33,7 @@ void Controller::enqueue(const Descriptor& d) {
 }
 
 void Controller::issue(std::int64_t bytes, bool write, Progress* done, const char* what) {
-  dma->write(DmaRequest{bytes, write, done, what, cur_.job});
+  dma->write(DmaRequest{bytes, write, done, what, cur_.job, now_cycles()});
 }
 
 void Controller::main_thread() {
@@ -125,22 +125,28 @@ void Controller::compute_thread() {
     const auto n = static_cast<std::int64_t>(plan.tiles.size());
     auto& unit = job.engine == Engine::Array ? array : vector;
     preload_.wait_until(1);
+    // Output buffers are released once the store that drains them has completed; only this
+    // thread allocates them.
+    std::int64_t released = 0;
+    auto release_outputs = [&](std::int64_t stored) {
+      for (; released < n; ++released) {
+        const Tile& t = plan.tiles[static_cast<std::size_t>(released)];
+        if (t.output_store_tile >= stored) break;
+        activation_sram->release(t.out_buffer_bytes);
+      }
+    };
     for (std::int64_t i = 0; i < n; ++i) {
       const Tile& t = plan.tiles[static_cast<std::size_t>(i)];
       loads_.wait_until(i + 1);
-      if (i >= 2) {
-        stores_.wait_until(i - 1);  // tile i-2's output has drained
-        activation_sram->release(plan.tiles[static_cast<std::size_t>(i - 2)].out_buffer_bytes);
-      }
+      stores_.wait_until(i - 1);  // tile i-2's output slot has drained
+      release_outputs(stores_.count());
       activation_sram->allocate(t.out_buffer_bytes);
       const std::int64_t before = computes_.count();
       unit->write(ComputeCmd{&job, &t, &computes_});
       computes_.wait_until(before + 1);
     }
     stores_.wait_until(n);
-    for (std::int64_t i = std::max<std::int64_t>(0, n - 2); i < n; ++i) {
-      activation_sram->release(plan.tiles[static_cast<std::size_t>(i)].out_buffer_bytes);
-    }
+    release_outputs(n);
     helpers_done_.advance();
   }
 }

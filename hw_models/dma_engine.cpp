@@ -1,5 +1,7 @@
 #include "dma_engine.h"
 
+#include <algorithm>
+
 namespace accelnas::hw {
 
 DmaEngine::DmaEngine(sc_core::sc_module_name name)
@@ -12,19 +14,24 @@ DmaEngine::DmaEngine(sc_core::sc_module_name name)
 void DmaEngine::bus_thread() {
   for (;;) {
     const DmaRequest req = requests.read();
-    const std::int64_t start = now_cycles();
-    const std::int64_t bus = dram->bus_cycles(req.bytes);
-    if (bus > 0) {
-      sc_core::wait(cycles(bus));
-      busy_cycles_ += bus;
-      dram->account(req.bytes, req.write);
-      if (trace_ != nullptr) {
-        trace_->add("dma", (req.job ? req.job->name + " " : std::string()) + req.what, start,
-                    now_cycles());
-      }
+    if (req.bytes <= 0) {  // no bus time; completes in order behind the transfers before it
+      in_flight_.write(InFlight{req, now_cycles()});
+      continue;
     }
-    const std::int64_t latency = req.bytes > 0 ? dram->latency_cycles() : 0;
-    in_flight_.write(InFlight{req, now_cycles() + latency});
+    // The bus is continuous: this transfer starts when issued or when the previous one has
+    // left the bus, even if that was a fraction of a cycle before this process got here.
+    const double start = std::max(static_cast<double>(req.issue_cycle), bus_free_);
+    bus_free_ = start + dram->bus_time(req.bytes);
+    const std::int64_t done = Dram::whole_cycle(bus_free_);
+    const std::int64_t now = now_cycles();
+    if (done > now) sc_core::wait(cycles(done - now));
+    busy_cycles_ += done - Dram::whole_cycle(start);
+    dram->account(req.bytes, req.write);
+    if (trace_ != nullptr) {
+      trace_->add("dma", (req.job ? req.job->name + " " : std::string()) + req.what,
+                  Dram::whole_cycle(start), done);
+    }
+    in_flight_.write(InFlight{req, done + dram->latency_cycles()});
   }
 }
 

@@ -1,7 +1,7 @@
 // DMA engine: executes transfer requests in the order the controller issues them, over the DRAM
-// bus. Two processes: the bus process holds the bus for each transfer in turn; the completion
-// process signals each transfer `latency` cycles after its bus time, in order. Zero-byte
-// requests take no bus time and complete in order behind the ones before them.
+// bus (rules D1-D3 in dram.h). Two processes: the bus process moves each transfer in turn; the
+// completion process signals each transfer `latency` cycles after its last byte, in order.
+// Zero-byte requests take no bus time and complete in order behind the ones before them.
 #ifndef ACCELNAS_HW_MODELS_DMA_ENGINE_H
 #define ACCELNAS_HW_MODELS_DMA_ENGINE_H
 
@@ -35,6 +35,7 @@ class DmaEngine : public sc_core::sc_module {
   sc_core::sc_fifo<InFlight> in_flight_;
   TraceLog* trace_ = nullptr;
   std::int64_t busy_cycles_ = 0;
+  double bus_free_ = 0;  // when the bus finishes its last transfer, in fractional cycles
 };
 
 }  // namespace accelnas::hw

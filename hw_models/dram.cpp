@@ -6,20 +6,19 @@ namespace accelnas::hw {
 
 Dram::Dram(sc_core::sc_module_name name) : sc_core::sc_module(name) {}
 
-std::int64_t Dram::bus_cycles_for(std::int64_t bytes, const HwSpec& hw) {
-  if (bytes <= 0) return 0;
-  // The small epsilon keeps exact ratios (e.g. 8 B over 8 B/cycle) from rounding up.
-  return static_cast<std::int64_t>(
-      std::ceil(static_cast<double>(bytes) / hw.dram_bytes_per_cycle() - 1e-9));
+double Dram::bus_time_for(std::int64_t bytes, const HwSpec& hw) {
+  if (bytes <= 0) return 0.0;
+  return static_cast<double>(bytes) / hw.dram_bytes_per_cycle();
 }
 
-std::int64_t Dram::bus_cycles(std::int64_t bytes) const {
-  return bus_cycles_for(bytes, *hw_);
+std::int64_t Dram::whole_cycle(double t) {
+  // The epsilon absorbs floating-point error so an exact ratio (8 B at 8 B/cycle) stays exact.
+  return static_cast<std::int64_t>(std::ceil(t - 1e-6));
 }
 
-std::int64_t Dram::latency_cycles() const {
-  return hw_->dram_latency_cycles();
-}
+double Dram::bus_time(std::int64_t bytes) const { return bus_time_for(bytes, *hw_); }
+
+std::int64_t Dram::latency_cycles() const { return hw_->dram_latency_cycles(); }
 
 void Dram::account(std::int64_t bytes, bool write) {
   (write ? write_bytes_ : read_bytes_) += bytes;

@@ -1,6 +1,9 @@
-// DRAM: a bandwidth-limited bus with a fixed latency. Timing rule (docs/HARDWARE_MODEL.md, D1):
-// a transfer holds the bus for ceil(bytes / (bandwidth / clock)) cycles and completes
-// `dram.latency` after its bus time ends; the next transfer may use the bus meanwhile.
+// DRAM: one bus that moves bytes continuously at `dram.bandwidth`, plus a fixed latency.
+// Timing rule (docs/HARDWARE_MODEL.md, D1-D2): a transfer of b bytes occupies the bus for
+// b / (bandwidth / clock) cycles, starting when it is issued or when the previous transfer has
+// left the bus, whichever is later (fractions of a cycle carry over, so splitting a transfer in
+// two never changes when its last byte arrives); it completes `dram.latency` after the first
+// whole cycle at or after its last byte.
 #ifndef ACCELNAS_HW_MODELS_DRAM_H
 #define ACCELNAS_HW_MODELS_DRAM_H
 
@@ -13,7 +16,7 @@ namespace accelnas::hw {
 
 class DramIf : public virtual sc_core::sc_interface {
  public:
-  virtual std::int64_t bus_cycles(std::int64_t bytes) const = 0;
+  virtual double bus_time(std::int64_t bytes) const = 0;  // cycles, fractional
   virtual std::int64_t latency_cycles() const = 0;
   virtual void account(std::int64_t bytes, bool write) = 0;
 };
@@ -23,15 +26,17 @@ class Dram : public sc_core::sc_module, public DramIf {
   explicit Dram(sc_core::sc_module_name name);
   void configure(const HwSpec* hw) { hw_ = hw; }
 
-  std::int64_t bus_cycles(std::int64_t bytes) const override;
+  double bus_time(std::int64_t bytes) const override;
   std::int64_t latency_cycles() const override;
   void account(std::int64_t bytes, bool write) override;
 
   std::int64_t read_bytes() const { return read_bytes_; }
   std::int64_t write_bytes() const { return write_bytes_; }
 
-  // Pure timing rule, shared with tests.
-  static std::int64_t bus_cycles_for(std::int64_t bytes, const HwSpec& hw);
+  // Pure timing rules, shared with tests.
+  static double bus_time_for(std::int64_t bytes, const HwSpec& hw);
+  // The first whole cycle at or after a fractional time (exact ratios do not round up).
+  static std::int64_t whole_cycle(double t);
 
  private:
   const HwSpec* hw_ = nullptr;

@@ -235,10 +235,20 @@ Tile make_tile(const LayerJob& job, const HwSpec& hw, const TilePlan& plan,
   }
   i64 out = job.output_whole ? (st.band + 1 == plan.bands ? job.output_bytes : 0)
                              : share(job.output_bytes, r0, r1, job.rows);
+  const i64 band_out = out;
   out = share(out, st.pass_begin, st.pass_end, plan.passes);
-  if (output_streamed(job)) t.out_buffer_bytes = out;  // partial sums accumulate in it
-  if (!last_chunk) out = 0;
-  if (job.output_to_dram) t.store_bytes = out;
+  // Partial sums of a pass accumulate in one buffer, taken by its first k-chunk.
+  if (output_streamed(job) && st.chunk == 0) t.out_buffer_bytes = out;
+  t.output_store_tile = static_cast<i64>(index) + plan.k_chunks - 1 - st.chunk;
+  i64 stored = last_chunk ? out : 0;
+  if (!plan.weights_streamed && st.band == 0 && plan.first_band_per_pass) {
+    // Band 0 runs pass by pass, but its output leaves in one store after the last pass, so the
+    // size and number of transfers do not depend on how many passes PF makes of it.
+    const i64 last_pass_tile = static_cast<i64>(index) + (plan.passes - 1 - st.pass_begin);
+    t.output_store_tile = last_pass_tile;
+    stored = st.pass_begin + 1 == plan.passes ? band_out : 0;
+  }
+  if (job.output_to_dram) t.store_bytes = stored;
   if (job.engine == Engine::Array) {
     t.pixels = t.rows * job.cols;
   } else {

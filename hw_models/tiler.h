@@ -26,6 +26,7 @@ struct Tile {
   std::int64_t in_buffer_bytes = 0;    // activation SRAM taken by this tile's streamed inputs
   std::int64_t input_last_use = 0;     // index of the last tile that reads this tile's inputs
   std::int64_t out_buffer_bytes = 0;   // activation SRAM taken by this tile's streamed output
+  std::int64_t output_store_tile = 0;  // index of the tile whose store drains this output
   std::int64_t pixels = 0;             // array: output pixels of the band
   std::int64_t steps_per_pixel = 0;    // array: 0 = the layer's (A1/A3); else this k-chunk's
   std::int64_t vector_ops = 0;         // vector: element operations of the band

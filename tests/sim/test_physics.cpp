@@ -115,12 +115,23 @@ TEST_CASE("DMA: double buffering overlaps transfers with compute") {
   CHECK(static_cast<double>(l.cycles) < 0.9 * (l.compute_cycles + dram_cycles));
 }
 
-TEST_CASE("DRAM: a transfer holds the bus for ceil(bytes / bytes-per-cycle) cycles") {
+TEST_CASE("DRAM: the bus moves bytes continuously, so splitting a transfer changes nothing") {
   const auto hw = test::preset("npu-pf32");  // 8 GB/s at 1 GHz = 8 B/cycle
-  CHECK(hw::Dram::bus_cycles_for(8, hw) == 1);
-  CHECK(hw::Dram::bus_cycles_for(9, hw) == 2);
-  CHECK(hw::Dram::bus_cycles_for(8000, hw) == 1000);
+  CHECK(hw::Dram::bus_time_for(8, hw) == doctest::Approx(1.0));
+  CHECK(hw::Dram::bus_time_for(9, hw) == doctest::Approx(1.125));
+  CHECK(hw::Dram::whole_cycle(1.0) == 1);
+  CHECK(hw::Dram::whole_cycle(1.125) == 2);
   CHECK(hw.dram_latency_cycles() == 100);
+  // An FC layer's weights stream in one slice per pass: 21 slices at PF 32, 11 at PF 64, of
+  // sizes that are not multiples of 8 bytes. The last byte lands at the same time either way.
+  const std::string y =
+      "layers:\n  - {name: x, op: input, shape: [1, 1, 168]}\n"
+      "  - {name: fc, op: fully_connected, input: x, out_channels: 672, epilogue: [bias]}\n";
+  const auto a = test::run(y, hw).layers.at(0);
+  const auto b =
+      test::run(y, test::preset("npu-pf32", {{"compute.parallelism_factor", "64"}})).layers.at(0);
+  CHECK(b.cycles <= a.cycles);
+  CHECK(static_cast<double>(a.cycles) >= test::dram_bytes(a) / hw.dram_bytes_per_cycle());
 }
 
 TEST_CASE("memory: a tensor too big for the activation SRAM goes through DRAM, a small one stays") {
