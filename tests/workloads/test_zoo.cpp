@@ -5,6 +5,7 @@
 #include <set>
 
 #include "helpers.h"
+#include "suggest.h"
 #include "zoo/zoo.h"
 
 using namespace accelnas::wl;
@@ -87,6 +88,22 @@ TEST_CASE("mobilenet_v2: projections are linear, expansions and depthwise use BN
   CHECK_FALSE(net.has("ibn1_expand"));  // t = 1: no expansion
 }
 
+TEST_CASE("mobilenet_v2: IBN layers have roles expand, depthwise, project and residual_add") {
+  const Network net = build_zoo("mobilenet_v2");
+  const auto role = [&](const std::string& layer) { return net.layer(net.index_of(layer)).role; };
+  CHECK(role("ibn1_dw") == "depthwise");
+  CHECK(role("ibn1_project") == "project");
+  CHECK(role("ibn3_expand") == "expand");
+  CHECK(role("ibn3_dw") == "depthwise");
+  CHECK(role("ibn3_project") == "project");
+  CHECK(role("ibn3_add") == "residual_add");
+  for (const char* outside : {"image", "stem", "head", "pool", "classifier"}) {
+    INFO(outside);
+    CHECK(role(outside).empty());
+    CHECK(net.layer(net.index_of(outside)).block.empty());
+  }
+}
+
 TEST_CASE("mobilenet_v2: residual adds join the block input and the projection") {
   const Network net = build_zoo("mobilenet_v2");
   const Layer& add = net.layer(net.index_of("ibn3_add"));
@@ -144,8 +161,18 @@ TEST_CASE("zoo spec: the network name is the canonical spec without default valu
 TEST_CASE("zoo spec: an unknown model suggests the closest name") {
   CHECK(user_error([] { build_zoo("mobilnet_v2"); }) ==
         "unknown model 'mobilnet_v2' (did you mean: mobilenet_v2?)");
-  CHECK(user_error([] { build_zoo("resnet50"); }) ==
-        "unknown model 'resnet50' (available: mobilenet_v2, tiny)");
+  CHECK(user_error([] { build_zoo("resnet"); }) ==
+        "unknown model 'resnet' (did you mean: resnet18, resnet50?)");
+  CHECK(user_error([] { build_zoo("mobilenet_v3"); }) ==
+        "unknown model 'mobilenet_v3' (did you mean: mobilenet_v3_large, mobilenet_v3_small, "
+        "mobilenet_v2?)");
+}
+
+TEST_CASE("zoo spec: an unknown model with no close name lists every model") {
+  std::vector<std::string> names;
+  for (const ZooEntry& e : zoo_entries()) names.push_back(e.name);
+  CHECK(user_error([] { build_zoo("nosuch"); }) ==
+        "unknown model 'nosuch' (available: " + accelnas::join(names, ", ") + ")");
 }
 
 TEST_CASE("zoo spec: an unknown parameter names it and the valid ranges") {

@@ -26,11 +26,19 @@ NetworkBuilder::NetworkBuilder(std::string model, Precision precision)
 void NetworkBuilder::begin_block(std::string id, std::string type) {
   block_ = std::move(id);
   block_type_ = std::move(type);
+  role_.clear();
 }
 
 void NetworkBuilder::end_block() {
   block_.clear();
   block_type_.clear();
+  role_.clear();
+}
+
+NetworkBuilder& NetworkBuilder::role(std::string role) {
+  ACCELNAS_CHECK(!block_.empty(), "NetworkBuilder: role '" + role + "' outside a block");
+  role_ = std::move(role);
+  return *this;
 }
 
 Layer NetworkBuilder::make(const std::string& name, OpKind op,
@@ -42,6 +50,7 @@ Layer NetworkBuilder::make(const std::string& name, OpKind op,
   l.precision = precision_;
   l.block = block_;
   l.block_type = block_type_;
+  l.role = role_;
   l.origin = "zoo:" + model_ + ": " + name;
   return l;
 }

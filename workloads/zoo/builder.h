@@ -1,6 +1,6 @@
 // NetworkBuilder: writes zoo networks concisely. Every method adds one layer and returns its
 // name, so layers chain as `x = b.pw("ibn3_project", x, 32, bn())`. Windows use TF "SAME"
-// padding. Layers get origin "zoo:<model>: <layer>" and the block open at the time.
+// padding. Layers get origin "zoo:<model>: <layer>", and the block and role open at the time.
 #ifndef ACCELNAS_WORKLOADS_ZOO_BUILDER_H
 #define ACCELNAS_WORKLOADS_ZOO_BUILDER_H
 
@@ -20,9 +20,14 @@ class NetworkBuilder {
  public:
   explicit NetworkBuilder(std::string model, Precision precision = Precision::Int8);
 
-  // Layers added until end_block() get this block id and type.
+  // Layers added until end_block() get this block id and type. Opening or closing a block
+  // clears the role.
   void begin_block(std::string id, std::string type);
   void end_block();
+  // Layers added from now until the next role() or end_block() get this role inside the open
+  // block (see the vocabulary in network.h); a role needs an open block. Returns *this, so a
+  // role and its layer chain: `x = b.role("project").pw("ibn3_project", x, 32, bn())`.
+  NetworkBuilder& role(std::string role);
 
   std::string input(const std::string& name, Shape shape);
   std::string conv(const std::string& name, const std::string& in, std::int64_t out_channels,
@@ -57,7 +62,7 @@ class NetworkBuilder {
   Network net_;
   std::string model_;
   Precision precision_;
-  std::string block_, block_type_;
+  std::string block_, block_type_, role_;
   std::map<std::string, std::int64_t> channels_;
 };
 

@@ -11,10 +11,10 @@ Network build(const std::map<std::string, double>&) {
   x = b.conv("stem", x, 16, 3, 2, bn(Activation::Relu6));
   const std::string block_in = x;
   b.begin_block("ibn1", "ibn");
-  x = b.pw("ibn1_expand", x, 64, bn(Activation::Relu6));
-  x = b.dwconv("ibn1_dw", x, 3, 1, bn(Activation::Relu6));
-  x = b.pw("ibn1_project", x, 16, bn());
-  x = b.add("ibn1_add", block_in, x);
+  x = b.role("expand").pw("ibn1_expand", x, 64, bn(Activation::Relu6));
+  x = b.role("depthwise").dwconv("ibn1_dw", x, 3, 1, bn(Activation::Relu6));
+  x = b.role("project").pw("ibn1_project", x, 16, bn());
+  x = b.role("residual_add").add("ibn1_add", block_in, x);
   b.end_block();
   x = b.maxpool("pool", x, 3, 2);
   x = b.global_avgpool("gap", x);

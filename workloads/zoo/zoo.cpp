@@ -83,7 +83,17 @@ double parse_param_value(const ZooParam& p, const std::string& text, const std::
 }  // namespace
 
 const std::vector<ZooEntry>& zoo_entries() {
-  static const std::vector<ZooEntry> entries = {zoo::mobilenet_v2_entry(), zoo::tiny_entry()};
+  static const std::vector<ZooEntry> entries = {zoo::mobilenet_v2_entry(),
+                                                zoo::mobilenet_v3_large_entry(),
+                                                zoo::mobilenet_v3_small_entry(),
+                                                zoo::efficientnet_edgetpu_s_entry(),
+                                                zoo::mnasnet_a1_entry(),
+                                                zoo::resnet18_entry(),
+                                                zoo::resnet50_entry(),
+                                                zoo::ssdlite_mobilenet_v2_entry(),
+                                                zoo::lraspp_mobilenet_v3_entry(),
+                                                zoo::camera_classifier_entry(),
+                                                zoo::tiny_entry()};
   return entries;
 }
 
