@@ -1,3 +1,4 @@
+#include <cstdio>
 #include <memory>
 
 #include "commands.h"
@@ -19,13 +20,19 @@ sim::Table presets_table() {
   return t;
 }
 
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 sim::Table models_table() {
   sim::Table t{{"model", "parameters", "description"}, {}, {}};
   for (const auto& e : wl::zoo_entries()) {
     std::string params;
     for (const auto& p : e.params) {
-      params += (params.empty() ? "" : ", ") + p.key + "=" + sim::fixed(p.default_value, 2) + " [" +
-                sim::fixed(p.min, 2) + ".." + sim::fixed(p.max, 2) + "]";
+      params += (params.empty() ? "" : ", ") + p.key + "=" + number(p.default_value) + " [" +
+                number(p.min) + ".." + number(p.max) + "]";
     }
     t.rows.push_back({e.name, params, e.description});
   }
