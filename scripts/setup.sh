@@ -11,6 +11,8 @@ PACKAGES=(
   doctest-dev
   libcli11-dev
   nlohmann-json3-dev
+  libonnx-dev
+  libprotobuf-dev
 )
 
 missing=()

@@ -7,6 +7,7 @@
 #include "error.h"
 #include "layer_parser.h"
 #include "node.h"
+#include "onnx/onnx_import.h"
 #include "zoo/zoo.h"
 
 namespace accelnas::wl {
@@ -57,7 +58,7 @@ Network load_network_string(const std::string& text, const std::string& source_n
 }
 
 Network resolve_model(const std::string& spec) {
-  if (ends_with(spec, ".onnx")) throw UserError(spec + ": ONNX import is not supported yet");
+  if (ends_with(spec, ".onnx")) return import_onnx(spec);
   std::error_code ec;
   if (std::filesystem::is_directory(spec, ec))
     throw UserError(spec + ": is a directory, not a network file");

@@ -27,7 +27,7 @@ void add_simulate(CLI::App& app) {
     const sim::PlanOptions opt = plan_options(o->run);
     const sim::Format format = sim::parse_format(o->run.format);
     const hw::HwSpec hw = hw::load_hw(o->run.hw);
-    const wl::Network net = wl::resolve_model(o->run.model);
+    const wl::Network net = load_model(o->run.source);
     Output out(o->run.output);
     std::unique_ptr<Output> trace_out;
     if (!o->trace.empty()) trace_out = std::make_unique<Output>(o->trace);

@@ -45,7 +45,7 @@ void add_sweep(CLI::App& app) {
         }
       }
     }
-    const wl::Network net = wl::resolve_model(o->run.model);
+    const wl::Network net = load_model(o->run.source);
     Output out(o->run.output);
     std::vector<sim::SweepPoint> points = sim::expand(axes);
     const bool show = !o->quiet;

@@ -10,6 +10,9 @@ namespace accelnas::cli {
 void add_simulate(CLI::App& app);
 void add_sweep(CLI::App& app);
 void add_list(CLI::App& app);
+void add_info(CLI::App& app);
+void add_transform(CLI::App& app);
+void add_import(CLI::App& app);
 
 }  // namespace accelnas::cli
 

@@ -7,16 +7,50 @@
 #include <iostream>
 
 #include "error.h"
+#include "loader.h"
+#include "onnx/onnx_import.h"
 
 namespace accelnas::cli {
+
+void add_model_options(CLI::App& cmd, ModelSource& m) {
+  cmd.add_option("--model", m.model,
+                 "Zoo model (e.g. mobilenet_v2 or mobilenet_v2:width=0.75,resolution=160; see "
+                 "`accelnas list models`), network YAML file, or ONNX file (*.onnx)")
+      ->required();
+  add_onnx_options(cmd, m);
+}
+
+void add_onnx_options(CLI::App& cmd, ModelSource& m) {
+  cmd.add_option("--input-shape", m.input_shapes,
+                 "ONNX only: shape of a graph input with dynamic dimensions: NAME=HxWxC (batch 1, "
+                 "e.g. input=224x224x3) or NAME=N,C,H,W in the file's order (e.g. "
+                 "input=1,3,224,224); NAME= may be left out when the model has one input. Repeat "
+                 "for several inputs. A dynamic batch alone is taken as 1.")
+      ->type_size(1)
+      ->expected(1, 1 << 10)
+      ->allow_extra_args(false);
+  cmd.add_flag("--allow-unsupported", m.allow_unsupported,
+               "ONNX only: map each unsupported operator to a vector-unit op (a 1x1 avgpool "
+               "pass, or a resize when it changes H or W) with a warning, instead of failing");
+}
+
+wl::Network load_model(const ModelSource& m) {
+  const bool onnx = m.model.size() >= 5 && m.model.compare(m.model.size() - 5, 5, ".onnx") == 0;
+  if (!onnx) {
+    if (!m.input_shapes.empty()) throw UserError("--input-shape applies to ONNX models only");
+    if (m.allow_unsupported) throw UserError("--allow-unsupported applies to ONNX models only");
+    return wl::resolve_model(m.model);
+  }
+  wl::OnnxOptions options;
+  for (const auto& text : m.input_shapes) options.input_shapes.push_back(wl::parse_input_shape(text));
+  options.allow_unsupported = m.allow_unsupported;
+  return wl::import_onnx(m.model, options);
+}
 
 void add_run_options(CLI::App& cmd, RunOptions& o) {
   cmd.add_option("--hw", o.hw, "Hardware preset name or YAML file (see `accelnas list presets`)")
       ->capture_default_str();
-  cmd.add_option("--model", o.model,
-                 "Zoo model (e.g. mobilenet_v2 or mobilenet_v2:width=0.75,resolution=160) or "
-                 "network YAML file (see `accelnas list models`)")
-      ->required();
+  add_model_options(cmd, o.source);
   cmd.add_option("--precision", o.precision,
                  "Run every layer at this precision: int8, int16, fp16 or bf16 (default: each "
                  "layer's own, which defaults to the network's, then int8)");

@@ -7,15 +7,29 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <vector>
 
+#include "network.h"
 #include "planner.h"
 #include "report.h"
 
 namespace accelnas::cli {
 
+// Where a network comes from: a zoo spec, a network YAML file or an ONNX file (with the import
+// options for ONNX). Shared by every command that takes --model.
+struct ModelSource {
+  std::string model;
+  std::vector<std::string> input_shapes;  // ONNX only
+  bool allow_unsupported = false;         // ONNX only
+};
+// Adds --model (required), --input-shape and --allow-unsupported.
+void add_model_options(CLI::App& cmd, ModelSource& m);
+void add_onnx_options(CLI::App& cmd, ModelSource& m);  // --input-shape, --allow-unsupported
+wl::Network load_model(const ModelSource& m);
+
 struct RunOptions {
   std::string hw = "npu-pf32";
-  std::string model;
+  ModelSource source;
   std::string precision;
   long long batch = 1;
   std::string format = "table";

@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
   accelnas::cli::add_simulate(app);
   accelnas::cli::add_sweep(app);
   accelnas::cli::add_list(app);
+  accelnas::cli::add_info(app);
+  accelnas::cli::add_transform(app);
+  accelnas::cli::add_import(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -180,9 +180,9 @@ TEST_CASE("resolve_model: a missing .yaml path is a cannot-open error, not a zoo
   CHECK(user_error([] { resolve_model("missing.yml"); }) == "missing.yml: cannot open file");
 }
 
-TEST_CASE("resolve_model: ONNX files are rejected as not supported yet") {
+TEST_CASE("resolve_model: a .onnx path goes to the ONNX importer, not the zoo") {
   CHECK(user_error([] { resolve_model("models/resnet50.onnx"); }) ==
-        "models/resnet50.onnx: ONNX import is not supported yet");
+        "models/resnet50.onnx: cannot open file");
 }
 
 TEST_CASE("resolve_model: anything else is a zoo spec") {

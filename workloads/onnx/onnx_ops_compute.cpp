@@ -1,0 +1,242 @@
+// Operators that become layers with windows or weights: Conv, Gemm, MatMul, the pools, Resize.
+#include <algorithm>
+#include <cmath>
+
+#include "onnx/onnx_mapper.h"
+#include "shape_inference.h"
+
+namespace accelnas::wl::onnx_detail {
+namespace {
+
+std::string pair_text(const Dims& d) {
+  return std::to_string(d[0]) + "x" + std::to_string(d[1]);
+}
+
+// Strides, pads (auto_pad or explicit), dilations and ceil_mode of a 2-D window, set on `l` so
+// that our explicit padding gives ONNX's output size. A dilation keeps the kernel size (and so
+// the MACs) with the padding reduced by the dilation's extra reach. False when the node went to
+// Mapper::unsupported().
+bool set_window(Mapper& m, const onnx::NodeProto& n, Layer& l, const Shape& in, const Dims& k) {
+  const Dims strides = attr_ints(n, "strides", {1, 1});
+  const Dims dilations = attr_ints(n, "dilations", {1, 1});
+  Dims pads = attr_ints(n, "pads", {0, 0, 0, 0});
+  if (k.size() != 2 || strides.size() != 2 || dilations.size() != 2 || pads.size() != 4) {
+    m.unsupported(n, "only 2-D windows are supported");
+    return false;
+  }
+  if (k[0] < 1 || k[1] < 1 || strides[0] < 1 || strides[1] < 1 || dilations[0] < 1 ||
+      dilations[1] < 1)
+    m.fail(n, "kernel, strides and dilations must be >= 1");
+  const std::string auto_pad = attr_string(n, "auto_pad", "NOTSET");
+  const std::int64_t extent[2] = {in.h, in.w};
+  Dims onnx_out;
+  const bool known_out = m.model().dims(n.output(0), onnx_out) && onnx_out.size() == 4;
+  for (int a = 0; a < 2; ++a) {
+    const std::int64_t reach = dilations[a] * (k[a] - 1) + 1;
+    if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
+      const std::int64_t out = (extent[a] + strides[a] - 1) / strides[a];
+      const std::int64_t total =
+          std::max<std::int64_t>((out - 1) * strides[a] + reach - extent[a], 0);
+      const std::int64_t small = total / 2;
+      pads[a] = auto_pad == "SAME_UPPER" ? small : total - small;
+      pads[a + 2] = total - pads[a];
+    } else if (auto_pad == "VALID") {
+      pads[a] = pads[a + 2] = 0;
+    } else if (auto_pad != "NOTSET") {
+      m.fail(n, "unknown auto_pad '" + auto_pad + "'");
+    }
+    // ceil_mode: one more window when a partial one starts inside the input. ONNX's own
+    // output size, when shape inference gives it, has the last word.
+    std::int64_t out = (extent[a] + pads[a] + pads[a + 2] - reach) / strides[a] + 1;
+    if (attr_int(n, "ceil_mode", 0) != 0) {
+      const std::int64_t span = extent[a] + pads[a] + pads[a + 2] - reach;
+      out = (span + strides[a] - 1) / strides[a] + 1;
+      if ((out - 1) * strides[a] >= extent[a] + pads[a]) --out;
+    }
+    if (known_out) out = std::max(out, onnx_out[2 + a]);
+    pads[a + 2] = std::max(pads[a + 2], (out - 1) * strides[a] + reach - extent[a] - pads[a]);
+    std::int64_t excess = reach - k[a];  // taken off the padding, end side first
+    const std::int64_t from_end = std::min(excess, pads[a + 2]);
+    pads[a + 2] -= from_end;
+    excess -= from_end;
+    pads[a] -= excess;
+    if (pads[a] < 0) {
+      m.unsupported(n, "dilation " + pair_text(dilations) + " with less padding than its reach");
+      return false;
+    }
+  }
+  if (dilations[0] != 1 || dilations[1] != 1) {
+    m.warn(n, "dilation " + pair_text(dilations) + " modelled as a dense " + pair_text(k) +
+                  " window (same MACs)");
+  }
+  l.kernel_h = static_cast<int>(k[0]);
+  l.kernel_w = static_cast<int>(k[1]);
+  l.stride_h = static_cast<int>(strides[0]);
+  l.stride_w = static_cast<int>(strides[1]);
+  l.same_padding = false;
+  l.padding = Padding{static_cast<int>(pads[0]), static_cast<int>(pads[1]),
+                      static_cast<int>(pads[2]), static_cast<int>(pads[3])};
+  return true;
+}
+
+// Weights of input k: constant (or at least of known shape) with `rank` dims.
+Dims weight_dims(Mapper& m, const onnx::NodeProto& n, int k, std::size_t rank) {
+  const Value& w = m.input(n, k);
+  Dims d;
+  if (w.kind == Value::Kind::Feature) {
+    m.unsupported(n, "weights computed by the graph (only constant weights are supported)");
+    return {};
+  }
+  if (!m.model().dims(n.input(k), d))
+    m.fail(n, "the weights '" + n.input(k) + "' have no known shape");
+  if (d.size() != rank) {
+    m.unsupported(n, "weights of rank " + std::to_string(d.size()) + " (expected " +
+                         std::to_string(rank) + ")");
+    return {};
+  }
+  return d;
+}
+
+// A 1x1 conv over a pooled vector (after global_avgpool or fully_connected: a squeeze-excite's
+// reduce and expand) is the matrix-vector product of a fully_connected layer, as the zoo writes
+// it. Convs over maps that are merely 1x1 at a small resolution stay conv2d.
+bool is_vector_product(Mapper& m, const onnx::NodeProto& n, const Value& x, const Dims& w) {
+  const Shape& in = m.shape_of(x);
+  const OpKind producer = m.layer(x.layer).op;
+  const Dims pads = attr_ints(n, "pads", {0, 0, 0, 0});
+  return in.h == 1 && in.w == 1 && w[2] == 1 && w[3] == 1 && attr_int(n, "group", 1) == 1 &&
+         (producer == OpKind::GlobalAvgPool || producer == OpKind::FullyConnected) &&
+         std::all_of(pads.begin(), pads.end(), [](std::int64_t p) { return p == 0; });
+}
+
+void map_conv(Mapper& m, const onnx::NodeProto& n) {
+  const Value& x = m.feature(n, 0);
+  const Dims w = weight_dims(m, n, 1, 4);  // [M, C/group, kH, kW]
+  if (w.empty()) return;
+  const bool vector = is_vector_product(m, n, x, w);
+  Layer l = m.new_layer(n, vector ? OpKind::FullyConnected : OpKind::Conv2d, {x.layer});
+  l.out_channels = w[0];
+  l.epilogue.bias = m.has_input(n, 2);
+  if (!vector) {
+    l.groups = static_cast<int>(attr_int(n, "group", 1));
+    if (!set_window(m, n, l, m.shape_of(x), attr_ints(n, "kernel_shape", {w[2], w[3]}))) return;
+  }
+  m.emit(n, std::move(l));
+}
+
+// Gemm / MatMul with constant B: fully_connected over the flattened input.
+void map_matmul(Mapper& m, const onnx::NodeProto& n, bool trans_b, bool bias) {
+  const Value& x = m.feature(n, 0);
+  const Dims w = weight_dims(m, n, 1, 2);
+  if (w.empty()) return;
+  const std::int64_t k = trans_b ? w[1] : w[0];
+  const std::int64_t out = trans_b ? w[0] : w[1];
+  const std::int64_t elements = m.shape_of(x).elements();
+  if (k != elements) {
+    return m.unsupported(n, "a product over " + std::to_string(k) + " of the input's " +
+                                std::to_string(elements) + " elements per image");
+  }
+  Layer l = m.new_layer(n, OpKind::FullyConnected, {x.layer});
+  l.out_channels = out;
+  l.epilogue.bias = bias;
+  m.emit(n, std::move(l));
+}
+
+void map_gemm(Mapper& m, const onnx::NodeProto& n) {
+  if (attr_int(n, "transA", 0) != 0) return m.unsupported(n, "transA = 1");
+  map_matmul(m, n, attr_int(n, "transB", 0) != 0, m.has_input(n, 2));
+}
+
+void map_matmul_op(Mapper& m, const onnx::NodeProto& n) {
+  map_matmul(m, n, false, false);
+}
+
+void map_pool(Mapper& m, const onnx::NodeProto& n, OpKind op) {
+  const Value& x = m.feature(n, 0);
+  if (!has_attr(n, "kernel_shape")) m.fail(n, "missing kernel_shape");
+  Layer l = m.new_layer(n, op, {x.layer});
+  if (set_window(m, n, l, m.shape_of(x), attr_ints(n, "kernel_shape", {}))) m.emit(n, std::move(l));
+}
+
+void map_maxpool(Mapper& m, const onnx::NodeProto& n) {
+  map_pool(m, n, OpKind::MaxPool);
+}
+void map_avgpool(Mapper& m, const onnx::NodeProto& n) {
+  map_pool(m, n, OpKind::AvgPool);
+}
+
+void map_global_pool(Mapper& m, const onnx::NodeProto& n) {
+  const Value& x = m.feature(n, 0);
+  m.emit(n, m.new_layer(n, OpKind::GlobalAvgPool, {x.layer}));
+}
+
+// ReduceMean over H and W (MNASNet's x.mean([2, 3])) is a global average pool.
+void map_reduce_mean(Mapper& m, const onnx::NodeProto& n) {
+  const Value& x = m.feature(n, 0);
+  Dims axes = attr_ints(n, "axes", {});
+  std::vector<double> values;
+  if (axes.empty() && m.constant_input(n, 1, values)) axes.assign(values.begin(), values.end());
+  const auto rank = static_cast<std::int64_t>(x.dims.size());
+  for (auto& a : axes) a = a < 0 ? a + rank : a;
+  std::sort(axes.begin(), axes.end());
+  if (rank != 4 || axes != Dims{2, 3}) {
+    return m.unsupported(n, "a mean over axes other than H and W of an NCHW tensor");
+  }
+  m.emit(n, m.new_layer(n, OpKind::GlobalAvgPool, {x.layer}));
+}
+
+// Resize (opset 10: X, scales; 11+: X, roi, scales, sizes) and Upsample (scales attribute or
+// input 1). The output size comes from ONNX shape inference, else from sizes or scales.
+void map_resize(Mapper& m, const onnx::NodeProto& n) {
+  const Value& x = m.feature(n, 0);
+  const Shape& in = m.shape_of(x);
+  const std::string mode = attr_string(n, "mode", "nearest");
+  Layer l = m.new_layer(n, OpKind::Resize, {x.layer});
+  if (mode == "nearest") {
+    l.resize_mode = ResizeMode::Nearest;
+  } else if (mode == "linear" || mode == "bilinear" || mode == "cubic") {
+    l.resize_mode = ResizeMode::Bilinear;
+    if (mode == "cubic") m.warn(n, "cubic interpolation modelled as bilinear");
+  } else {
+    return m.unsupported(n, "interpolation mode '" + mode + "'");
+  }
+  Dims out;
+  Shape s;
+  if (m.model().dims(n.output(0), out) && to_hwc(out, s)) {
+    l.out_h = s.h;
+    l.out_w = s.w;
+    return m.emit(n, std::move(l));
+  }
+  const bool resize11 = n.op_type() == "Resize" && m.model().opset() >= 11;
+  std::vector<double> sizes, scales;
+  if (resize11 && m.constant_input(n, 3, sizes) && sizes.size() == 4) {
+    l.out_h = static_cast<std::int64_t>(sizes[2]);
+    l.out_w = static_cast<std::int64_t>(sizes[3]);
+  } else if (m.constant_input(n, resize11 ? 2 : 1, scales) && scales.size() == 4) {
+    l.out_h = static_cast<std::int64_t>(std::floor(static_cast<double>(in.h) * scales[2]));
+    l.out_w = static_cast<std::int64_t>(std::floor(static_cast<double>(in.w) * scales[3]));
+  } else if ((scales = attr_floats(n, "scales")).size() == 4) {  // Upsample-7
+    l.out_h = static_cast<std::int64_t>(std::floor(static_cast<double>(in.h) * scales[2]));
+    l.out_w = static_cast<std::int64_t>(std::floor(static_cast<double>(in.w) * scales[3]));
+  } else {
+    m.fail(n, "cannot determine the output size (scales and sizes are not constants)");
+  }
+  m.emit(n, std::move(l));
+}
+
+}  // namespace
+
+void add_compute_ops(OpTable& t) {
+  t["Conv"] = map_conv;
+  t["Gemm"] = map_gemm;
+  t["MatMul"] = map_matmul_op;
+  t["MaxPool"] = map_maxpool;
+  t["AveragePool"] = map_avgpool;
+  t["GlobalAveragePool"] = map_global_pool;
+  t["GlobalMaxPool"] = map_global_pool;
+  t["ReduceMean"] = map_reduce_mean;
+  t["Resize"] = map_resize;
+  t["Upsample"] = map_resize;
+}
+
+}  // namespace accelnas::wl::onnx_detail

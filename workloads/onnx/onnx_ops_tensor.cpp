@@ -1,0 +1,141 @@
+// Elementwise operators, activations, BatchNormalization, Concat and the shape-only operators.
+#include <limits>
+
+#include "onnx/onnx_fusion.h"
+
+namespace accelnas::wl::onnx_detail {
+namespace {
+
+bool broadcasts_to(const Shape& small, const Shape& big) {
+  return small.h == 1 && small.w == 1 && small.c == big.c;
+}
+
+// Add / Sub / Mul / Div. Two graph tensors: add or mul, the 1x1xC operand second. One constant:
+// folded (onnx_fusion.h). x * Sigmoid(x) and x * HardSigmoid(x): hswish.
+void map_binary(Mapper& m, const onnx::NodeProto& n, OpKind op) {
+  std::string x;
+  bool silu = false;
+  if (m.swish(n, x, silu)) {
+    if (silu) m.note_silu();
+    return apply_activation(m, n, m.feature(n, n.input(0) == x ? 0 : 1), Activation::HSwish);
+  }
+  const Value& a = m.input(n, 0);
+  const Value& b = m.input(n, 1);
+  const bool fa = a.kind == Value::Kind::Feature, fb = b.kind == Value::Kind::Feature;
+  if (!fa || !fb) return apply_constant_operand(m, n, fa ? a : b, op == OpKind::Add);
+  const Shape sa = m.shape_of(a), sb = m.shape_of(b);
+  std::vector<std::string> ins;
+  if (sa == sb || broadcasts_to(sb, sa)) {
+    ins = {a.layer, b.layer};
+  } else if (broadcasts_to(sa, sb)) {
+    ins = {b.layer, a.layer};
+  } else {
+    return m.unsupported(n, "broadcast between " + to_string(sa) + " and " + to_string(sb) +
+                                " (only equal shapes or a 1x1xC operand)");
+  }
+  m.emit(n, m.new_layer(n, op, ins));
+}
+
+void map_add(Mapper& m, const onnx::NodeProto& n) {
+  map_binary(m, n, OpKind::Add);
+}
+void map_mul(Mapper& m, const onnx::NodeProto& n) {
+  map_binary(m, n, OpKind::Mul);
+}
+
+void map_relu(Mapper& m, const onnx::NodeProto& n) {
+  apply_activation(m, n, m.feature(n, 0), Activation::Relu);
+}
+
+void map_sigmoid(Mapper& m, const onnx::NodeProto& n) {
+  apply_activation(m, n, m.feature(n, 0), Activation::Sigmoid);
+}
+
+void map_hard_sigmoid(Mapper& m, const onnx::NodeProto& n) {
+  apply_activation(m, n, m.feature(n, 0), Activation::HSigmoid);
+}
+
+void map_hard_swish(Mapper& m, const onnx::NodeProto& n) {
+  apply_activation(m, n, m.feature(n, 0), Activation::HSwish);
+}
+
+// Clip bounds are attributes before opset 11 and optional constant inputs after.
+void map_clip(Mapper& m, const onnx::NodeProto& n) {
+  const Value& x = m.feature(n, 0);
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  double bound[2] = {-kInf, kInf};
+  const char* names[2] = {"min", "max"};
+  for (int k = 0; k < 2; ++k) {
+    std::vector<double> v;
+    if (has_attr(n, names[k])) {
+      bound[k] = attr_float(n, names[k], 0.0f);
+    } else if (m.has_input(n, k + 1)) {
+      if (!m.constant_input(n, k + 1, v) || v.size() != 1)
+        return m.unsupported(n, std::string("a ") + names[k] + " bound that is not a constant");
+      bound[k] = v[0];
+    }
+  }
+  const bool unbounded = bound[1] >= static_cast<double>(std::numeric_limits<float>::max());
+  if (bound[0] == 0 && bound[1] == 6) return apply_activation(m, n, x, Activation::Relu6);
+  if (bound[0] == 0 && unbounded) return apply_activation(m, n, x, Activation::Relu);
+  m.unsupported(n, "clip to [" + std::to_string(bound[0]) + ", " + std::to_string(bound[1]) +
+                       "] (only relu [0, inf) and relu6 [0, 6])");
+}
+
+void map_batchnorm(Mapper& m, const onnx::NodeProto& n) {
+  apply_batchnorm(m, n, m.feature(n, 0));
+}
+
+void map_concat(Mapper& m, const onnx::NodeProto& n) {
+  std::vector<std::string> ins;
+  for (int k = 0; k < n.input_size(); ++k) {
+    const Value& v = m.input(n, k);
+    if (v.kind != Value::Kind::Feature)
+      return m.unsupported(n, "concatenation of a graph tensor with a constant");
+    ins.push_back(v.layer);
+  }
+  const Value& first = m.feature(n, 0);
+  const auto rank = static_cast<std::int64_t>(first.dims.size());
+  std::int64_t axis = attr_int(n, "axis", 1);
+  if (axis < 0) axis += rank;
+  if (axis != 1 || (rank != 4 && rank != 2)) {
+    return m.unsupported(n, "concatenation along axis " + std::to_string(axis) + " of a rank-" +
+                                std::to_string(rank) + " tensor (only channels)");
+  }
+  if (ins.size() == 1) return m.alias(n, first);
+  m.emit(n, m.new_layer(n, OpKind::Concat, ins));
+}
+
+// Flatten, Reshape, Squeeze, Unsqueeze, Identity, Dropout (inference), Cast: no layer.
+void map_view(Mapper& m, const onnx::NodeProto& n) {
+  m.alias(n, m.feature(n, 0));
+}
+
+// Shape, Size: the result is known statically and feeds shape arithmetic only.
+void map_shape_query(Mapper&, const onnx::NodeProto&) {}
+
+// Softmax over the class vector: one pass on the vector unit.
+void map_softmax(Mapper& m, const onnx::NodeProto& n) {
+  m.emit_pass(n, m.feature(n, 0));
+}
+
+}  // namespace
+
+void add_tensor_ops(OpTable& t) {
+  t["Add"] = t["Sub"] = map_add;
+  t["Mul"] = t["Div"] = map_mul;
+  t["Relu"] = map_relu;
+  t["Clip"] = map_clip;
+  t["Sigmoid"] = map_sigmoid;
+  t["HardSigmoid"] = map_hard_sigmoid;
+  t["HardSwish"] = map_hard_swish;
+  t["BatchNormalization"] = map_batchnorm;
+  t["Concat"] = map_concat;
+  for (const char* op :
+       {"Flatten", "Reshape", "Squeeze", "Unsqueeze", "Identity", "Dropout", "Cast"})
+    t[op] = map_view;
+  t["Shape"] = t["Size"] = map_shape_query;
+  t["Softmax"] = t["LogSoftmax"] = map_softmax;
+}
+
+}  // namespace accelnas::wl::onnx_detail

@@ -1,0 +1,76 @@
+// depth_multiplier and align_channels (rules in channels.h).
+#include "channels.h"
+
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+#include "channel_classes.h"
+#include "error.h"
+
+namespace accelnas::wl {
+namespace {
+
+void check_align(const std::string& context, std::int64_t align) {
+  if (align < 1 || align > 65536) {
+    throw UserError(context + ": align must be an integer in [1, 65536], got " +
+                    std::to_string(align));
+  }
+}
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+}  // namespace
+
+bool parse_align_mode(const std::string& text, AlignMode& out) {
+  if (text == "up") {
+    out = AlignMode::Up;
+  } else if (text == "nearest") {
+    out = AlignMode::Nearest;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+std::int64_t round_to_multiple(double target, std::int64_t q) {
+  const auto k = static_cast<std::int64_t>(std::floor(target / static_cast<double>(q) + 0.5));
+  return std::max<std::int64_t>(q, k * q);
+}
+
+Network depth_multiplier(const Network& net, double m, std::int64_t align) {
+  const std::string context = "depth_multiplier";
+  if (!std::isfinite(m) || m <= 0 || m > 64) {
+    throw UserError(context + ": multiplier must be > 0 and <= 64, got " + number(m));
+  }
+  check_align(context, align);
+  const ChannelClasses cc(net);
+  return cc.apply(
+      net,
+      [&](int r) {
+        const std::int64_t q = std::lcm(align, cc.quantum(r));
+        return round_to_multiple(static_cast<double>(cc.original(r)) * m, q);
+      },
+      context);
+}
+
+Network align_channels(const Network& net, std::int64_t align, AlignMode mode) {
+  const std::string context = "align_channels";
+  check_align(context, align);
+  const ChannelClasses cc(net);
+  return cc.apply(
+      net,
+      [&](int r) {
+        const std::int64_t q = std::lcm(align, cc.quantum(r));
+        const std::int64_t c = cc.original(r);
+        if (mode == AlignMode::Up) return (c + q - 1) / q * q;
+        return round_to_multiple(static_cast<double>(c), q);
+      },
+      context);
+}
+
+}  // namespace accelnas::wl
