@@ -123,3 +123,33 @@ TEST_CASE(
   CHECK(contains(r.out, "{name: pixels, op: input, shape: [32, 32, 3]}"));
   CHECK(contains(r.out, "{name: Erf_2, op: avgpool, input: Conv_0, kernel: 1"));
 }
+
+TEST_CASE("cli: simulate, info and transform take --input-shape and --allow-unsupported for ONNX") {
+  const TempDir dir;
+  const std::string onnx = odd_file(dir);
+  const std::vector<std::string> onnx_opts = {"--model", onnx, "--input-shape", "pixels=32x32x3",
+                                              "--allow-unsupported"};
+  for (const std::vector<std::string>& head :
+       {std::vector<std::string>{"simulate", "--format", "csv"},
+        std::vector<std::string>{"info", "--format", "csv"},
+        std::vector<std::string>{"transform", "--precision", "int16"}}) {
+    std::vector<std::string> args = head;
+    args.insert(args.end(), onnx_opts.begin(), onnx_opts.end());
+    const CliResult r = run_ok(args);
+    CHECK(contains(r.err, "node 'Erf_2' (op Erf): unsupported operator; modelled as"));
+  }
+  // Without the shape, simulate fails the same way import does, in one line.
+  const CliResult r = run_cli({"simulate", "--model", onnx});
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.err, "--input-shape"));
+  CHECK(split_lines(r.err).size() == 1);
+}
+
+TEST_CASE("cli: the ONNX-only options are rejected for zoo and YAML models") {
+  const CliResult a = run_cli({"simulate", "--model", "tiny", "--input-shape", "x=8x8x3"});
+  CHECK(a.exit_code == 2);
+  CHECK(a.err == "accelnas: error: --input-shape applies to ONNX models only\n");
+  const CliResult b = run_cli({"info", "--model", "tiny", "--allow-unsupported"});
+  CHECK(b.exit_code == 2);
+  CHECK(b.err == "accelnas: error: --allow-unsupported applies to ONNX models only\n");
+}
