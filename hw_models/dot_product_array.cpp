@@ -19,8 +19,7 @@ std::int64_t DotProductArray::tile_cycles(const LayerJob& job, const Tile& tile,
   const std::int64_t step = hw.prec(job.precision).cycles_per_step;
   const std::int64_t steps =
       tile.steps_per_pixel > 0 ? tile.steps_per_pixel : steps_per_pixel_pass(job, hw);
-  return tile.pixels * tile.passes * steps * step +
-         tile.passes * hw.pipeline_latency_cycles;
+  return tile.pixels * tile.passes * steps * step + tile.passes * hw.pipeline_latency_cycles;
 }
 
 }  // namespace accelnas::hw

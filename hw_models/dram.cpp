@@ -16,9 +16,13 @@ std::int64_t Dram::whole_cycle(double t) {
   return static_cast<std::int64_t>(std::ceil(t - 1e-6));
 }
 
-double Dram::bus_time(std::int64_t bytes) const { return bus_time_for(bytes, *hw_); }
+double Dram::bus_time(std::int64_t bytes) const {
+  return bus_time_for(bytes, *hw_);
+}
 
-std::int64_t Dram::latency_cycles() const { return hw_->dram_latency_cycles(); }
+std::int64_t Dram::latency_cycles() const {
+  return hw_->dram_latency_cycles();
+}
 
 void Dram::account(std::int64_t bytes, bool write) {
   (write ? write_bytes_ : read_bytes_) += bytes;

@@ -11,7 +11,7 @@ namespace {
 // Sizes, kernels, strides and paddings beyond this are typos, and keep products in range.
 constexpr std::int64_t kMaxDim = std::int64_t{1} << 24;
 
-const std::vector<std::string> kCommonKeys = {"name",      "op",    "input",     "inputs",
+const std::vector<std::string> kCommonKeys = {"name",      "op",    "input",      "inputs",
                                               "precision", "block", "block_type", "role"};
 
 std::vector<std::string> allowed_keys(OpKind op) {

@@ -24,7 +24,8 @@ Network load_network_file(const std::string& path);
 Network load_network_string(const std::string& text, const std::string& source_name);
 
 // A model named on the command line: an existing file or a *.yaml / *.yml path is loaded, a
-// *.onnx path is imported with default options (see onnx/onnx_import.h), anything else is a zoo spec
+// *.onnx path is imported with default options (see onnx/onnx_import.h), anything else is a zoo
+// spec
 // ("mobilenet_v2:width=0.75").
 Network resolve_model(const std::string& spec);
 

@@ -42,7 +42,8 @@ wl::Network load_model(const ModelSource& m) {
     return wl::resolve_model(m.model);
   }
   wl::OnnxOptions options;
-  for (const auto& text : m.input_shapes) options.input_shapes.push_back(wl::parse_input_shape(text));
+  for (const auto& text : m.input_shapes)
+    options.input_shapes.push_back(wl::parse_input_shape(text));
   options.allow_unsupported = m.allow_unsupported;
   return wl::import_onnx(m.model, options);
 }

@@ -260,7 +260,7 @@ TEST_CASE("tiler: a pass whose weights do not fit is split along input channels 
   }
   for (const auto& t : whole.tiles) steps_whole += t.pixels * t.passes * 9 * 4;
   CHECK(weights == job.weight_bytes * split.bands);  // every band re-fetches its chunks
-  CHECK(steps_split == steps_whole);                  // the chunks add up to the same work
+  CHECK(steps_split == steps_whole);                 // the chunks add up to the same work
 }
 
 TEST_CASE("tiler: weights that cannot be split small enough are a UserError with sizes") {
