@@ -12,6 +12,45 @@
 
 namespace accelnas::cli {
 
+// Error text can quote names read from user files (ONNX node names, YAML keys) that hold control
+// characters or invalid UTF-8; escape them so the error stays one readable line.
+std::string one_line(const std::string& text) {
+  std::string out;
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  auto hex = [&out](unsigned char c) {
+    static const char* digits = "0123456789abcdef";
+    out += "\\x";
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  };
+  for (std::size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    if (c == '\n') {
+      out += "\\n";
+      ++i;
+    } else if (c < 0x20 || c == 0x7f) {
+      hex(c);
+      ++i;
+    } else if (c < 0x80) {
+      out += static_cast<char>(c);
+      ++i;
+    } else {
+      const std::size_t len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+      bool ok = len > 0 && i + len <= n;
+      for (std::size_t k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xc0) == 0x80;
+      if (ok) {
+        out.append(text, i, len);
+        i += len;
+      } else {
+        hex(c);
+        ++i;
+      }
+    }
+  }
+  return out;
+}
+
 void add_model_options(CLI::App& cmd, ModelSource& m) {
   cmd.add_option("--model", m.model,
                  "Zoo model (e.g. mobilenet_v2 or mobilenet_v2:width=0.75,resolution=160; see "
@@ -45,6 +84,9 @@ wl::Network load_model(const ModelSource& m) {
   for (const auto& text : m.input_shapes)
     options.input_shapes.push_back(wl::parse_input_shape(text));
   options.allow_unsupported = m.allow_unsupported;
+  options.warn = [](const std::string& line) {
+    std::cerr << "accelnas: warning: " << one_line(line) << "\n";
+  };
   return wl::import_onnx(m.model, options);
 }
 

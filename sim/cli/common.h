@@ -27,6 +27,10 @@ void add_model_options(CLI::App& cmd, ModelSource& m);
 void add_onnx_options(CLI::App& cmd, ModelSource& m);  // --input-shape, --allow-unsupported
 wl::Network load_model(const ModelSource& m);
 
+// `text` with control characters and invalid UTF-8 escaped (\n, \xHH): error and warning
+// lines quote names read from user files, and must stay one readable line.
+std::string one_line(const std::string& text);
+
 struct RunOptions {
   std::string hw = "npu-pf32";
   ModelSource source;

@@ -1,8 +1,10 @@
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
+#include <string>
 
 #include "commands.h"
+#include "common.h"
 #include "error.h"
 
 int main(int argc, char** argv) {
@@ -27,13 +29,10 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // Command-line mistakes get the same one-line form as every other user error.
-    std::cerr << "accelnas: error: " << e.what() << " (see --help)\n";
+    std::cerr << "accelnas: error: " << accelnas::cli::one_line(e.what()) << " (see --help)\n";
     return 2;
-  } catch (const accelnas::UserError& e) {
-    std::cerr << "accelnas: error: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "accelnas: error: " << e.what() << "\n";
+  } catch (const std::exception& e) {  // UserError, and anything a library throws at us
+    std::cerr << "accelnas: error: " << accelnas::cli::one_line(e.what()) << "\n";
     return 2;
   }
   return 0;

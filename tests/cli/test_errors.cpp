@@ -256,3 +256,15 @@ TEST_CASE("cli: an unwritable --trace path is one error line, before anything is
   CHECK(contains(error_message({"simulate", "--model", "tiny", "--trace", "/nonexistent/t.json"}),
                  "/nonexistent/t.json"));
 }
+
+TEST_CASE("cli: names with control characters are escaped so an error stays one line") {
+  TempDir dir;
+  const std::string net = dir.write(
+      "ctl.yaml",
+      "layers:\n"
+      "  - {name: image, op: input, shape: [8, 8, 3]}\n"
+      "  - {name: \"bad\\nname\\x01\", op: conv2d, input: nosuch, out_channels: 8, kernel: 1}\n");
+  const std::string msg = error_message({"simulate", "--model", net});
+  CHECK(contains(msg, "bad\\nname\\x01"));
+  CHECK(contains(msg, "nosuch"));
+}

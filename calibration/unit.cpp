@@ -1,0 +1,228 @@
+#include "unit.h"
+
+#include <algorithm>
+#include <map>
+
+#include "error.h"
+
+namespace accelnas::cal {
+namespace {
+
+using i64 = std::int64_t;
+
+Precision effective_precision(const wl::Layer& l, const sim::PlanOptions& opt) {
+  return opt.precision ? *opt.precision : l.precision;
+}
+
+// The unit type a block forms, or false when its layers are units of their own.
+bool block_unit_type(const wl::Layer& l, UnitType& out) {
+  if (l.block.empty()) return false;
+  if (l.block_type == "ibn") {
+    out = UnitType::Ibn;
+  } else if (l.block_type == "fused_ibn") {
+    out = UnitType::FusedIbn;
+  } else if (l.block_type == "se") {
+    out = UnitType::Se;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+UnitType layer_unit_type(const wl::Layer& l) {
+  const bool array = l.op == wl::OpKind::Conv2d || l.op == wl::OpKind::FullyConnected;
+  return array ? UnitType::Conv : UnitType::Vector;
+}
+
+LayerDesc layer_geometry(const wl::Layer& l, const sim::PlanOptions& opt) {
+  LayerDesc d;
+  d.op = l.op;
+  d.precision = effective_precision(l, opt);
+  d.kernel_h = l.kernel_h;
+  d.kernel_w = l.kernel_w;
+  d.stride_h = l.stride_h;
+  d.stride_w = l.stride_w;
+  d.padding = l.resolved_padding;
+  d.groups = l.groups;
+  d.out_channels = l.out_channels;
+  d.bias = l.epilogue.has_bias_term();
+  d.out_h = l.out_h;
+  d.out_w = l.out_w;
+  d.resize_mode = l.resize_mode;
+  return d;
+}
+
+// Bytes of the job's own resident tensors: each distinct on-chip operand once, plus its output
+// when that stays on chip. `distinct[k]` says operand k is the first reference to its tensor.
+i64 own_resident_bytes(const hw::LayerJob& job, const std::vector<bool>& distinct) {
+  i64 own = job.output_on_chip ? job.output_bytes : 0;
+  for (std::size_t k = 0; k < job.inputs.size(); ++k) {
+    if (distinct[k] && job.inputs[k].on_chip) own += job.inputs[k].bytes;
+  }
+  return own;
+}
+
+std::vector<bool> distinct_operands(const std::vector<TensorRef>& refs) {
+  std::vector<bool> distinct(refs.size(), true);
+  for (std::size_t k = 0; k < refs.size(); ++k) {
+    for (std::size_t m = 0; m < k; ++m) {
+      if (refs[m] == refs[k]) distinct[k] = false;
+    }
+  }
+  return distinct;
+}
+
+UnitDesc describe(const wl::Network& net, const sim::PlanOptions& opt, const sim::NetworkPlan& plan,
+                  const Unit& unit, UnitType type) {
+  UnitDesc desc;
+  desc.type = type;
+  desc.batch = opt.batch;
+  std::map<std::size_t, int> local;     // network layer -> index in the unit
+  std::map<std::size_t, int> external;  // producing network layer -> external input index
+  for (std::size_t t = 0; t < unit.jobs.size(); ++t) {
+    const std::size_t layer = unit.layers[t];
+    const hw::LayerJob& job = plan.jobs[unit.jobs[t]];
+    LayerDesc d = layer_geometry(net.layer(layer), opt);
+    const auto producers = net.producers(layer);
+    for (std::size_t k = 0; k < producers.size(); ++k) {
+      const std::size_t p = producers[k];
+      if (local.count(p)) {
+        d.inputs.push_back({false, local[p]});
+        continue;
+      }
+      if (!external.count(p)) {
+        external[p] = static_cast<int>(desc.inputs.size());
+        desc.inputs.push_back(ExternalInput{
+            net.layer(p).out, effective_precision(net.layer(p), opt), job.inputs[k].on_chip});
+      }
+      d.inputs.push_back({true, external[p]});
+    }
+    d.output_on_chip = job.output_on_chip;
+    d.output_to_dram = job.output_to_dram;
+    d.other_reserved_bytes =
+        job.reserved_activation_bytes - own_resident_bytes(job, distinct_operands(d.inputs));
+    ACCELNAS_CHECK(d.other_reserved_bytes >= 0, "reserved bytes below the job's own tensors");
+    local[layer] = static_cast<int>(t);
+    desc.layers.push_back(std::move(d));
+  }
+  return desc;
+}
+
+wl::Layer rebuild_layer(const LayerDesc& d, std::size_t t,
+                        const std::vector<std::string>& input_names,
+                        const std::vector<std::string>& layer_names) {
+  wl::Layer l;
+  l.name = layer_names[t];
+  l.op = d.op;
+  l.precision = d.precision;
+  l.origin = "unit: layers[" + std::to_string(t) + "]";
+  for (const TensorRef& r : d.inputs) {
+    const auto& names = r.external ? input_names : layer_names;
+    const bool valid = r.index >= 0 && static_cast<std::size_t>(r.index) < names.size() &&
+                       (r.external || static_cast<std::size_t>(r.index) < t);
+    if (!valid) throw UserError(l.origin + ": operand refers to no earlier tensor");
+    l.inputs.push_back(names[static_cast<std::size_t>(r.index)]);
+  }
+  l.kernel_h = d.kernel_h;
+  l.kernel_w = d.kernel_w;
+  l.stride_h = d.stride_h;
+  l.stride_w = d.stride_w;
+  l.padding = d.padding;
+  l.groups = d.groups;
+  l.out_channels = d.out_channels;
+  l.epilogue.bias = d.bias;
+  l.out_h = d.out_h;
+  l.out_w = d.out_w;
+  l.resize_mode = d.resize_mode;
+  return l;
+}
+
+}  // namespace
+
+const char* unit_type_name(UnitType t) {
+  switch (t) {
+    case UnitType::Conv:
+      return "conv";
+    case UnitType::Vector:
+      return "vector";
+    case UnitType::Ibn:
+      return "ibn";
+    case UnitType::FusedIbn:
+      return "fused_ibn";
+    case UnitType::Se:
+      return "se";
+  }
+  ACCELNAS_PANIC("unknown unit type");
+}
+
+std::vector<Unit> decompose(const wl::Network& net, const hw::HwSpec& hw,
+                            const sim::PlanOptions& opt) {
+  return decompose(net, hw, opt, sim::plan_network(net, hw, opt));
+}
+
+std::vector<Unit> decompose(const wl::Network& net, const hw::HwSpec& /*hw*/,
+                            const sim::PlanOptions& opt, const sim::NetworkPlan& plan) {
+  std::vector<Unit> units;
+  std::vector<UnitType> types;
+  for (std::size_t j = 0; j < plan.jobs.size(); ++j) {
+    const std::size_t layer = plan.layer_of_job[j];
+    const wl::Layer& l = net.layer(layer);
+    UnitType type;
+    const bool in_block = block_unit_type(l, type);
+    const bool extends = in_block && !units.empty() && units.back().block == l.block;
+    if (!extends) {
+      units.emplace_back();
+      units.back().block = in_block ? l.block : std::string();
+      types.push_back(in_block ? type : layer_unit_type(l));
+    }
+    units.back().layers.push_back(layer);
+    units.back().jobs.push_back(j);
+  }
+  for (std::size_t u = 0; u < units.size(); ++u)
+    units[u].desc = describe(net, opt, plan, units[u], types[u]);
+  return units;
+}
+
+std::vector<hw::LayerJob> unit_jobs(const UnitDesc& desc, const hw::HwSpec& hw) {
+  if (desc.layers.empty()) throw UserError("unit: no layers");
+  wl::Network net;
+  net.name = std::string("unit:") + unit_type_name(desc.type);
+  std::vector<std::string> input_names, layer_names;
+  for (std::size_t k = 0; k < desc.inputs.size(); ++k) {
+    wl::Layer in;
+    in.name = "in" + std::to_string(k);
+    in.op = wl::OpKind::Input;
+    in.precision = desc.inputs[k].precision;
+    in.input_shape = desc.inputs[k].shape;
+    in.origin = "unit: inputs[" + std::to_string(k) + "]";
+    input_names.push_back(in.name);
+    net.add_layer(std::move(in));
+  }
+  for (std::size_t t = 0; t < desc.layers.size(); ++t)
+    layer_names.push_back("l" + std::to_string(t) + "_" + wl::op_name(desc.layers[t].op));
+  std::vector<std::size_t> index;
+  for (std::size_t t = 0; t < desc.layers.size(); ++t)
+    index.push_back(net.add_layer(rebuild_layer(desc.layers[t], t, input_names, layer_names)));
+  net.finalize();
+
+  sim::PlanOptions opt;
+  opt.batch = desc.batch;
+  std::vector<hw::LayerJob> jobs;
+  for (std::size_t t = 0; t < desc.layers.size(); ++t) {
+    const LayerDesc& d = desc.layers[t];
+    hw::LayerJob job = sim::make_job(net, index[t], hw, opt);
+    for (std::size_t k = 0; k < d.inputs.size(); ++k) {
+      const TensorRef& r = d.inputs[k];
+      job.inputs[k].on_chip =
+          r.external ? desc.inputs[r.index].on_chip : desc.layers[r.index].output_on_chip;
+    }
+    job.output_on_chip = d.output_on_chip;
+    job.output_to_dram = d.output_to_dram;
+    job.reserved_activation_bytes =
+        d.other_reserved_bytes + own_resident_bytes(job, distinct_operands(d.inputs));
+    jobs.push_back(std::move(job));
+  }
+  return jobs;
+}
+
+}  // namespace accelnas::cal

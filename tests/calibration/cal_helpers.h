@@ -1,0 +1,54 @@
+// Helpers shared by the calibration tests.
+#ifndef ACCELNAS_TESTS_CALIBRATION_CAL_HELPERS_H
+#define ACCELNAS_TESTS_CALIBRATION_CAL_HELPERS_H
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "hw_spec.h"
+#include "layer_job.h"
+
+namespace accelnas::test {
+
+inline const hw::HwSpec& pf32() {
+  static const hw::HwSpec hw = hw::load_hw("npu-pf32");
+  return hw;
+}
+
+// Every field of two jobs but the name (a label, not part of a unit's description).
+inline void check_same_job(const hw::LayerJob& a, const hw::LayerJob& b, const std::string& where) {
+  INFO(where);
+  CHECK(a.op == b.op);
+  CHECK(a.engine == b.engine);
+  CHECK(a.precision == b.precision);
+  CHECK(a.rows == b.rows);
+  CHECK(a.cols == b.cols);
+  CHECK(a.kernel_h == b.kernel_h);
+  CHECK(a.kernel_w == b.kernel_w);
+  CHECK(a.groups == b.groups);
+  CHECK(a.in_channels_per_group == b.in_channels_per_group);
+  CHECK(a.out_channels_per_group == b.out_channels_per_group);
+  CHECK(a.depthwise == b.depthwise);
+  CHECK(a.macs == b.macs);
+  CHECK(a.vector_ops == b.vector_ops);
+  CHECK(a.weight_bytes == b.weight_bytes);
+  CHECK(a.output_bytes == b.output_bytes);
+  CHECK(a.output_whole == b.output_whole);
+  CHECK(a.output_on_chip == b.output_on_chip);
+  CHECK(a.output_to_dram == b.output_to_dram);
+  CHECK(a.reserved_activation_bytes == b.reserved_activation_bytes);
+  REQUIRE(a.inputs.size() == b.inputs.size());
+  for (std::size_t k = 0; k < a.inputs.size(); ++k) {
+    INFO("operand " << k);
+    CHECK(a.inputs[k].bytes == b.inputs[k].bytes);
+    CHECK(a.inputs[k].rows == b.inputs[k].rows);
+    CHECK(a.inputs[k].halo_rows == b.inputs[k].halo_rows);
+    CHECK(a.inputs[k].on_chip == b.inputs[k].on_chip);
+    CHECK(a.inputs[k].whole == b.inputs[k].whole);
+  }
+}
+
+}  // namespace accelnas::test
+
+#endif  // ACCELNAS_TESTS_CALIBRATION_CAL_HELPERS_H

@@ -1,0 +1,158 @@
+// Decomposition of networks into units, the description round trip and its canonical text.
+#include <doctest/doctest.h>
+
+#include <map>
+#include <set>
+
+#include "cal_helpers.h"
+#include "loader.h"
+#include "simulator.h"
+#include "test_util.h"
+#include "unit.h"
+#include "zoo/zoo.h"
+
+using namespace accelnas;
+using cal::UnitType;
+
+namespace {
+
+// input -> conv stem -> squeeze-excite block (type "se", outside any IBN) -> pool -> fc.
+const char* kSeNet = R"(name: se_net
+layers:
+  - {name: x, op: input, shape: [28, 28, 16]}
+  - {name: stem, op: conv2d, input: x, out_channels: 32, kernel: 3, stride: 2, epilogue: [bn, relu]}
+  - {name: se_pool, op: global_avgpool, input: stem, block: se1, block_type: se, role: se_pool}
+  - {name: se_reduce, op: fully_connected, input: se_pool, out_channels: 8, epilogue: [bias, relu], block: se1, block_type: se, role: se_reduce}
+  - {name: se_expand, op: fully_connected, input: se_reduce, out_channels: 32, epilogue: [bias, sigmoid], block: se1, block_type: se, role: se_expand}
+  - {name: se_scale, op: mul, inputs: [stem, se_expand], block: se1, block_type: se, role: se_scale}
+  - {name: pool, op: global_avgpool, input: se_scale}
+  - {name: fc, op: fully_connected, input: pool, out_channels: 10, epilogue: [bias]}
+)";
+
+std::vector<std::size_t> planned_layers(const wl::Network& net) {
+  std::vector<std::size_t> out;
+  for (std::size_t i : net.order())
+    if (net.layer(i).op != wl::OpKind::Input) out.push_back(i);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("decomposition: every non-input layer is in exactly one unit, in execution order") {
+  for (const auto& entry : wl::zoo_entries()) {
+    const wl::Network net = wl::build_zoo(entry.name);
+    INFO(entry.name);
+    std::vector<std::size_t> covered;
+    for (const auto& u : cal::decompose(net, test::pf32(), {})) {
+      CHECK(!u.layers.empty());
+      CHECK(u.layers.size() == u.desc.layers.size());
+      covered.insert(covered.end(), u.layers.begin(), u.layers.end());
+    }
+    CHECK(covered == planned_layers(net));
+  }
+}
+
+TEST_CASE("decomposition: an IBN or fused-IBN block, SE and residual add included, is one unit") {
+  for (const char* model : {"mobilenet_v2", "mobilenet_v3_large", "efficientnet_edgetpu_s"}) {
+    const wl::Network net = wl::build_zoo(model);
+    INFO(model);
+    std::map<std::string, int> units_of_block;
+    std::map<std::string, std::size_t> layers_of_block;
+    for (std::size_t i = 0; i < net.size(); ++i) {
+      const auto& l = net.layer(i);
+      if (l.block_type == "ibn" || l.block_type == "fused_ibn") ++layers_of_block[l.block];
+    }
+    REQUIRE(!layers_of_block.empty());
+    for (const auto& u : cal::decompose(net, test::pf32(), {})) {
+      const bool block_unit = u.desc.type == UnitType::Ibn || u.desc.type == UnitType::FusedIbn;
+      CHECK(block_unit == (layers_of_block.count(u.block) == 1));
+      if (!block_unit) {
+        CHECK(u.layers.size() == 1);
+        continue;
+      }
+      ++units_of_block[u.block];
+      CHECK(u.layers.size() == layers_of_block[u.block]);
+      for (std::size_t i : u.layers) CHECK(net.layer(i).block == u.block);
+    }
+    for (const auto& [block, n] : layers_of_block) {
+      INFO(block);
+      CHECK(units_of_block[block] == 1);
+    }
+  }
+}
+
+TEST_CASE("decomposition: an SE block outside an IBN is one unit; lone layers are conv or vector") {
+  const wl::Network net = wl::load_network_string(kSeNet, "se.yaml");
+  const auto units = cal::decompose(net, test::pf32(), {});
+  REQUIRE(units.size() == 4);
+  CHECK(units[0].desc.type == UnitType::Conv);
+  CHECK(units[1].desc.type == UnitType::Se);
+  CHECK(units[1].layers.size() == 4);
+  CHECK(units[1].desc.inputs.size() == 1);  // the stem's output, read by the pool and the mul
+  CHECK(units[2].desc.type == UnitType::Vector);
+  CHECK(units[3].desc.type == UnitType::Conv);
+}
+
+TEST_CASE("round trip: jobs rebuilt from a unit's description equal the planned jobs") {
+  struct Case {
+    const char* preset;
+    sim::PlanOptions opt;
+  };
+  sim::PlanOptions batch2, int16;
+  batch2.batch = 2;
+  int16.precision = Precision::Int16;
+  const std::vector<Case> cases = {{"npu-pf32", {}}, {"npu-pf16", batch2}, {"npu-pf64", int16}};
+  for (const auto& c : cases) {
+    const hw::HwSpec hw = hw::load_hw(c.preset);
+    for (const auto& entry : wl::zoo_entries()) {
+      const wl::Network net = wl::build_zoo(entry.name);
+      const sim::NetworkPlan plan = sim::plan_network(net, hw, c.opt);
+      for (const auto& u : cal::decompose(net, hw, c.opt, plan)) {
+        const auto jobs = cal::unit_jobs(u, hw);
+        REQUIRE(jobs.size() == u.jobs.size());
+        for (std::size_t t = 0; t < jobs.size(); ++t) {
+          test::check_same_job(
+              jobs[t], plan.jobs[u.jobs[t]],
+              std::string(c.preset) + " " + entry.name + " " + plan.jobs[u.jobs[t]].name);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("canonical text: deterministic, free of names, and different for a different context") {
+  const wl::Network net = wl::build_zoo("mobilenet_v2");
+  const auto a = cal::decompose(net, test::pf32(), {});
+  const auto b = cal::decompose(net, test::pf32(), {});
+  REQUIRE(a.size() == b.size());
+  std::set<std::string> texts;
+  for (std::size_t u = 0; u < a.size(); ++u) {
+    CHECK(cal::canonical_text(a[u].desc) == cal::canonical_text(b[u].desc));
+    texts.insert(cal::canonical_text(a[u].desc));
+  }
+  // Repeated blocks of a stage have the same shapes and context, hence the same text.
+  CHECK(texts.size() < a.size());
+
+  // The first expand conv reads its input from DRAM in mobilenet_v2; the same shapes with the
+  // input on chip are another unit, which the simulator times differently.
+  const cal::Unit* ibn = nullptr;
+  for (const auto& u : a)
+    if (u.desc.type == UnitType::Ibn && !u.desc.inputs.at(0).on_chip && !ibn) ibn = &u;
+  REQUIRE(ibn != nullptr);
+  cal::UnitDesc on_chip = ibn->desc;
+  on_chip.inputs[0].on_chip = true;
+  on_chip.layers[0].other_reserved_bytes = 0;
+  CHECK(cal::canonical_text(on_chip) != cal::canonical_text(ibn->desc));
+  auto& sim = hw::Simulator::instance();
+  const auto dram_stats = sim.run(test::pf32(), cal::unit_jobs(ibn->desc, test::pf32()));
+  const auto chip_stats = sim.run(test::pf32(), cal::unit_jobs(on_chip, test::pf32()));
+  CHECK(chip_stats.at(0).dram_read_bytes < dram_stats.at(0).dram_read_bytes);
+}
+
+TEST_CASE("unit description: an operand that refers to no earlier tensor is a user error") {
+  const wl::Network net = wl::load_network_string(kSeNet, "se.yaml");
+  cal::UnitDesc d = cal::decompose(net, test::pf32(), {}).at(1).desc;
+  d.layers[0].inputs[0] = {false, 3};
+  CHECK(test_util::contains(test_util::user_error([&] { cal::unit_jobs(d, test::pf32()); }),
+                            "operand refers to no earlier tensor"));
+}
