@@ -11,6 +11,9 @@ namespace accelnas::hw {
 Simulator::Simulator() {
   // The SystemC banner would corrupt machine-readable output on stdout.
   setenv("SYSC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  // One time unit per cycle: integer timing over the whole 64-bit range (about 1.8e19 cycles,
+  // against 1.8e16 at SystemC's default 1 ps).
+  sc_core::sc_set_time_resolution(1, sc_core::SC_NS);
   top_ = new Accelerator("accelerator");  // lives as long as the SystemC kernel: the process
 }
 

@@ -13,9 +13,9 @@ inline sc_core::sc_time cycles(std::int64_t n) {
   return sc_core::sc_time(static_cast<double>(n), sc_core::SC_NS);
 }
 
+// Exact: the simulator sets SystemC's time resolution to 1 ns (one cycle), see simulator.cpp.
 inline std::int64_t now_cycles() {
-  return static_cast<std::int64_t>(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS) +
-                                   0.5);
+  return static_cast<std::int64_t>(sc_core::sc_time_stamp().value());
 }
 
 // A monotone counter of in-order completions (tiles computed, loads landed, ...) with an event.

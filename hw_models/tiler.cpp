@@ -262,6 +262,33 @@ Tile make_tile(const LayerJob& job, const HwSpec& hw, const TilePlan& plan,
   return t;
 }
 
+constexpr double kMaxTiles = 4194304;  // 2^22
+
+// A generous upper bound of the layer's cycles (compute plus every transfer, nothing overlapped)
+// must stay far inside the model's 64-bit cycle clock.
+void check_cycle_range(const LayerJob& job, const HwSpec& hw, const TilePlan& plan) {
+  const double cps = static_cast<double>(hw.prec(job.precision).cycles_per_step);
+  double bound = static_cast<double>(hw.layer_setup_cycles);
+  double bytes = static_cast<double>(plan.preload_bytes);
+  for (const Tile& t : plan.tiles) {
+    const double steps =
+        t.steps_per_pixel > 0
+            ? static_cast<double>(t.steps_per_pixel)
+            : static_cast<double>(job.kernel_h * job.kernel_w * job.in_channels_per_group);
+    bound += static_cast<double>(t.pixels) * static_cast<double>(t.passes) * steps * cps +
+             static_cast<double>(t.vector_ops) * cps +
+             static_cast<double>(t.passes) * static_cast<double>(hw.pipeline_latency_cycles) +
+             static_cast<double>(hw.vector_pipeline_latency_cycles) +
+             2.0 * static_cast<double>(hw.dram_latency_cycles() + 1);
+    bytes += static_cast<double>(t.load_bytes + t.store_bytes);
+  }
+  bound += bytes / hw.dram_bytes_per_cycle();
+  if (bound > 1.0e18) {
+    throw UserError("layer '" + job.name +
+                    "': too long to simulate on this hardware (over 1e18 cycles)");
+  }
+}
+
 }  // namespace
 
 TilePlan plan_layer(const LayerJob& job, const HwSpec& hw) {
@@ -279,11 +306,23 @@ TilePlan plan_layer(const LayerJob& job, const HwSpec& hw) {
   plan.first_band_per_pass = !plan.weights_streamed && plan.passes > 1 && job.weight_bytes > 0;
   plan.preload_bytes = plan.pinned_activation_bytes;
   plan.preload_sram_access_bytes = plan.preload_bytes;
+  // Tiny SRAMs against a large layer can ask for billions of tiles; refuse before building them.
+  const double tiles = plan.weights_streamed
+                           ? static_cast<double>(plan.passes) * static_cast<double>(plan.bands) *
+                                 static_cast<double>(plan.k_chunks)
+                           : static_cast<double>(plan.bands) +
+                                 (plan.first_band_per_pass ? static_cast<double>(plan.passes) : 0);
+  if (tiles > kMaxTiles) {
+    throw UserError("layer '" + job.name + "': needs " + std::to_string(static_cast<i64>(tiles)) +
+                    " tiles (more than " + std::to_string(static_cast<i64>(kMaxTiles)) +
+                    "); the SRAMs are too small for it");
+  }
   const std::vector<Step> steps = tile_order(plan);
   for (std::size_t i = 0; i < steps.size(); ++i) {
     plan.tiles.push_back(make_tile(job, hw, plan, steps, i));
   }
   ACCELNAS_CHECK(!plan.tiles.empty(), "tiler produced no tiles");
+  check_cycle_range(job, hw, plan);
   return plan;
 }
 

@@ -119,7 +119,7 @@ hw::LayerJob make_job(const wl::Network& net, std::size_t i, const hw::HwSpec& h
 }
 
 NetworkPlan plan_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOptions& opt) {
-  if (opt.batch < 1) throw UserError("--batch: expected an integer >= 1");
+  wl::check_batch(opt.batch);
   NetworkPlan plan;
   std::vector<i64> pos(net.size(), -1);
   for (std::size_t i : net.order()) {

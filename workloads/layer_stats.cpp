@@ -91,4 +91,11 @@ std::int64_t total_params(const Network& net) {
   return sum;
 }
 
+void check_batch(std::int64_t batch) {
+  if (batch < 1 || batch > kMaxBatch) {
+    throw UserError("--batch: expected an integer from 1 to " + std::to_string(kMaxBatch) +
+                    ", got " + std::to_string(batch));
+  }
+}
+
 }  // namespace accelnas::wl

@@ -144,6 +144,12 @@ class Network {
   bool finalized_ = false;
 };
 
+// The batch is held once, outside shapes. Up to kMaxBatch images, so that with the per-layer size
+// limits of shape inference every count (bytes, MACs, cycles) stays exact in 64 bits.
+constexpr std::int64_t kMaxBatch = 4096;
+// Throws UserError "--batch: expected an integer from 1 to 4096, got N" outside that range.
+void check_batch(std::int64_t batch);
+
 // Per-layer arithmetic (batch 1). MACs count multiply-accumulates of conv2d / fully_connected;
 // vector ops have 0 MACs and report `vector_ops` instead (elements touched times window).
 std::int64_t layer_macs(const Network& net, std::size_t i);

@@ -117,7 +117,47 @@ WindowAxis window_axis(std::int64_t in, int kernel, int stride, bool same, int p
   return a;
 }
 
+namespace {
+
+void infer_layer_shape_unchecked(Layer& l, const std::vector<const Layer*>& in);
+
+// Sizes beyond these are rejected so that every downstream count (bytes times a batch, MACs,
+// cycles) stays exact in 64-bit integers: a tensor or weight set of at most 2^40 elements and a
+// layer of at most 2^50 MACs. They are far beyond any real network.
+constexpr double kMaxElements = 1099511627776.0;  // 2^40
+constexpr double kMaxMacs = 1125899906842624.0;   // 2^50
+
+void check_size(const Layer& l, const std::vector<const Layer*>& in) {
+  const double out =
+      static_cast<double>(l.out.h) * static_cast<double>(l.out.w) * static_cast<double>(l.out.c);
+  if (out > kMaxElements)
+    fail(l, "output " + to_string(l.out) + " is too large (over 2^40 elements)");
+  double weights = 0, macs = 0;
+  if (l.op == OpKind::Conv2d) {
+    const double per_out = static_cast<double>(l.kernel_h) * static_cast<double>(l.kernel_w) *
+                           static_cast<double>(in[0]->out.c / l.groups);
+    weights = per_out * static_cast<double>(l.out_channels);
+    macs = per_out * out;
+  } else if (l.op == OpKind::FullyConnected) {
+    const Shape& s = in[0]->out;
+    weights = static_cast<double>(s.h) * static_cast<double>(s.w) * static_cast<double>(s.c) *
+              static_cast<double>(l.out_channels);
+    macs = weights;
+  }
+  if (weights > kMaxElements) fail(l, "weights are too large (over 2^40 elements)");
+  if (macs > kMaxMacs) fail(l, "layer is too large (over 2^50 MACs)");
+}
+
+}  // namespace
+
 void infer_layer_shape(Layer& l, const std::vector<const Layer*>& in) {
+  infer_layer_shape_unchecked(l, in);
+  check_size(l, in);
+}
+
+namespace {
+
+void infer_layer_shape_unchecked(Layer& l, const std::vector<const Layer*>& in) {
   expect_arity(l, in.size());
   if (has_epilogue(l.epilogue) && l.op != OpKind::Conv2d && l.op != OpKind::FullyConnected) {
     fail(l, "an epilogue is only allowed on conv2d and fully_connected, not " +
@@ -164,5 +204,7 @@ void infer_layer_shape(Layer& l, const std::vector<const Layer*>& in) {
   }
   ACCELNAS_PANIC("infer_layer_shape: unhandled op");
 }
+
+}  // namespace
 
 }  // namespace accelnas::wl

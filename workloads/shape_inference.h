@@ -14,6 +14,8 @@ std::string layer_where(const Layer& layer);
 
 // Checks `layer`'s arity and attributes against its producers (in operand order, already
 // inferred) and sets layer.out and layer.resolved_padding. Throws UserError at the layer's origin.
+// Also rejects layers too large to count exactly (over 2^40 output or weight elements, or 2^50
+// MACs), so downstream byte, MAC and cycle counts never overflow.
 void infer_layer_shape(Layer& layer, const std::vector<const Layer*>& producers);
 
 // One spatial axis of a sliding window (conv2d, pools). TF "SAME" when `same`, else explicit

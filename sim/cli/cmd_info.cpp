@@ -149,9 +149,7 @@ void add_info(CLI::App& app) {
       ->capture_default_str();
   cmd->callback([o]() {
     const sim::Format format = sim::parse_format(o->format);
-    if (o->batch < 1) {
-      throw UserError("--batch: expected an integer >= 1, got " + std::to_string(o->batch));
-    }
+    wl::check_batch(o->batch);
     wl::MemoryOptions mem;
     mem.batch = o->batch;
     if (!o->precision.empty()) {

@@ -104,8 +104,7 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
 
 sim::PlanOptions plan_options(const RunOptions& o) {
   sim::PlanOptions p;
-  if (o.batch < 1)
-    throw UserError("--batch: expected an integer >= 1, got " + std::to_string(o.batch));
+  wl::check_batch(o.batch);
   p.batch = o.batch;
   if (!o.precision.empty()) {
     Precision prec;

@@ -8,9 +8,7 @@ namespace accelnas::wl {
 NetworkSummary summarize(const Network& net, const MemoryOptions& opt,
                          const OrderSearchOptions& search) {
   ACCELNAS_CHECK(net.finalized(), "summarize: network not finalized");
-  if (opt.batch < 1) {
-    throw UserError("batch: expected an integer >= 1, got " + std::to_string(opt.batch));
-  }
+  check_batch(opt.batch);
   NetworkSummary s;
   s.name = net.name;
   s.batch = opt.batch;
