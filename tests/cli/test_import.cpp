@@ -104,7 +104,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "accelnas import: dynamic shapes need --input-shape; unsupported ops need "
+    "accelnas import: dynamic shapes need --input-shape - unsupported ops need "
     "--allow-unsupported, which warns per node on stderr") {
   const TempDir dir;
   const std::string onnx = odd_file(dir);

@@ -37,7 +37,7 @@ layers:
 
 }  // namespace
 
-TEST_CASE("cli: info JSON has model, total, memory_order and per-layer keys; totals add up") {
+TEST_CASE("cli: info JSON has model, total, memory_order and per-layer keys - totals add up") {
   const json j = info_json({"--model", "mobilenet_v2"});
   for (const char* key : {"model", "total", "memory_order", "layers"}) {
     INFO(key);
@@ -116,7 +116,7 @@ TEST_CASE("cli: info reports a better execution order when one exists, and the m
   CHECK(beam["memory_order"]["min_peak_bytes"] <= 2016);
 }
 
-TEST_CASE("cli: info --batch and --precision scale MACs and bytes; -o writes the file") {
+TEST_CASE("cli: info --batch and --precision scale MACs and bytes - -o writes the file") {
   const json one = info_json({"--model", "tiny"});
   const json two = info_json({"--model", "tiny", "--batch", "2", "--precision", "int16"});
   CHECK(two["total"]["macs"] == 2 * one["total"]["macs"].get<long long>());

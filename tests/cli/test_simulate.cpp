@@ -40,7 +40,7 @@ TEST_CASE("cli: two simulate runs in separate processes give byte-identical JSON
 }
 
 TEST_CASE(
-    "cli: simulate JSON has hw, model, total and every layer field; layer cycles sum to total") {
+    "cli: simulate JSON has hw, model, total and every layer field - layer cycles sum to total") {
   const json j = simulate_json("mobilenet_v2");
   for (const char* key : {"hw", "model", "total", "layers"}) {
     INFO("key " << key);

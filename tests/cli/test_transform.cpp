@@ -47,7 +47,7 @@ TEST_CASE("cli: transform -o writes YAML that simulate runs, and prints MACs/par
   CHECK(contains(info.out, "ibn3_expand,conv2d"));
 }
 
-TEST_CASE("cli: transform without -o writes the YAML to stdout; no transform is a plain export") {
+TEST_CASE("cli: transform without -o writes the YAML to stdout - no transform is a plain export") {
   const CliResult r = run_ok({"transform", "--model", "tiny"});
   CHECK(contains(r.out, "name: tiny\n"));
   CHECK(contains(r.err, "(no transform)"));

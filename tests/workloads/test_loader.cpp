@@ -210,7 +210,7 @@ TEST_CASE("to_yaml: names that are not plain YAML words are quoted and read back
   check_round_trip(net);
 }
 
-TEST_CASE("to_yaml: explicit padding is written as [t, l, b, r]; SAME as same") {
+TEST_CASE("to_yaml: explicit padding is written as [t, l, b, r] - SAME as same") {
   Layer c = make_conv("c", "x", 4, 3);
   c.same_padding = false;
   c.padding = Padding{0, 1, 2, 3};

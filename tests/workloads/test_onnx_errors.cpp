@@ -109,7 +109,7 @@ TEST_CASE("onnx import: an input shape for an unknown input or of the wrong rank
                  "is [batch, 3, height, width]: dimension 1 is fixed at 3, got 1"));
 }
 
-TEST_CASE("parse_input_shape: NAME=HxWxC is batch 1 in NCHW order; malformed text is an error") {
+TEST_CASE("parse_input_shape: NAME=HxWxC is batch 1 in NCHW order - malformed text is an error") {
   const wl::InputShape s = wl::parse_input_shape("input.1=224x160x3");
   CHECK(s.name == "input.1");
   CHECK(s.dims == std::vector<std::int64_t>{1, 3, 224, 160});

@@ -29,7 +29,7 @@ TEST_CASE(
   CHECK(r.warnings.empty());
 }
 
-TEST_CASE("onnx import: a Conv bias input is a bias epilogue; group == channels is depthwise") {
+TEST_CASE("onnx import: a Conv bias input is a bias epilogue - group == channels is depthwise") {
   OnnxBuilder b;
   std::string x = b.input("image", {1, 8, 16, 16});
   x = b.conv(x, 8, 3, 1, 1, /*group=*/8, /*bias=*/true);
@@ -44,7 +44,7 @@ TEST_CASE("onnx import: a Conv bias input is a bias epilogue; group == channels 
 
 TEST_CASE(
     "onnx import: Clip(0, 6) is relu6 with attribute bounds (opset 6) and constant inputs "
-    "(opset 11+); Clip(0, inf) is relu") {
+    "(opset 11+) - Clip(0, inf) is relu") {
   for (int opset : {6, 11, 13, 17}) {
     CAPTURE(opset);
     OnnxBuilder b(opset);
@@ -88,7 +88,7 @@ TEST_CASE("onnx import: HardSwish, HardSigmoid and Sigmoid fuse as epilogue acti
 }
 
 TEST_CASE(
-    "onnx import: x * HardSigmoid(x) is hswish (opset < 14 hardswish); SiLU x * Sigmoid(x) "
+    "onnx import: x * HardSigmoid(x) is hswish (opset < 14 hardswish) - SiLU x * Sigmoid(x) "
     "is hswish with one warning for the model") {
   for (const char* gate : {"HardSigmoid", "Sigmoid"}) {
     CAPTURE(gate);
@@ -128,7 +128,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "onnx import: Gemm without transB reads B as [K, N]; MatMul + constant Add is a "
+    "onnx import: Gemm without transB reads B as [K, N] - MatMul + constant Add is a "
     "fully_connected with a bias") {
   OnnxBuilder b;
   std::string x = b.input("features", {1, 32});
@@ -324,7 +324,7 @@ TEST_CASE("onnx import: an activation on a tensor with other consumers is a 1x1 
 }
 
 TEST_CASE(
-    "onnx import: a 1x1 Conv over a pooled vector is a fully_connected (squeeze-excite); "
+    "onnx import: a 1x1 Conv over a pooled vector is a fully_connected (squeeze-excite) - "
     "over a 1x1 map it stays conv2d") {
   OnnxBuilder b;
   std::string x = b.input("image", {1, 32, 1, 1});

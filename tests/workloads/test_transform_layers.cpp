@@ -42,7 +42,7 @@ TEST_CASE("dw_to_conv all: no depthwise left, more parameters and MACs, same sha
   check_round_trip(full);
 }
 
-TEST_CASE("dw_to_conv: by layer name or block id; other layers are UserErrors") {
+TEST_CASE("dw_to_conv: by layer name or block id - other layers are UserErrors") {
   const Network net = build_zoo("mobilenet_v2");
   CHECK(depthwise_count(dw_to_conv(net, "ibn3_dw,ibn5")) == 15);
   CHECK(contains(user_error([&] { dw_to_conv(net, "ibn3_expand"); }),
@@ -68,7 +68,7 @@ TEST_CASE("set_resolution: doubling the input quadruples every conv's MACs (the 
   check_round_trip(big);
 }
 
-TEST_CASE("set_resolution: resize layers scale with the input; bad sizes are UserErrors") {
+TEST_CASE("set_resolution: resize layers scale with the input - bad sizes are UserErrors") {
   Layer up = make_layer("up", OpKind::Resize, {"c"});
   up.out_h = 32;
   up.out_w = 32;
@@ -89,7 +89,7 @@ TEST_CASE("set_resolution: resize layers scale with the input; bad sizes are Use
                  "set_resolution 4x4: the transformed network is invalid"));
 }
 
-TEST_CASE("set_precision: named layers or all; all also sets the network default") {
+TEST_CASE("set_precision: named layers or all - all also sets the network default") {
   const Network net = build_zoo("tiny");
   const Network some = set_precision(net, "stem,ibn1", Precision::Int16);
   CHECK(some.layer(some.index_of("stem")).precision == Precision::Int16);

@@ -35,7 +35,7 @@ Network without_roles(const Network& net) {
 
 }  // namespace
 
-TEST_CASE("ibn blocks: mobilenet_v2 has 17, in order; the t=1 block ibn1 has no expand") {
+TEST_CASE("ibn blocks: mobilenet_v2 has 17, in order - the t=1 block ibn1 has no expand") {
   const Network net = build_zoo("mobilenet_v2");
   const std::vector<IbnBlock> blocks = ibn_blocks(net);
   REQUIRE(blocks.size() == 17);

@@ -194,7 +194,7 @@ TEST_CASE("squeeze-excite: pool, reduce, expand and scale, once each, inside the
   CHECK(with_se == 33);
 }
 
-TEST_CASE("residual: convs and one residual_add; a shortcut conv only where the shape changes") {
+TEST_CASE("residual: convs and one residual_add - a shortcut conv only where the shape changes") {
   const int n = for_each_block("residual", [](const Network& net, const auto& layers) {
     const auto r = roles(net, layers);
     CHECK(r.count("conv") >= 2);
