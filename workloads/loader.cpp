@@ -58,7 +58,7 @@ Network load_network_string(const std::string& text, const std::string& source_n
 }
 
 Network resolve_model(const std::string& spec) {
-  if (ends_with(spec, ".onnx")) return import_onnx(spec);
+  if (is_onnx_path(spec)) return import_onnx(spec);
   std::error_code ec;
   if (std::filesystem::is_directory(spec, ec))
     throw UserError(spec + ": is a directory, not a network file");

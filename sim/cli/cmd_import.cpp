@@ -30,7 +30,7 @@ void add_import(CLI::App& app) {
   cmd->footer("Supported ONNX operators: " + join(wl::onnx_supported_ops(), ", ") + ".");
   cmd->callback([o]() {
     const std::string& path = o->source.model;
-    if (path.size() < 5 || path.compare(path.size() - 5, 5, ".onnx") != 0) {
+    if (!wl::is_onnx_path(path)) {
       throw UserError(path + ": expected an ONNX file (*.onnx)");
     }
     Output out(o->output);

@@ -74,8 +74,7 @@ void add_onnx_options(CLI::App& cmd, ModelSource& m) {
 }
 
 wl::Network load_model(const ModelSource& m) {
-  const bool onnx = m.model.size() >= 5 && m.model.compare(m.model.size() - 5, 5, ".onnx") == 0;
-  if (!onnx) {
+  if (!wl::is_onnx_path(m.model)) {
     if (!m.input_shapes.empty()) throw UserError("--input-shape applies to ONNX models only");
     if (m.allow_unsupported) throw UserError("--allow-unsupported applies to ONNX models only");
     return wl::resolve_model(m.model);

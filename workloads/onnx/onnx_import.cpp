@@ -86,4 +86,10 @@ const std::vector<std::string>& onnx_supported_ops() {
   return ops;
 }
 
+bool is_onnx_path(const std::string& path) {
+  static const std::string kSuffix = ".onnx";
+  return path.size() >= kSuffix.size() &&
+         path.compare(path.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0;
+}
+
 }  // namespace accelnas::wl

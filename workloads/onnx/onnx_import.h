@@ -65,6 +65,10 @@ struct OnnxOptions {
   std::function<void(const std::string&)> warn;
 };
 
+// True for a path that names an ONNX file (ends in ".onnx"): how every command tells ONNX models
+// from zoo specs and network YAML files.
+bool is_onnx_path(const std::string& path);
+
 // Imports `path`. The network is named after the file's stem.
 Network import_onnx(const std::string& path, const OnnxOptions& options = {});
 
