@@ -13,6 +13,8 @@ PACKAGES=(
   nlohmann-json3-dev
   libonnx-dev
   libprotobuf-dev
+  libsqlite3-dev
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()
