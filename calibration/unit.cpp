@@ -183,7 +183,7 @@ std::vector<Unit> decompose(const wl::Network& net, const hw::HwSpec& /*hw*/,
   return units;
 }
 
-std::vector<hw::LayerJob> unit_jobs(const UnitDesc& desc, const hw::HwSpec& hw) {
+wl::Network unit_network(const UnitDesc& desc) {
   if (desc.layers.empty()) throw UserError("unit: no layers");
   wl::Network net;
   net.name = std::string("unit:") + unit_type_name(desc.type);
@@ -200,17 +200,23 @@ std::vector<hw::LayerJob> unit_jobs(const UnitDesc& desc, const hw::HwSpec& hw) 
   }
   for (std::size_t t = 0; t < desc.layers.size(); ++t)
     layer_names.push_back("l" + std::to_string(t) + "_" + wl::op_name(desc.layers[t].op));
-  std::vector<std::size_t> index;
-  for (std::size_t t = 0; t < desc.layers.size(); ++t)
-    index.push_back(net.add_layer(rebuild_layer(desc.layers[t], t, input_names, layer_names)));
+  for (std::size_t t = 0; t < desc.layers.size(); ++t) {
+    const std::size_t index =
+        net.add_layer(rebuild_layer(desc.layers[t], t, input_names, layer_names));
+    ACCELNAS_CHECK(index == desc.inputs.size() + t, "unit network layer index");
+  }
   net.finalize();
+  return net;
+}
 
+std::vector<hw::LayerJob> unit_jobs(const UnitDesc& desc, const hw::HwSpec& hw) {
+  const wl::Network net = unit_network(desc);
   sim::PlanOptions opt;
   opt.batch = desc.batch;
   std::vector<hw::LayerJob> jobs;
   for (std::size_t t = 0; t < desc.layers.size(); ++t) {
     const LayerDesc& d = desc.layers[t];
-    hw::LayerJob job = sim::make_job(net, index[t], hw, opt);
+    hw::LayerJob job = sim::make_job(net, desc.inputs.size() + t, hw, opt);
     for (std::size_t k = 0; k < d.inputs.size(); ++k) {
       const TensorRef& r = d.inputs[k];
       job.inputs[k].on_chip =

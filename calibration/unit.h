@@ -95,6 +95,12 @@ std::vector<Unit> decompose(const wl::Network& net, const hw::HwSpec& hw,
 std::vector<Unit> decompose(const wl::Network& net, const hw::HwSpec& hw,
                             const sim::PlanOptions& opt, const sim::NetworkPlan& plan);
 
+// The small network unit_jobs() plans: one input layer "in<k>" per external input, then one
+// layer per LayerDesc in order ("l<t>_<op>"), finalized (shapes inferred). Network layer index k
+// is external input k and index inputs.size() + t is layer t. Hardware-free. Throws UserError
+// when the description is not a valid network.
+wl::Network unit_network(const UnitDesc& desc);
+
 // Rebuilds the unit's layer jobs from its description alone: a small network of the external
 // inputs and the unit's layers goes through sim::make_job, then the context is applied. Throws
 // UserError when the description is not a valid network (e.g. a sampled shape mismatch).
@@ -106,6 +112,15 @@ inline std::vector<hw::LayerJob> unit_jobs(const Unit& unit, const hw::HwSpec& h
 // Deterministic one-line JSON of the description (keys sorted, no whitespace): the text label
 // generation hashes together with the hardware description.
 std::string canonical_text(const UnitDesc& desc);
+
+// The inverse of canonical_text(): canonical_text(parse_unit_text(canonical_text(d))) equals
+// canonical_text(d), and the parsed description rebuilds the same jobs. Strict: malformed JSON,
+// a missing or unknown key, a wrong type, an unknown op / precision / unit type / resize mode, a
+// negative size or an operand that is not "in<N>" / "l<N>" throws UserError with one line
+// "<where>: <json path>: <reason>", e.g. "labels.db: labels row 17: layers[2].kernel: ...".
+// An operand must name an existing input or an earlier layer; whether shapes agree is left to
+// unit_network().
+UnitDesc parse_unit_text(const std::string& text, const std::string& where);
 
 }  // namespace accelnas::cal
 
