@@ -318,6 +318,7 @@ TilePlan plan_layer(const LayerJob& job, const HwSpec& hw) {
                     "); the SRAMs are too small for it");
   }
   const std::vector<Step> steps = tile_order(plan);
+  plan.tiles.reserve(steps.size());
   for (std::size_t i = 0; i < steps.size(); ++i) {
     plan.tiles.push_back(make_tile(job, hw, plan, steps, i));
   }

@@ -14,6 +14,7 @@ PACKAGES=(
   libonnx-dev
   libprotobuf-dev
   libsqlite3-dev
+  libxgboost-dev
   libopenmpi-dev openmpi-bin
 )
 

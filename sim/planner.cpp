@@ -132,23 +132,41 @@ NetworkPlan plan_network(const wl::Network& net, const hw::HwSpec& hw, const Pla
   std::vector<i64> min_ws(n);
   for (std::size_t j = 0; j < n; ++j) min_ws[j] = min_working_set(plan.jobs[j]);
 
-  // Greedy residency in production order.
-  std::vector<i64> committed(n, 0);
+  // Greedy residency in production order: network inputs first (when they start on chip), then
+  // every job's output.
+  const i64 reserved = opt.reserved_activation_bytes;
+  ACCELNAS_CHECK(reserved >= 0, "plan_network: negative reserved activation bytes");
+  std::vector<i64> committed(n, reserved);
   std::vector<char> resident(net.size(), 0);
+  // Commits `size` bytes over jobs [first, last] when it fits beside everything committed there.
+  auto try_reside = [&](i64 first, i64 last, i64 size) {
+    for (i64 k = first; k <= last; ++k) {
+      if (committed[k] + size + min_ws[k] > hw.sram_activation_bytes) return false;
+    }
+    for (i64 k = first; k <= last; ++k) committed[k] += size;
+    return true;
+  };
+  if (opt.inputs_on_chip) {
+    for (std::size_t layer : net.order()) {
+      if (net.layer(layer).op != wl::OpKind::Input) continue;
+      const auto consumers = net.consumers(layer);
+      if (consumers.empty()) continue;
+      i64 first = static_cast<i64>(n), last = -1;
+      for (std::size_t c : consumers) {
+        first = std::min(first, pos[c]);
+        last = std::max(last, pos[c]);
+      }
+      if (try_reside(first, last, tensor_bytes(net, layer, hw, opt))) resident[layer] = 1;
+    }
+  }
   for (std::size_t j = 0; j < n; ++j) {
     const std::size_t layer = plan.layer_of_job[j];
     const auto consumers = net.consumers(layer);
-    if (consumers.empty()) continue;  // a network output: streamed to DRAM
+    // A network output streams to DRAM unless it is kept for a consumer after the network.
+    if (consumers.empty() && !opt.outputs_on_chip) continue;
     i64 last = static_cast<i64>(j);
     for (std::size_t c : consumers) last = std::max(last, pos[c]);
-    const i64 size = plan.jobs[j].output_bytes;
-    bool fits = true;
-    for (i64 k = static_cast<i64>(j); k <= last && fits; ++k) {
-      fits = committed[k] + size + min_ws[k] <= hw.sram_activation_bytes;
-    }
-    if (!fits) continue;
-    resident[layer] = 1;
-    for (i64 k = static_cast<i64>(j); k <= last; ++k) committed[k] += size;
+    if (try_reside(static_cast<i64>(j), last, plan.jobs[j].output_bytes)) resident[layer] = 1;
   }
 
   for (std::size_t j = 0; j < n; ++j) {
@@ -158,7 +176,7 @@ NetworkPlan plan_network(const wl::Network& net, const hw::HwSpec& hw, const Pla
     for (std::size_t k = 0; k < producers.size(); ++k)
       job.inputs[k].on_chip = resident[producers[k]] != 0;
     job.output_on_chip = resident[layer] != 0;
-    job.output_to_dram = !job.output_on_chip || net.consumers(layer).empty();
+    job.output_to_dram = !job.output_on_chip;
     job.reserved_activation_bytes = committed[j];
   }
   return plan;

@@ -6,7 +6,8 @@
 // order. A tensor stays resident when, at every layer from its producer to its last consumer,
 // it fits beside the tensors already resident there and that layer's smallest streaming working
 // set; decisions are made greedily in production order. Otherwise it is written to DRAM and
-// each consumer reads it back. Network inputs start in DRAM; network outputs are written there.
+// each consumer reads it back. Network inputs start in DRAM; network outputs are written there,
+// unless PlanOptions places the network inside a bigger one (its context, below).
 #ifndef ACCELNAS_SIM_PLANNER_H
 #define ACCELNAS_SIM_PLANNER_H
 
@@ -23,6 +24,20 @@ namespace accelnas::sim {
 struct PlanOptions {
   std::int64_t batch = 1;
   std::optional<Precision> precision;  // overrides every layer's precision
+
+  // The context of the network inside a bigger one (a sampled unit gets its context from the
+  // planner's own rule this way). The defaults are a network on its own.
+  //
+  // Activation SRAM held for the whole run by tensors outside the network: counted in every
+  // job's reserved bytes and in every residency test.
+  std::int64_t reserved_activation_bytes = 0;
+  // The network inputs are resident at the start. Each stays resident up to its last consumer
+  // when it passes the residency test at every job from its first to its last consumer (inputs
+  // are decided first, in network order); otherwise it is read from DRAM.
+  bool inputs_on_chip = false;
+  // A network output stays resident for a consumer after the network (output_on_chip, not
+  // written to DRAM) when it passes the residency test at its producing job.
+  bool outputs_on_chip = false;
 };
 
 struct NetworkPlan {

@@ -6,6 +6,7 @@
 #include "error.h"
 #include "hw_spec.h"
 #include "network.h"
+#include "space.h"
 #include "suggest.h"
 #include "zoo/zoo.h"
 
@@ -48,6 +49,12 @@ sim::Table ops_table() {
   return t;
 }
 
+sim::Table spaces_table() {
+  sim::Table t{{"space", "description"}, {}, {}};
+  for (const auto& p : cal::space_presets()) t.rows.push_back({p.name, p.description});
+  return t;
+}
+
 sim::Table hw_keys_table() {
   sim::Table t{{"key", "type", "default", "range", "description"}, {}, {}};
   for (const auto& d : hw::hw_param_decls()) {
@@ -64,9 +71,9 @@ void add_list(CLI::App& app) {
     std::string format = "table";
   };
   auto o = std::make_shared<Opts>();
-  CLI::App* cmd =
-      app.add_subcommand("list", "List presets, zoo models, operators or hardware keys");
-  cmd->add_option("what", o->what, "presets | models | ops | hw-keys")->required();
+  CLI::App* cmd = app.add_subcommand(
+      "list", "List presets, zoo models, operators, hardware keys or sampling spaces");
+  cmd->add_option("what", o->what, "presets | models | ops | hw-keys | spaces")->required();
   cmd->add_option("--format", o->format, "Output format: table, csv or json")
       ->capture_default_str();
   cmd->callback([o]() {
@@ -80,10 +87,13 @@ void add_list(CLI::App& app) {
       t = ops_table();
     } else if (o->what == "hw-keys") {
       t = hw_keys_table();
+    } else if (o->what == "spaces") {
+      t = spaces_table();
     } else {
-      throw UserError("list: unknown topic '" + o->what + "'" +
-                      suggestion_suffix(o->what, {"presets", "models", "ops", "hw-keys"}) +
-                      "; expected presets, models, ops or hw-keys");
+      throw UserError(
+          "list: unknown topic '" + o->what + "'" +
+          suggestion_suffix(o->what, {"presets", "models", "ops", "hw-keys", "spaces"}) +
+          "; expected presets, models, ops, hw-keys or spaces");
     }
     sim::write_table(std::cout, f, t);
   });

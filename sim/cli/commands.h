@@ -13,6 +13,8 @@ void add_list(CLI::App& app);
 void add_info(CLI::App& app);
 void add_transform(CLI::App& app);
 void add_import(CLI::App& app);
+void add_sample(CLI::App& app);
+void add_label_commands(CLI::App& app);  // label, labels export|stats
 
 }  // namespace accelnas::cli
 

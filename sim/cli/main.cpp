@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   accelnas::cli::add_info(app);
   accelnas::cli::add_transform(app);
   accelnas::cli::add_import(app);
+  accelnas::cli::add_sample(app);
+  accelnas::cli::add_label_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,163 @@
+// The latency estimator: a network's cycles as the sum of its units' predicted cycles
+// (docs/ESTIMATOR.md). Units come from cal::decompose; each unit's features (unit_features.h) go
+// through a gradient-boosted forest trained with XGBoost on simulator labels, evaluated here by
+// our own walker (tree_eval.h), so prediction never calls XGBoost.
+//
+// Hardware: an estimator is trained for one hardware description and stores it whole
+// (hash, canonical text, description with every parameter). load() rebuilds the HwSpec from
+// the stored parameters, or takes the caller's when given (checked by hash, see load()).
+//
+// Contract: predict() and predict_batch() are pure and const: the same networks and options give
+// bit-identical predictions whatever the thread count or order, before and after save / load.
+#ifndef ACCELNAS_CALIBRATION_ESTIMATOR_H
+#define ACCELNAS_CALIBRATION_ESTIMATOR_H
+
+#include <array>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hw_spec.h"
+#include "label_db.h"
+#include "network.h"
+#include "planner.h"
+#include "tree_eval.h"
+#include "unit.h"
+
+namespace accelnas::cal {
+
+// What the forest learns. The cycles are the target's inverse: base * exp(margin).
+enum class Target {
+  LogCycles,         // log(cycles)
+  LogRooflineRatio,  // log(cycles / roofline_cycles)
+  LogTimelineRatio,  // log(cycles / timeline_cycles): the analytical tile-program replay
+};
+const char* target_name(Target t);  // "log_cycles", "log_roofline_ratio", "log_timeline_ratio"
+
+enum class ModelLayout {
+  Auto,     // both, keep the better overall validation RMSPE
+  PerType,  // one forest per unit type (types with too few rows use a global forest)
+  Global,   // one forest for every type (the type is a one-hot feature)
+};
+
+struct FitOptions {
+  std::uint64_t seed = 1;
+  double validation_fraction = 0.2;  // of the labels, chosen by a hash of the key and seed
+  int rounds = 300;
+  int max_depth = 6;
+  double eta = 0.1;
+  double subsample = 1.0;
+  double colsample_bytree = 1.0;
+  double min_child_weight = 1.0;
+  double lambda = 1.0;
+  int min_type_rows = 30;  // fewer training rows of a type: it uses the global forest
+  Target target = Target::LogTimelineRatio;
+  ModelLayout layout = ModelLayout::Auto;
+  int threads = 1;  // XGBoost's nthread while training; 1 keeps training bit-reproducible
+};
+
+// Relative error e = predicted / simulated - 1 over a set of units.
+struct Score {
+  std::int64_t count = 0;
+  double rmspe = 0;     // sqrt(mean e^2), percent
+  double mape = 0;      // mean |e|, percent
+  double within5 = 0;   // share with |e| <= 5%
+  double within10 = 0;  // share with |e| <= 10%
+};
+
+struct FitReport {
+  std::string target;
+  std::string layout;           // the layout kept: "per_type" or "global"
+  std::int64_t labels = 0;      // usable labels ("ok", this hardware)
+  std::int64_t unmappable = 0;  // labels of this hardware that are not "ok"
+  std::int64_t train_rows = 0;
+  std::int64_t validation_rows = 0;
+  std::array<Score, kNumUnitTypes> per_type{};  // validation, kept layout
+  Score overall;                                // validation, kept layout
+  Score per_type_layout;                        // validation overall of each layout tried
+  Score global_layout;
+};
+nlohmann::json to_json(const FitReport& r);
+std::string format_report(const FitReport& r);  // a small table for humans
+
+struct UnitPrediction {
+  UnitType type = UnitType::Conv;
+  double cycles = 0;
+};
+
+struct NetworkPrediction {
+  std::vector<UnitPrediction> units;
+  double cycles = 0;  // the sum of the units'
+  double latency_ms = 0;
+  std::int64_t params = 0;                 // wl::total_params
+  std::int64_t peak_activation_bytes = 0;  // wl::peak_activation_bytes, default order
+  std::string error;  // predict_batch only: non-empty when the network cannot be predicted
+};
+
+class Estimator {
+ public:
+  // Throws UserError "<path>: <reason>": unreadable, truncated or corrupt file, a format version
+  // newer than kFormatVersion, features of another build. When expected_hw is given and its
+  // hardware hash differs from the stored one, that is a UserError unless `force`; with force
+  // the estimator predicts for expected_hw with the stored forests. Without expected_hw the
+  // HwSpec is rebuilt from the stored parameters.
+  static Estimator load(const std::string& path, const hw::HwSpec* expected_hw = nullptr,
+                        bool force = false);
+  // Atomic: writes <path>.tmp then renames it over <path>. Throws UserError naming the path.
+  void save(const std::string& path) const;
+
+  static constexpr int kFormatVersion = 1;
+
+  // Cycles of one unit. Throws UserError when the unit cannot be mapped onto the hardware.
+  double predict_unit(const UnitDesc& d) const;
+
+  // Throws UserError "<network>: unit <i> (<type>): <reason>" when a unit cannot be mapped.
+  NetworkPrediction predict(const wl::Network& net, const sim::PlanOptions& opt) const;
+  // One prediction per network, in parallel (OpenMP); an unpredictable network gets `error`
+  // set instead of throwing.
+  std::vector<NetworkPrediction> predict_batch(const std::vector<wl::Network>& nets,
+                                               const sim::PlanOptions& opt) const;
+
+  const hw::HwSpec& hw() const { return hw_; }
+  const std::string& hw_hash() const { return hw_hash_; }
+  Target target() const { return target_; }
+  const FitReport& report() const { return report_; }
+  std::int64_t labels() const { return report_.labels; }
+
+ private:
+  friend Estimator fit(const LabelDb& db, const std::string& hw_hash, const FitOptions& opt,
+                       FitReport* report);
+  hw::HwSpec hw_;
+  std::string hw_hash_, hw_canonical_, hw_description_;
+  std::string xgboost_version_;
+  Target target_ = Target::LogTimelineRatio;
+  std::optional<Forest> global_;
+  std::array<std::optional<Forest>, kNumUnitTypes> per_type_;
+  FitReport report_;
+
+  float margin(UnitType type, const float* features) const;
+  double cycles_from(UnitType type, const float* features) const;
+};
+
+// Trains on the "ok" labels of `hw_hash` in `db`. Throws UserError when the database has no
+// such hardware or no usable label. `report` (optional) receives the fit report.
+Estimator fit(const LabelDb& db, const std::string& hw_hash, const FitOptions& opt,
+              FitReport* report = nullptr);
+
+// One XGBoost regression forest on a row-major matrix (cols columns), for fit() and for testing
+// the walker: also returns XGBoost's own margins on `check_x` (same layout) when given.
+struct TrainedForest {
+  Forest forest;
+  std::vector<float> xgboost_margins;
+};
+TrainedForest train_forest(const std::vector<float>& x, std::size_t cols,
+                           const std::vector<float>& y, const FitOptions& opt,
+                           const std::vector<float>* check_x = nullptr);
+
+std::string xgboost_version();  // "major.minor.patch" of the linked library
+
+}  // namespace accelnas::cal
+
+#endif  // ACCELNAS_CALIBRATION_ESTIMATOR_H

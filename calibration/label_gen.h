@@ -1,0 +1,121 @@
+// Label generation: sampled units through the SystemC model into the label store
+// (docs/ESTIMATOR.md, "Label generation").
+//
+// A request is (hardware, space, seed, count). plan_labels() draws samples 0..count-1 (the
+// sampler is a pure function of the index), keys each by SHA-256 of the hardware's canonical
+// text and the unit's canonical text, and keeps the keys that are neither in the database nor
+// drawn before: duplicates are simulated once, and a rerun after a kill simulates only what is
+// missing. The pending units are then simulated in this process, in forked worker processes
+// (one SystemC kernel each), or on MPI ranks (sim/cli/label_mpi.cpp); every result reaches the
+// one writer, which inserts them in batched transactions. A row depends only on its unit and
+// hardware, so the database does not depend on the number of processes or on interruptions.
+#ifndef ACCELNAS_CALIBRATION_LABEL_GEN_H
+#define ACCELNAS_CALIBRATION_LABEL_GEN_H
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "hw_spec.h"
+#include "label_db.h"
+#include "sampler.h"
+#include "unit.h"
+
+namespace accelnas::cal {
+
+// What `accelnas label` is asked for.
+struct LabelRequest {
+  std::string hw = "npu-pf32";  // preset name or YAML file
+  std::string space;            // space preset name or YAML file
+  std::uint64_t count = 0;      // samples 0..count-1
+  std::uint64_t seed = 1;
+  std::string db;
+  bool append_hw = false;  // allow a database that holds labels of other hardware
+};
+
+// The request resolved: hardware, its record, the sampler and the run record. Throws UserError
+// on a bad hardware description or space, or a count of 0.
+struct LabelContext {
+  hw::HwSpec hw;
+  HardwareRecord hw_record;
+  std::unique_ptr<Sampler> sampler;
+  RunRecord run;
+};
+LabelContext load_label_context(const LabelRequest& req);
+
+// Opens (or creates) the request's database, refuses one that holds labels for other hardware
+// unless append_hw, and records the hardware and the run.
+std::unique_ptr<LabelDb> open_label_db(const LabelRequest& req, const LabelContext& ctx);
+
+// The hardware as the store records it: identity hash, canonical text, whole description.
+HardwareRecord hardware_record(const hw::HwSpec& hw);
+
+// SHA-256 (hex) of the hardware's canonical text and the unit's canonical text.
+std::string label_key(const std::string& hw_canonical, const std::string& unit_text);
+
+struct PendingUnit {
+  std::uint64_t index = 0;  // sample index
+  std::string key;
+};
+
+struct LabelPlan {
+  std::uint64_t samples = 0;     // requested
+  std::uint64_t already = 0;     // samples whose label the database has
+  std::uint64_t duplicates = 0;  // samples equal to an earlier sample of this request
+  std::vector<PendingUnit> pending;
+};
+
+// `progress(done, total)` is called now and then while sampling.
+LabelPlan plan_labels(const Sampler& sampler, const std::string& hw_canonical,
+                      const std::unordered_set<std::string>& existing, std::uint64_t count,
+                      const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
+
+// Simulates sample `p.index` in this process's SystemC kernel. A unit the tiler cannot map
+// onto the hardware gives status "unmappable" with the reason; any other error throws.
+LabelRow simulate_label(const Sampler& sampler, const hw::HwSpec& hw, const std::string& hw_hash,
+                        const PendingUnit& p);
+
+// One line (no newline inside) carrying a row between processes, and back.
+std::string encode_row(const LabelRow& row);
+LabelRow decode_row(const std::string& line);
+
+// Batches rows into transactions (every kBatchRows rows or kBatchSeconds, and at finish()) and
+// reports progress on stderr: done/total, rate and ETA.
+class LabelWriter {
+ public:
+  static constexpr std::size_t kBatchRows = 1000;
+  static constexpr double kBatchSeconds = 0.5;
+  LabelWriter(LabelDb& db, std::uint64_t total, bool quiet);
+  void add(LabelRow row);
+  void finish();  // commits the rest and ends the progress line
+  std::uint64_t done() const { return done_; }
+  std::uint64_t ok() const { return ok_; }
+  double seconds() const;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  LabelDb& db_;
+  std::uint64_t total_;
+  bool quiet_;
+  bool tty_;
+  std::vector<LabelRow> batch_;
+  std::uint64_t done_ = 0, ok_ = 0;
+  Clock::time_point start_, last_commit_, last_report_;
+  void commit();
+  void report(bool final);
+};
+
+// Simulates every pending unit: in this process when jobs == 1, else in `jobs` forked worker
+// processes (worker k takes pending units k, k + jobs, ...). Rows reach `writer` in this
+// process. A worker that fails ends the run with its error after the rows already received are
+// committed.
+void run_local(const LabelPlan& plan, const Sampler& sampler, const hw::HwSpec& hw,
+               const std::string& hw_hash, int jobs, LabelWriter& writer);
+
+}  // namespace accelnas::cal
+
+#endif  // ACCELNAS_CALIBRATION_LABEL_GEN_H
