@@ -1,17 +1,21 @@
 #include "label_gen.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -25,42 +29,6 @@ namespace {
 
 using json = nlohmann::json;
 using i64 = std::int64_t;
-
-json stats_json(const LabelStats& t) {
-  return json{{"cycles", t.cycles},
-              {"compute_cycles", t.compute_cycles},
-              {"stall_cycles", t.stall_cycles},
-              {"latency_us", t.latency_us},
-              {"macs", t.macs},
-              {"vector_ops", t.vector_ops},
-              {"utilization", t.utilization},
-              {"dram_read_bytes", t.dram_read_bytes},
-              {"dram_write_bytes", t.dram_write_bytes},
-              {"sram_peak_bytes", t.sram_peak_bytes},
-              {"sram_access_bytes", t.sram_access_bytes},
-              {"energy_pj", t.energy_pj},
-              {"tiles", t.tiles},
-              {"weights_streamed_layers", t.weights_streamed_layers}};
-}
-
-LabelStats stats_from_json(const json& j) {
-  LabelStats t;
-  t.cycles = j.at("cycles").get<i64>();
-  t.compute_cycles = j.at("compute_cycles").get<i64>();
-  t.stall_cycles = j.at("stall_cycles").get<i64>();
-  t.latency_us = j.at("latency_us").get<double>();
-  t.macs = j.at("macs").get<i64>();
-  t.vector_ops = j.at("vector_ops").get<i64>();
-  t.utilization = j.at("utilization").get<double>();
-  t.dram_read_bytes = j.at("dram_read_bytes").get<i64>();
-  t.dram_write_bytes = j.at("dram_write_bytes").get<i64>();
-  t.sram_peak_bytes = j.at("sram_peak_bytes").get<i64>();
-  t.sram_access_bytes = j.at("sram_access_bytes").get<i64>();
-  t.energy_pj = j.at("energy_pj").get<double>();
-  t.tiles = j.at("tiles").get<i64>();
-  t.weights_streamed_layers = j.at("weights_streamed_layers").get<i64>();
-  return t;
-}
 
 json layer_json(const hw::LayerStats& l) {
   return json{{"name", l.name},
@@ -128,15 +96,56 @@ std::string eta_text(double seconds) {
   return buf;
 }
 
-// Worker k of `jobs`: simulates pending units k, k+jobs, ... and writes one row per line.
-[[noreturn]] void run_worker(int fd, int k, int jobs, const LabelPlan& plan, const Sampler& sampler,
-                             const hw::HwSpec& hw, const std::string& hw_hash) {
+// The work queue the parent and its forked workers share (anonymous shared memory survives
+// fork, and lock-free 64-bit atomics work across processes). The parent appends the sample
+// indices to simulate as it plans them and publishes how many there are; workers take chunks
+// from `next`, so planning overlaps simulation and a worker that drew cheap units takes more.
+struct WorkQueue {
+  std::atomic<std::uint64_t> next{0};       // the first index no worker has taken
+  std::atomic<std::uint64_t> published{0};  // tasks[0, published) are ready
+  std::atomic<std::uint32_t> planned{0};    // 1 when published is final
+  std::uint64_t tasks[1];                   // sized by the mapping: one per sample at most
+};
+static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
+static_assert(std::atomic<std::uint32_t>::is_always_lock_free);
+constexpr std::uint64_t kWorkChunk = 8;
+
+// Task `i` once it is published, or false when planning ended before it.
+bool wait_for_task(WorkQueue& q, std::uint64_t i, std::uint64_t& index) {
+  for (;;) {
+    if (i < q.published.load(std::memory_order_acquire)) break;
+    if (q.planned.load(std::memory_order_acquire)) {
+      if (i >= q.published.load(std::memory_order_acquire)) return false;
+      break;
+    }
+    ::usleep(200);
+  }
+  index = q.tasks[i];
+  return true;
+}
+
+// A worker: simulates queued samples until the queue is planned and empty, one row per line.
+[[noreturn]] void run_worker(int fd, WorkQueue& q, const Sampler& sampler, const hw::HwSpec& hw,
+                             const HardwareRecord& hw_record) {
   std::string out;
   try {
-    for (std::size_t i = static_cast<std::size_t>(k); i < plan.pending.size();
-         i += static_cast<std::size_t>(jobs)) {
-      out += encode_row(simulate_label(sampler, hw, hw_hash, plan.pending[i]));
-      out += '\n';
+    for (bool more = true; more;) {
+      const std::uint64_t first = q.next.fetch_add(kWorkChunk);
+      for (std::uint64_t i = first; i < first + kWorkChunk; ++i) {
+        PendingUnit p;
+        if (i >= q.published.load(std::memory_order_acquire) && !out.empty()) {
+          write_all(fd, out);  // about to wait: let the parent have what is done
+          out.clear();
+        }
+        if (!wait_for_task(q, i, p.index)) {
+          more = false;
+          break;
+        }
+        LabelRow row = simulate_label(sampler, hw, hw_record.hash, p);
+        row.key = label_key(hw_record.canonical, row.unit_text);
+        out += encode_row(row);
+        out += '\n';
+      }
       if (out.size() >= 16384) {
         write_all(fd, out);
         out.clear();
@@ -145,7 +154,7 @@ std::string eta_text(double seconds) {
     write_all(fd, out);
   } catch (const std::exception& e) {
     write_all(fd, out);
-    write_all(fd, json{{"error", e.what()}}.dump() + "\n");
+    write_all(fd, encode_error(e.what()) + "\n");
   }
   ::close(fd);
   _exit(0);
@@ -223,22 +232,43 @@ std::string label_key(const std::string& hw_canonical, const std::string& unit_t
 
 LabelPlan plan_labels(const Sampler& sampler, const std::string& hw_canonical,
                       const std::unordered_set<std::string>& existing, std::uint64_t count,
-                      const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
+                      const std::function<void(std::uint64_t, std::uint64_t)>& progress,
+                      int threads) {
   LabelPlan plan;
   plan.samples = count;
   std::unordered_set<std::string> seen;
-  for (std::uint64_t i = 0; i < count; ++i) {
-    std::string key = label_key(hw_canonical, canonical_text(sampler.sample(i)));
-    if (existing.count(key)) {
-      ++plan.already;
-    } else if (!seen.insert(key).second) {
-      ++plan.duplicates;
-    } else {
-      plan.pending.push_back({i, std::move(key)});
+  // Drawing and hashing are pure per index, so chunks of indices are keyed in parallel; the
+  // dedup pass is serial and in index order, so the plan does not depend on the thread count.
+  constexpr std::uint64_t kChunk = 8192;
+  std::vector<std::string> keys;
+  for (std::uint64_t first = 0; first < count; first += kChunk) {
+    const std::uint64_t n = std::min(kChunk, count - first);
+    keys.assign(n, std::string());
+    std::string error;
+#pragma omp parallel for schedule(dynamic, 64) num_threads(std::max(1, threads))
+    for (std::int64_t k = 0; k < static_cast<std::int64_t>(n); ++k) {
+      try {
+        const std::uint64_t i = first + static_cast<std::uint64_t>(k);
+        keys[static_cast<std::size_t>(k)] =
+            label_key(hw_canonical, canonical_text(sampler.sample(i)));
+      } catch (const std::exception& e) {
+#pragma omp critical(accelnas_plan_error)
+        if (error.empty()) error = e.what();
+      }
     }
-    if (progress && (i + 1) % 4096 == 0) progress(i + 1, count);
+    if (!error.empty()) throw UserError(error);
+    for (std::uint64_t k = 0; k < n; ++k) {
+      std::string& key = keys[static_cast<std::size_t>(k)];
+      if (existing.count(key)) {
+        ++plan.already;
+      } else if (!seen.insert(key).second) {
+        ++plan.duplicates;
+      } else {
+        plan.pending.push_back({first + k, std::move(key)});
+      }
+    }
+    if (progress) progress(first + n, count);
   }
-  if (progress) progress(count, count);
   return plan;
 }
 
@@ -268,35 +298,87 @@ LabelRow simulate_label(const Sampler& sampler, const hw::HwSpec& hw, const std:
   return row;
 }
 
+// Tab-separated: the texts are one-line JSON (no raw tab or newline) and the reason is made so.
 std::string encode_row(const LabelRow& r) {
-  return json{{"key", r.key},
-              {"hw_hash", r.hw_hash},
-              {"unit_type", r.unit_type},
-              {"unit_text", r.unit_text},
-              {"status", r.status},
-              {"reason", r.reason},
-              {"stats", stats_json(r.stats)},
-              {"layers", r.layers_json}}
-      .dump();
+  std::string reason = r.reason;
+  for (char& c : reason) c = (c == '\t' || c == '\n' || c == '\r') ? ' ' : c;
+  std::string out;
+  out.reserve(r.unit_text.size() + r.layers_json.size() + 512);
+  const std::string* fields[] = {&r.key, &r.hw_hash, &r.unit_type, &r.status, &reason};
+  for (const std::string* f : fields) {
+    out += *f;
+    out += '\t';
+  }
+  const LabelStats& t = r.stats;
+  for (i64 v : {t.cycles, t.compute_cycles, t.stall_cycles, t.macs, t.vector_ops, t.dram_read_bytes,
+                t.dram_write_bytes, t.sram_peak_bytes, t.sram_access_bytes, t.tiles,
+                t.weights_streamed_layers}) {
+    out += std::to_string(v);
+    out += '\t';
+  }
+  char buf[64];
+  for (double v : {t.latency_us, t.utilization, t.energy_pj}) {
+    std::snprintf(buf, sizeof buf, "%.17g\t", v);  // round-trips exactly
+    out += buf;
+  }
+  out += r.unit_text;
+  out += '\t';
+  out += r.layers_json;
+  ACCELNAS_CHECK(out.find('\n') == std::string::npos, "label row with a newline");
+  return out;
 }
 
 LabelRow decode_row(const std::string& line) {
-  const json j = json::parse(line);
-  if (j.contains("error")) throw UserError(j.at("error").get<std::string>());
-  LabelRow r;
-  r.key = j.at("key").get<std::string>();
-  r.hw_hash = j.at("hw_hash").get<std::string>();
-  r.unit_type = j.at("unit_type").get<std::string>();
-  r.unit_text = j.at("unit_text").get<std::string>();
-  r.status = j.at("status").get<std::string>();
-  r.reason = j.at("reason").get<std::string>();
-  r.stats = stats_from_json(j.at("stats"));
-  r.layers_json = j.at("layers").get<std::string>();
-  return r;
+  std::vector<std::string> f;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t tab = line.find('\t', start);
+    f.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
+    if (tab == std::string::npos) break;
+    start = tab + 1;
+  }
+  if (f.size() == 2 && f[0] == "error") throw UserError(f[1]);
+  if (f.size() != 21) throw UserError("label worker sent a malformed row");
+  try {
+    LabelRow r;
+    r.key = f[0];
+    r.hw_hash = f[1];
+    r.unit_type = f[2];
+    r.status = f[3];
+    r.reason = f[4];
+    LabelStats& t = r.stats;
+    i64* ints[] = {&t.cycles,
+                   &t.compute_cycles,
+                   &t.stall_cycles,
+                   &t.macs,
+                   &t.vector_ops,
+                   &t.dram_read_bytes,
+                   &t.dram_write_bytes,
+                   &t.sram_peak_bytes,
+                   &t.sram_access_bytes,
+                   &t.tiles,
+                   &t.weights_streamed_layers};
+    for (std::size_t k = 0; k < 11; ++k) *ints[k] = std::stoll(f[5 + k]);
+    t.latency_us = std::stod(f[16]);
+    t.utilization = std::stod(f[17]);
+    t.energy_pj = std::stod(f[18]);
+    r.unit_text = f[19];
+    r.layers_json = f[20];
+    return r;
+  } catch (const std::logic_error&) {
+    throw UserError("label worker sent a malformed row");
+  }
 }
 
-LabelWriter::LabelWriter(LabelDb& db, std::uint64_t total, bool quiet)
-    : db_(db), total_(total), quiet_(quiet), tty_(::isatty(STDERR_FILENO) != 0) {
+// A worker's failure, as one line decode_row() turns back into the UserError.
+std::string encode_error(const std::string& what) {
+  std::string text = what;
+  for (char& c : text) c = (c == '\t' || c == '\n' || c == '\r') ? ' ' : c;
+  return "error\t" + text;
+}
+
+LabelWriter::LabelWriter(LabelDb& db, bool quiet)
+    : db_(db), quiet_(quiet), tty_(::isatty(STDERR_FILENO) != 0) {
   start_ = last_commit_ = last_report_ = Clock::now();
 }
 
@@ -316,6 +398,11 @@ void LabelWriter::add(LabelRow row) {
   report(false);
 }
 
+void LabelWriter::set_total(std::uint64_t total) {
+  total_ = total;
+  total_known_ = true;
+}
+
 void LabelWriter::commit() {
   db_.insert(batch_);
   batch_.clear();
@@ -328,19 +415,24 @@ void LabelWriter::finish() {
 }
 
 void LabelWriter::report(bool final) {
-  if (quiet_ || total_ == 0) return;
+  if (quiet_ || (total_known_ && total_ == 0)) return;
   const auto now = Clock::now();
   const double since = std::chrono::duration<double>(now - last_report_).count();
   if (!final && since < (tty_ ? 0.2 : 5.0)) return;
   last_report_ = now;
   const double t = seconds();
   const double rate = t > 0 ? static_cast<double>(done_) / t : 0.0;
-  const double eta = rate > 0 ? static_cast<double>(total_ - done_) / rate : -1.0;
   char buf[160];
-  std::snprintf(buf, sizeof buf, "label: %llu/%llu simulated (%.1f%%), %.0f labels/s, ETA %s",
-                static_cast<unsigned long long>(done_), static_cast<unsigned long long>(total_),
-                total_ ? 100.0 * static_cast<double>(done_) / static_cast<double>(total_) : 100.0,
-                rate, eta_text(eta).c_str());
+  if (total_known_) {
+    const double eta = rate > 0 ? static_cast<double>(total_ - done_) / rate : -1.0;
+    std::snprintf(buf, sizeof buf, "label: %llu/%llu simulated (%.1f%%), %.0f labels/s, ETA %s",
+                  static_cast<unsigned long long>(done_), static_cast<unsigned long long>(total_),
+                  100.0 * static_cast<double>(done_) / static_cast<double>(total_), rate,
+                  eta_text(eta).c_str());
+  } else {
+    std::snprintf(buf, sizeof buf, "label: %llu simulated, %.0f labels/s (still planning)",
+                  static_cast<unsigned long long>(done_), rate);
+  }
   if (tty_) {
     std::cerr << "\r" << buf << "\033[K" << (final ? "\n" : "") << std::flush;
   } else {
@@ -348,14 +440,55 @@ void LabelWriter::report(bool final) {
   }
 }
 
-void run_local(const LabelPlan& plan, const Sampler& sampler, const hw::HwSpec& hw,
-               const std::string& hw_hash, int jobs, LabelWriter& writer) {
-  jobs = std::max(
-      1, std::min<int>(jobs, static_cast<int>(std::max<std::size_t>(1, plan.pending.size()))));
-  if (jobs == 1) {
-    for (const PendingUnit& p : plan.pending) writer.add(simulate_label(sampler, hw, hw_hash, p));
-    return;
+namespace {
+
+// Deduplicates keys in sample order (the plan does not depend on how keys were computed).
+struct Deduper {
+  const std::unordered_set<std::string>& existing;
+  std::unordered_set<std::string> seen;
+  LabelSummary summary;
+  bool take(std::string key) {
+    if (existing.count(key)) {
+      ++summary.already;
+      return false;
+    }
+    if (!seen.insert(std::move(key)).second) {
+      ++summary.duplicates;
+      return false;
+    }
+    ++summary.pending;
+    return true;
   }
+};
+
+}  // namespace
+
+LabelSummary run_labels(const Sampler& sampler, const HardwareRecord& hw_record,
+                        const hw::HwSpec& hw, const std::unordered_set<std::string>& existing,
+                        std::uint64_t count, int jobs, LabelWriter& writer,
+                        const std::function<void(const LabelSummary&)>& on_planned) {
+  if (jobs <= 1) {
+    const LabelPlan plan = plan_labels(sampler, hw_record.canonical, existing, count);
+    const LabelSummary summary{count, plan.already, plan.duplicates, plan.pending.size()};
+    writer.set_total(summary.pending);
+    if (on_planned) on_planned(summary);
+    for (const PendingUnit& p : plan.pending)
+      writer.add(simulate_label(sampler, hw, hw_record.hash, p));
+    return summary;
+  }
+
+  const std::size_t bytes = sizeof(WorkQueue) + sizeof(std::uint64_t) * count;
+  void* shared = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                        MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (shared == MAP_FAILED)
+    throw UserError(std::string("cannot map shared memory: ") + std::strerror(errno));
+  struct Unmap {
+    void* p;
+    std::size_t n;
+    ~Unmap() { ::munmap(p, n); }
+  } unmap{shared, bytes};
+  WorkQueue& q = *new (shared) WorkQueue();
+
   struct Worker {
     pid_t pid = -1;
     int fd = -1;
@@ -367,6 +500,9 @@ void run_local(const LabelPlan& plan, const Sampler& sampler, const hw::HwSpec& 
     int fds[2];
     if (::pipe(fds) != 0)
       throw UserError(std::string("cannot create a pipe: ") + std::strerror(errno));
+    // A large pipe lets a worker keep simulating while the parent waits on a commit's fsync
+    // (the default 64 KiB holds about 40 rows); the size is a hint, so failure is harmless.
+    ::fcntl(fds[1], F_SETPIPE_SZ, 1 << 20);
     std::cout.flush();
     std::cerr.flush();
     const pid_t pid = ::fork();
@@ -378,18 +514,20 @@ void run_local(const LabelPlan& plan, const Sampler& sampler, const hw::HwSpec& 
       if (::getppid() != parent) _exit(3);
       ::close(fds[0]);
       for (int j = 0; j < k; ++j) ::close(workers[static_cast<std::size_t>(j)].fd);
-      run_worker(fds[1], k, jobs, plan, sampler, hw, hw_hash);
+      run_worker(fds[1], q, sampler, hw, hw_record);
     }
     ::close(fds[1]);
     workers[static_cast<std::size_t>(k)] = Worker{pid, fds[0], {}};
   }
+
   std::string failure;
   std::size_t open = workers.size();
   std::vector<pollfd> pfds(workers.size());
-  while (open > 0) {
+  // Reads what the workers sent; waits up to `timeout_ms` for something to arrive.
+  auto drain = [&](int timeout_ms) {
     for (std::size_t k = 0; k < workers.size(); ++k)
       pfds[k] = pollfd{workers[k].fd, POLLIN, 0};  // fd -1 is ignored by poll
-    const int n = ::poll(pfds.data(), pfds.size(), 1000);
+    const int n = ::poll(pfds.data(), pfds.size(), timeout_ms);
     if (n < 0 && errno != EINTR)
       throw UserError(std::string("poll on worker pipes: ") + std::strerror(errno));
     for (std::size_t k = 0; k < workers.size(); ++k) {
@@ -417,7 +555,26 @@ void run_local(const LabelPlan& plan, const Sampler& sampler, const hw::HwSpec& 
       }
       w.buffer.erase(0, start);
     }
+  };
+
+  // Plan in chunks, publishing each, and take in rows between chunks.
+  Deduper dedup{existing, {}, {}};
+  dedup.summary.samples = count;
+  constexpr std::uint64_t kPlanChunk = 256;
+  std::uint64_t published = 0;
+  for (std::uint64_t first = 0; first < count && failure.empty(); first += kPlanChunk) {
+    const std::uint64_t end = std::min(count, first + kPlanChunk);
+    for (std::uint64_t i = first; i < end; ++i) {
+      if (dedup.take(label_key(hw_record.canonical, canonical_text(sampler.sample(i)))))
+        q.tasks[published++] = i;
+    }
+    q.published.store(published, std::memory_order_release);
+    drain(0);
   }
+  q.planned.store(1, std::memory_order_release);
+  writer.set_total(dedup.summary.pending);
+  if (on_planned) on_planned(dedup.summary);
+  while (open > 0) drain(1000);
   for (auto& w : workers) {
     int status = 0;
     ::waitpid(w.pid, &status, 0);
@@ -425,6 +582,7 @@ void run_local(const LabelPlan& plan, const Sampler& sampler, const hw::HwSpec& 
       failure = "a label worker process died";
   }
   if (!failure.empty()) throw UserError(failure);
+  return dedup.summary;
 }
 
 }  // namespace accelnas::cal

@@ -69,18 +69,23 @@ struct LabelPlan {
   std::vector<PendingUnit> pending;
 };
 
-// `progress(done, total)` is called now and then while sampling.
+// `progress(done, total)` is called now and then while sampling. Samples are drawn and keyed on
+// `threads` OpenMP threads; the plan is the same for any thread count.
 LabelPlan plan_labels(const Sampler& sampler, const std::string& hw_canonical,
                       const std::unordered_set<std::string>& existing, std::uint64_t count,
-                      const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
+                      const std::function<void(std::uint64_t, std::uint64_t)>& progress = {},
+                      int threads = 1);
 
 // Simulates sample `p.index` in this process's SystemC kernel. A unit the tiler cannot map
 // onto the hardware gives status "unmappable" with the reason; any other error throws.
 LabelRow simulate_label(const Sampler& sampler, const hw::HwSpec& hw, const std::string& hw_hash,
                         const PendingUnit& p);
 
-// One line (no newline inside) carrying a row between processes, and back.
+// One line (no newline inside) carrying a row between processes, and back; reals round-trip
+// exactly. decode_row() throws UserError on a malformed line, and on an encode_error() line
+// with that error's text.
 std::string encode_row(const LabelRow& row);
+std::string encode_error(const std::string& what);
 LabelRow decode_row(const std::string& line);
 
 // Batches rows into transactions (every kBatchRows rows or kBatchSeconds, and at finish()) and
@@ -89,7 +94,9 @@ class LabelWriter {
  public:
   static constexpr std::size_t kBatchRows = 1000;
   static constexpr double kBatchSeconds = 0.5;
-  LabelWriter(LabelDb& db, std::uint64_t total, bool quiet);
+  // The number of rows expected is unknown until set_total() (progress shows the count alone).
+  LabelWriter(LabelDb& db, bool quiet);
+  void set_total(std::uint64_t total);
   void add(LabelRow row);
   void finish();  // commits the rest and ends the progress line
   std::uint64_t done() const { return done_; }
@@ -99,7 +106,8 @@ class LabelWriter {
  private:
   using Clock = std::chrono::steady_clock;
   LabelDb& db_;
-  std::uint64_t total_;
+  std::uint64_t total_ = 0;
+  bool total_known_ = false;
   bool quiet_;
   bool tty_;
   std::vector<LabelRow> batch_;
@@ -109,12 +117,20 @@ class LabelWriter {
   void report(bool final);
 };
 
-// Simulates every pending unit: in this process when jobs == 1, else in `jobs` forked worker
-// processes (worker k takes pending units k, k + jobs, ...). Rows reach `writer` in this
-// process. A worker that fails ends the run with its error after the rows already received are
-// committed.
-void run_local(const LabelPlan& plan, const Sampler& sampler, const hw::HwSpec& hw,
-               const std::string& hw_hash, int jobs, LabelWriter& writer);
+struct LabelSummary {
+  std::uint64_t samples = 0, already = 0, duplicates = 0, pending = 0;
+};
+
+// Plans and simulates a request; rows reach `writer` in this process. With jobs == 1 it plans
+// (plan_labels) and simulates here. With jobs > 1 it forks `jobs` worker processes first (one
+// SystemC kernel each), then plans in chunks, appending each pending sample index to a queue in
+// shared memory that the workers take chunks from, so planning overlaps simulation and the
+// workers balance themselves. `on_planned` is called once the plan is complete. A worker that
+// fails ends the run with its error after the rows already received reach the writer.
+LabelSummary run_labels(const Sampler& sampler, const HardwareRecord& hw_record,
+                        const hw::HwSpec& hw, const std::unordered_set<std::string>& existing,
+                        std::uint64_t count, int jobs, LabelWriter& writer,
+                        const std::function<void(const LabelSummary&)>& on_planned = {});
 
 }  // namespace accelnas::cal
 

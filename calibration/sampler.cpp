@@ -15,6 +15,14 @@ using u64 = std::uint64_t;
 
 // Redraws of one index before an invalid network is reported (each from the same stream).
 constexpr int kAttempts = 8;
+constexpr int kSizeAttempts = 1000;  // redraws for max_tensor_elements
+
+// The largest activation tensor of the network (elements of one image), inputs included.
+std::int64_t largest_tensor(const wl::Network& net) {
+  std::int64_t most = 0;
+  for (std::size_t i = 0; i < net.size(); ++i) most = std::max(most, net.layer(i).out.elements());
+  return most;
+}
 
 u64 splitmix64(u64& x) {
   u64 z = (x += 0x9e3779b97f4a7c15ULL);
@@ -264,7 +272,15 @@ Sampler::Sampler(Space space, hw::HwSpec hw, u64 seed)
 
 UnitDesc Sampler::sample(u64 index) const {
   Rng rng(seed_, index);
+  int invalid = 0;         // draws that were not a valid network
+  i64 oversize_limit = 0;  // the last max_tensor_elements a draw exceeded
   for (int attempt = 0;; ++attempt) {
+    if (attempt >= kSizeAttempts) {
+      throw UserError("sampling space '" + space_.name + "': sample " + std::to_string(index) +
+                      ": no unit within max_tensor_elements " + std::to_string(oversize_limit) +
+                      " in " + std::to_string(kSizeAttempts) +
+                      " draws; raise it or narrow the ranges");
+    }
     // The unit kind, by weight.
     const double target = rng.uniform() * total_weight_;
     const UnitKind* kind = nullptr;
@@ -281,13 +297,17 @@ UnitDesc Sampler::sample(u64 index) const {
       UnitBuilder builder(rng, p, multiple);
       const wl::Network net = builder.build(kind->type);
       const sim::PlanOptions opt = draw_context(rng, p, hw_);
+      if (p.max_tensor_elements > 0 && largest_tensor(net) * opt.batch > p.max_tensor_elements) {
+        oversize_limit = p.max_tensor_elements;
+        continue;
+      }
       std::vector<Unit> units = decompose(net, hw_, opt);
       ACCELNAS_CHECK(units.size() == 1 && units[0].desc.type == kind->type,
                      "sampler: a sampled " + std::string(unit_type_name(kind->type)) +
                          " did not decompose into one unit of its type");
       return std::move(units[0].desc);
     } catch (const UserError& e) {
-      if (attempt + 1 >= kAttempts) {
+      if (++invalid >= kAttempts) {
         throw UserError("sampling space '" + space_.name + "': sample " + std::to_string(index) +
                         ": no valid unit in " + std::to_string(kAttempts) +
                         " draws; last: " + e.what());

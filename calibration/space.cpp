@@ -38,7 +38,8 @@ const std::vector<std::string>& param_keys() {
                                                 "batch",
                                                 "context",
                                                 "ops",
-                                                "fully_connected"};
+                                                "fully_connected",
+                                                "max_tensor_elements"};
   return keys;
 }
 
@@ -199,6 +200,8 @@ void parse_params(const Node& n, UnitParams& p) {
   if (n.has("context")) parse_context(n["context"], p.context);
   if (n.has("ops")) p.ops = name_list<wl::OpKind>(n["ops"], vector_op_names(), parse_vector_op);
   if (n.has("fully_connected")) p.fully_connected = probability(n["fully_connected"]);
+  if (n.has("max_tensor_elements"))
+    p.max_tensor_elements = int_in(n["max_tensor_elements"], 1, i64{1} << 40);
 }
 
 UnitKind parse_unit(const Node& n, const UnitParams& defaults) {

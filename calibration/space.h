@@ -78,6 +78,10 @@ struct UnitParams {
   std::vector<wl::OpKind> ops = {wl::OpKind::Add, wl::OpKind::Mul, wl::OpKind::AvgPool,
                                  wl::OpKind::MaxPool, wl::OpKind::GlobalAvgPool};
   double fully_connected = 0;  // conv units: probability of a fully_connected on a 1x1 input
+  // Largest activation tensor a unit may have (elements, batch included; 0: no limit). A draw
+  // over it is redrawn, so resolution and channels are drawn jointly the way real networks
+  // trade them (wide layers at low resolution), instead of 320 channels x6 at 224x224.
+  std::int64_t max_tensor_elements = 0;
 };
 
 struct UnitKind {

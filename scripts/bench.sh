@@ -41,3 +41,37 @@ printf '| %-44s | %9s | %12.0f |\n' "accelnas sweep PF=8,16,32,64 --jobs 2" "$SW
 printf 'simulate minus process start: %.2f ms\n' "$(awk "BEGIN{print $SIM - $START}")"
 echo
 "$BUILD/sim/accelnas_bench" "$RUNS"
+
+# Label generation: whole `accelnas label` runs into a fresh database (process start, sampling,
+# simulation and SQLite included), --jobs 1 and --jobs 2 alternated side by side.
+LABEL_COUNT="${ACCELNAS_BENCH_LABELS:-6000}"
+LABEL_RUNS=$(( RUNS < 5 ? RUNS : 5 ))
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+echo
+echo "label generation on npu-pf32, $LABEL_COUNT samples per run, median of $LABEL_RUNS runs"
+printf '| %-10s | %6s | %9s | %13s | %16s |\n' "space" "--jobs" "wall s" "labels/s" "labels/s/process"
+printf '|%s|%s|%s|%s|%s|\n' "------------" "--------" "-----------" "---------------" "------------------"
+for SPACE in zoo mobilenet; do
+  declare -A T=()
+  for J in 1 2; do T[$J]=""; done
+  for _ in $(seq "$LABEL_RUNS"); do
+    for J in 1 2; do
+      rm -f "$TMP/l.db"
+      a=$(date +%s%N)
+      "$BIN" label --space "$SPACE" --count "$LABEL_COUNT" --db "$TMP/l.db" --jobs "$J" -q
+      b=$(date +%s%N)
+      T[$J]+="$(( (b - a) / 1000 )) "
+    done
+  done
+  N=$("$BIN" labels stats --db "$TMP/l.db" | head -1 | awk '{print $2}')
+  for J in 1 2; do
+    MED=$(printf '%s\n' ${T[$J]} | sort -n | awk '{v[NR]=$1} END {printf "%.3f", v[int((NR+1)/2)]/1e6}')
+    RATE=$(awk "BEGIN{printf \"%.0f\", $N / $MED}")
+    PER=$(awk "BEGIN{printf \"%.0f\", $N / $MED / $J}")
+    printf '| %-10s | %6s | %9s | %13s | %16s |\n' "$SPACE" "$J" "$MED" "$RATE" "$PER"
+    eval "RATE_$J=$RATE"
+  done
+  printf 'speed-up from 1 to 2 processes (%s): %.2fx\n' "$SPACE" "$(awk "BEGIN{print $RATE_2 / $RATE_1}")"
+  unset T
+done

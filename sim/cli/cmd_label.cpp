@@ -43,25 +43,21 @@ void run_label_local(const cal::LabelRequest& req, int jobs, bool quiet) {
   const cal::LabelContext ctx = cal::load_label_context(req);
   auto db = cal::open_label_db(req, ctx);
   const bool tty = ::isatty(STDERR_FILENO) != 0;
-  const auto sampling = [quiet, tty](std::uint64_t done, std::uint64_t total) {
-    if (quiet || !tty) return;
-    std::cerr << "\rlabel: sampling " << done << "/" << total << "\033[K" << std::flush;
-  };
-  const cal::LabelPlan plan = cal::plan_labels(*ctx.sampler, ctx.hw_record.canonical,
-                                               db->keys(ctx.hw_record.hash), req.count, sampling);
-  const int workers = std::max(1, std::min<int>(jobs, static_cast<int>(plan.pending.size())));
-  if (!quiet) {
-    std::cerr << (tty ? "\r" : "") << "label: " << plan.samples << " samples: " << plan.already
-              << " already in " << req.db << ", " << plan.duplicates << " duplicates, "
-              << plan.pending.size() << " to simulate"
-              << (plan.pending.empty()
+  const int workers = static_cast<int>(std::min<std::uint64_t>(jobs, req.count));
+  cal::LabelWriter writer(*db, quiet);
+  const auto planned = [&](const cal::LabelSummary& s) {
+    if (quiet) return;
+    std::cerr << (tty ? "\r" : "") << "label: " << s.samples << " samples: " << s.already
+              << " already in " << req.db << ", " << s.duplicates << " duplicates, " << s.pending
+              << " to simulate"
+              << (s.pending == 0
                       ? std::string()
                       : " in " + std::to_string(workers) + " process" + (workers > 1 ? "es" : ""))
               << (tty ? "\033[K" : "") << "\n";
-  }
-  cal::LabelWriter writer(*db, plan.pending.size(), quiet);
+  };
   try {
-    cal::run_local(plan, *ctx.sampler, ctx.hw, ctx.hw_record.hash, workers, writer);
+    cal::run_labels(*ctx.sampler, ctx.hw_record, ctx.hw, db->keys(ctx.hw_record.hash), req.count,
+                    workers, writer, planned);
   } catch (...) {
     writer.finish();  // keep every row that arrived; a rerun simulates only the rest
     throw;

@@ -58,12 +58,22 @@ cal::FitOptions small_fit() {
   return o;
 }
 
+// The temp directory of this process, removed at exit.
+struct TempDir {
+  fs::path path = fs::temp_directory_path() / ("accelnas_est_" + std::to_string(::getpid()));
+  TempDir() { fs::create_directories(path); }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
 // One label store and one estimator for the whole file (made on first use).
 Fixture& fixture() {
+  static TempDir tmp;
   static Fixture f = [] {
     Fixture x;
-    x.dir = fs::temp_directory_path() / ("accelnas_est_" + std::to_string(::getpid()));
-    fs::create_directories(x.dir);
+    x.dir = tmp.path;
     const std::string space = (x.dir / "space.yaml").string();
     std::ofstream(space) << kSpace;
     cal::LabelRequest req;
@@ -74,10 +84,9 @@ Fixture& fixture() {
     req.db = (x.dir / "labels.db").string();
     const cal::LabelContext ctx = cal::load_label_context(req);
     auto db = cal::open_label_db(req, ctx);
-    const cal::LabelPlan plan = cal::plan_labels(*ctx.sampler, ctx.hw_record.canonical,
-                                                 db->keys(ctx.hw_record.hash), req.count);
-    cal::LabelWriter writer(*db, plan.pending.size(), true);
-    cal::run_local(plan, *ctx.sampler, ctx.hw, ctx.hw_record.hash, 1, writer);
+    cal::LabelWriter writer(*db, true);
+    cal::run_labels(*ctx.sampler, ctx.hw_record, ctx.hw, db->keys(ctx.hw_record.hash), req.count,
+                    1, writer);
     writer.finish();
     x.db_path = req.db;
     x.hw_hash = ctx.hw_record.hash;

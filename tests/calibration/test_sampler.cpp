@@ -12,6 +12,7 @@
 #include "error.h"
 #include "sampler.h"
 #include "space.h"
+#include "test_util.h"
 
 using namespace accelnas;
 
@@ -222,4 +223,35 @@ TEST_CASE("sampling space: presets load by name, files by path, and a missing fi
   } catch (const UserError& e) {
     CHECK(contains(e.what(), "did you mean: mobilenet"));
   }
+}
+
+TEST_CASE("sampler: max_tensor_elements bounds every unit's largest tensor, batch included") {
+  const cal::Space space = cal::parse_space_string(
+      "units: [{type: ibn}, {type: conv}]\nresolution: {min: 7, max: 224}\n"
+      "in_channels: {min: 8, max: 320}\nexpansion: [1, 6]\nbatch: [1, 2]\n"
+      "max_tensor_elements: 300000\n",
+      "limit.yaml");
+  const cal::Sampler s(space, test::pf32(), 2);
+  bool large = false;
+  for (std::uint64_t i = 0; i < 300; ++i) {
+    const cal::UnitDesc d = s.sample(i);
+    const wl::Network net = cal::unit_network(d);
+    std::int64_t most = 0;
+    for (std::size_t l = 0; l < net.size(); ++l)
+      most = std::max(most, net.layer(l).out.elements() * d.batch);
+    CHECK(most <= 300000);
+    large = large || most > 150000;  // the limit trims, it does not shrink everything
+  }
+  CHECK(large);
+  CHECK(contains(space_error("units: [{type: conv}]\nmax_tensor_elements: 0\n"),
+                 "bad.yaml:2: max_tensor_elements"));
+  // A limit no draw can meet is an error naming the space, not an endless loop.
+  const cal::Space tight = cal::parse_space_string(
+      "name: tight\nunits: [{type: conv}]\nresolution: [64]\nin_channels: [64]\n"
+      "max_tensor_elements: 10\n",
+      "tight.yaml");
+  const std::string err =
+      accelnas::test_util::user_error([&] { cal::Sampler(tight, test::pf32(), 1).sample(0); });
+  CHECK(contains(err, "sampling space 'tight'"));
+  CHECK(contains(err, "max_tensor_elements 10"));
 }

@@ -129,7 +129,8 @@ int run(const cal::LabelRequest& req, bool quiet) {
   }
   std::string failure;
   try {
-    cal::LabelWriter writer(*db, n, quiet);
+    cal::LabelWriter writer(*db, quiet);
+    writer.set_total(n);
     int finished = 0;
     MPI_Status st;
     for (std::size_t i = 0; i < n; i += static_cast<std::size_t>(size)) {
