@@ -8,8 +8,10 @@
 #include <fstream>
 #include <functional>
 #include <iomanip>
+#include <mutex>
 #include <numeric>
 #include <sstream>
+#include <unordered_map>
 
 #include "analysis/memory.h"
 #include "error.h"
@@ -200,7 +202,302 @@ void select(const Dataset& ds, Target target, const std::function<bool(std::size
   }
 }
 
+// Content hashing for the prediction cache: every field goes in, and a hit is confirmed by a
+// full comparison, so a collision costs a miss, never a wrong answer.
+class Hasher {
+ public:
+  template <typename T>
+  void add(T v) {
+    h_ = (h_ ^ static_cast<std::uint64_t>(v)) * 0x100000001b3ULL;
+    h_ ^= h_ >> 29;
+  }
+  void add(const std::string& s) {
+    add(s.size());
+    for (const char c : s) add(static_cast<unsigned char>(c));
+  }
+  std::uint64_t value() const {
+    std::uint64_t h = h_;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+  }
+
+ private:
+  std::uint64_t h_ = 0xcbf29ce484222325ULL;
+};
+
+// A field added to one of these structs must be added to the key's hash and comparison below.
+static_assert(sizeof(wl::Shape) == 3 * sizeof(std::int64_t), "update the unit cache key");
+static_assert(sizeof(wl::Padding) == 4 * sizeof(int), "update the unit cache key");
+
+std::uint64_t hash_desc(const UnitDesc& d) {
+  Hasher h;
+  h.add(static_cast<int>(d.type));
+  h.add(d.batch);
+  h.add(d.inputs.size());
+  for (const ExternalInput& in : d.inputs) {
+    h.add(in.shape.h);
+    h.add(in.shape.w);
+    h.add(in.shape.c);
+    h.add(static_cast<int>(in.precision));
+    h.add(in.on_chip);
+  }
+  h.add(d.layers.size());
+  for (const LayerDesc& l : d.layers) {
+    h.add(static_cast<int>(l.op));
+    h.add(l.inputs.size());
+    for (const TensorRef& r : l.inputs) {
+      h.add(r.external);
+      h.add(r.index);
+    }
+    h.add(static_cast<int>(l.precision));
+    h.add(l.kernel_h);
+    h.add(l.kernel_w);
+    h.add(l.stride_h);
+    h.add(l.stride_w);
+    h.add(l.padding.top);
+    h.add(l.padding.left);
+    h.add(l.padding.bottom);
+    h.add(l.padding.right);
+    h.add(l.groups);
+    h.add(l.out_channels);
+    h.add(l.bias);
+    h.add(l.out_h);
+    h.add(l.out_w);
+    h.add(static_cast<int>(l.resize_mode));
+    h.add(l.output_on_chip);
+    h.add(l.output_to_dram);
+    h.add(l.other_reserved_bytes);
+  }
+  return h.value();
+}
+
+bool same_layer_desc(const LayerDesc& a, const LayerDesc& b) {
+  return a.op == b.op && a.inputs == b.inputs && a.precision == b.precision &&
+         a.kernel_h == b.kernel_h && a.kernel_w == b.kernel_w && a.stride_h == b.stride_h &&
+         a.stride_w == b.stride_w && a.padding.top == b.padding.top &&
+         a.padding.left == b.padding.left && a.padding.bottom == b.padding.bottom &&
+         a.padding.right == b.padding.right && a.groups == b.groups &&
+         a.out_channels == b.out_channels && a.bias == b.bias && a.out_h == b.out_h &&
+         a.out_w == b.out_w && a.resize_mode == b.resize_mode &&
+         a.output_on_chip == b.output_on_chip && a.output_to_dram == b.output_to_dram &&
+         a.other_reserved_bytes == b.other_reserved_bytes;
+}
+
+struct SameDesc {
+  bool operator()(const UnitDesc& a, const UnitDesc& b) const {
+    if (a.type != b.type || a.batch != b.batch || a.inputs.size() != b.inputs.size() ||
+        a.layers.size() != b.layers.size())
+      return false;
+    for (std::size_t k = 0; k < a.inputs.size(); ++k) {
+      const ExternalInput &x = a.inputs[k], &y = b.inputs[k];
+      if (x.shape != y.shape || x.precision != y.precision || x.on_chip != y.on_chip) return false;
+    }
+    for (std::size_t t = 0; t < a.layers.size(); ++t)
+      if (!same_layer_desc(a.layers[t], b.layers[t])) return false;
+    return true;
+  }
+};
+
+// Every field of a job but its name (a label: it changes no tile, cycle or byte).
+std::uint64_t hash_job(const hw::LayerJob& j) {
+  Hasher h;
+  h.add(j.op);
+  h.add(static_cast<int>(j.engine));
+  h.add(static_cast<int>(j.precision));
+  h.add(j.rows);
+  h.add(j.cols);
+  h.add(j.kernel_h);
+  h.add(j.kernel_w);
+  h.add(j.groups);
+  h.add(j.in_channels_per_group);
+  h.add(j.out_channels_per_group);
+  h.add(j.depthwise);
+  h.add(j.macs);
+  h.add(j.vector_ops);
+  h.add(j.inputs.size());
+  for (const hw::OperandDesc& in : j.inputs) {
+    h.add(in.bytes);
+    h.add(in.rows);
+    h.add(in.halo_rows);
+    h.add(in.on_chip);
+    h.add(in.whole);
+  }
+  h.add(j.weight_bytes);
+  h.add(j.output_bytes);
+  h.add(j.output_whole);
+  h.add(j.output_on_chip);
+  h.add(j.output_to_dram);
+  h.add(j.reserved_activation_bytes);
+  return h.value();
+}
+
+struct SameJob {
+  bool operator()(const hw::LayerJob& a, const hw::LayerJob& b) const {
+    if (a.inputs.size() != b.inputs.size()) return false;
+    for (std::size_t k = 0; k < a.inputs.size(); ++k) {
+      const hw::OperandDesc &x = a.inputs[k], &y = b.inputs[k];
+      if (x.bytes != y.bytes || x.rows != y.rows || x.halo_rows != y.halo_rows ||
+          x.on_chip != y.on_chip || x.whole != y.whole)
+        return false;
+    }
+    return a.op == b.op && a.engine == b.engine && a.precision == b.precision && a.rows == b.rows &&
+           a.cols == b.cols && a.kernel_h == b.kernel_h && a.kernel_w == b.kernel_w &&
+           a.groups == b.groups && a.in_channels_per_group == b.in_channels_per_group &&
+           a.out_channels_per_group == b.out_channels_per_group && a.depthwise == b.depthwise &&
+           a.macs == b.macs && a.vector_ops == b.vector_ops && a.weight_bytes == b.weight_bytes &&
+           a.output_bytes == b.output_bytes && a.output_whole == b.output_whole &&
+           a.output_on_chip == b.output_on_chip && a.output_to_dram == b.output_to_dram &&
+           a.reserved_activation_bytes == b.reserved_activation_bytes;
+  }
+};
+
+// A content-keyed map in shards, one mutex each. Values are pure functions of their keys, so
+// which thread inserts first, or whether a shard was emptied, never changes a result.
+template <typename Key, typename Value, typename Same>
+class ContentCache {
+ public:
+  static constexpr std::size_t kShards = 16;
+
+  bool find(std::uint64_t hash, const Key& key, Value& out) {
+    Shard& s = shard(hash);
+    std::lock_guard<std::mutex> lock(s.mutex);
+    const auto [first, last] = s.map.equal_range(hash);
+    for (auto it = first; it != last; ++it) {
+      if (Same()(it->second.first, key)) {
+        out = it->second.second;
+        ++s.hits;
+        return true;
+      }
+    }
+    ++s.misses;
+    return false;
+  }
+
+  void insert(std::uint64_t hash, const Key& key, const Value& value) {
+    if (capacity_ == 0) return;
+    Shard& s = shard(hash);
+    std::lock_guard<std::mutex> lock(s.mutex);
+    const auto [first, last] = s.map.equal_range(hash);
+    for (auto it = first; it != last; ++it)
+      if (Same()(it->second.first, key)) return;  // another thread was first
+    if (s.map.size() >= std::max<std::size_t>(1, capacity_ / kShards)) s.map.clear();
+    s.map.emplace(hash, std::make_pair(key, value));
+  }
+
+  void set_capacity(std::size_t entries) {
+    capacity_ = entries;
+    clear();
+  }
+  std::size_t capacity() const { return capacity_; }
+
+  void clear() {
+    for (Shard& s : shards_) {
+      std::lock_guard<std::mutex> lock(s.mutex);
+      s.map.clear();
+      s.hits = s.misses = 0;
+    }
+  }
+
+  void stats(std::size_t& size, std::int64_t& hits, std::int64_t& misses) {
+    size = 0;
+    hits = misses = 0;
+    for (Shard& s : shards_) {
+      std::lock_guard<std::mutex> lock(s.mutex);
+      size += s.map.size();
+      hits += s.hits;
+      misses += s.misses;
+    }
+  }
+
+ private:
+  struct Shard {
+    std::mutex mutex;
+    std::unordered_multimap<std::uint64_t, std::pair<Key, Value>> map;
+    std::int64_t hits = 0, misses = 0;
+  };
+  std::array<Shard, kShards> shards_;
+  std::size_t capacity_ = 0;
+
+  Shard& shard(std::uint64_t hash) { return shards_[hash >> 60]; }
+};
+
+// wl::peak_activation_bytes under the default order, without its order validation (the order
+// of a finalized network is topological) and without allocating each layer's consumer list.
+std::int64_t peak_activation(const wl::Network& net, const wl::MemoryOptions& opt) {
+  const std::vector<std::size_t>& order = net.order();
+  const std::size_t n = net.size();
+  if (order.size() != n) return wl::peak_activation_bytes(net, opt);  // let it report
+  std::vector<std::size_t> pos(n);
+  for (std::size_t t = 0; t < n; ++t) pos[order[t]] = t;
+  std::vector<std::int64_t> delta(n + 1, 0);
+  const wl::Network::Graph& g = net.graph();
+  for (std::size_t v = 0; v < n; ++v) {
+    const bool input = net.layer(v).op == wl::OpKind::Input;
+    const std::size_t first = input ? 0 : pos[v];
+    std::size_t last = n - 1;
+    auto [it, end] = boost::out_edges(v, g);
+    if (it != end) {
+      last = pos[v];
+      for (; it != end; ++it) last = std::max(last, pos[boost::target(*it, g)]);
+    }
+    const std::int64_t bytes = wl::tensor_bytes(net, v, opt);
+    delta[first] += bytes;
+    delta[last + 1] -= bytes;
+  }
+  std::int64_t running = 0, peak = 0;
+  for (std::size_t t = 0; t < n; ++t) {
+    running += delta[t];
+    peak = t == 0 ? running : std::max(peak, running);
+  }
+  return peak;
+}
+
 }  // namespace
+
+class PredictionCache {
+ public:
+  ContentCache<UnitDesc, double, SameDesc> units;
+  ContentCache<hw::LayerJob, LayerTerms, SameJob> layers;
+  PredictionCache() {
+    units.set_capacity(32768);
+    layers.set_capacity(65536);
+  }
+};
+
+PredictionCacheSlot::PredictionCacheSlot() : cache_(std::make_unique<PredictionCache>()) {}
+PredictionCacheSlot::~PredictionCacheSlot() = default;
+PredictionCacheSlot::PredictionCacheSlot(const PredictionCacheSlot& other)
+    : cache_(std::make_unique<PredictionCache>()) {
+  cache_->units.set_capacity(other.cache_->units.capacity());
+  cache_->layers.set_capacity(other.cache_->layers.capacity());
+}
+PredictionCacheSlot& PredictionCacheSlot::operator=(const PredictionCacheSlot& other) {
+  if (this != &other) *this = PredictionCacheSlot(other);
+  return *this;
+}
+PredictionCacheSlot::PredictionCacheSlot(PredictionCacheSlot&&) noexcept = default;
+PredictionCacheSlot& PredictionCacheSlot::operator=(PredictionCacheSlot&&) noexcept = default;
+
+void Estimator::set_cache_capacity(std::size_t units, std::size_t layers) {
+  cache_.get().units.set_capacity(units);
+  cache_.get().layers.set_capacity(layers);
+}
+
+void Estimator::clear_cache() {
+  cache_.get().units.clear();
+  cache_.get().layers.clear();
+}
+
+PredictionCacheStats Estimator::cache_stats() const {
+  PredictionCacheStats s;
+  cache_.get().units.stats(s.units, s.unit_hits, s.unit_misses);
+  cache_.get().layers.stats(s.layers, s.layer_hits, s.layer_misses);
+  return s;
+}
 
 const char* target_name(Target t) {
   switch (t) {
@@ -496,27 +793,54 @@ NetworkPrediction Estimator::predict(const wl::Network& net, const sim::PlanOpti
   } catch (const UserError& e) {
     throw UserError(net.name + ": " + e.what());
   }
+  PredictionCache& cache = cache_.get();
   NetworkPrediction out;
   out.units.reserve(units.size());
   std::vector<float> f(feature_count());
   std::vector<const hw::LayerJob*> jobs;
+  std::vector<LayerTerms> terms;
+  std::vector<const LayerTerms*> term_ptrs;
   for (std::size_t u = 0; u < units.size(); ++u) {
-    jobs.clear();
-    for (const std::size_t j : units[u].jobs) jobs.push_back(&plan.jobs[j]);
-    try {
-      unit_features(units[u].desc, jobs, hw_, f.data());
-    } catch (const UserError& e) {
-      throw UserError(net.name + ": unit " + std::to_string(u) + " (" +
-                      unit_type_name(units[u].desc.type) + "): " + e.what());
+    const UnitDesc& d = units[u].desc;
+    const std::uint64_t unit_hash = hash_desc(d);
+    double c = 0;
+    if (!cache.units.find(unit_hash, d, c)) {
+      jobs.clear();
+      for (const std::size_t j : units[u].jobs) jobs.push_back(&plan.jobs[j]);
+      terms.resize(jobs.size());
+      term_ptrs.clear();
+      try {
+        for (std::size_t k = 0; k < jobs.size(); ++k) {
+          const std::uint64_t job_hash = hash_job(*jobs[k]);
+          if (!cache.layers.find(job_hash, *jobs[k], terms[k])) {
+            terms[k] = layer_terms(*jobs[k], hw_);
+            cache.layers.insert(job_hash, *jobs[k], terms[k]);
+          }
+          term_ptrs.push_back(&terms[k]);
+        }
+        assemble_features(d, summarize_in(d, net, units[u].layers, jobs, hw_), term_ptrs, hw_,
+                          f.data());
+      } catch (const UserError& e) {
+        throw UserError(net.name + ": unit " + std::to_string(u) + " (" + unit_type_name(d.type) +
+                        "): " + e.what());
+      }
+      c = cycles_from(d.type, f.data());
+      cache.units.insert(unit_hash, d, c);
     }
-    const double c = cycles_from(units[u].desc.type, f.data());
-    out.units.push_back(UnitPrediction{units[u].desc.type, c});
+    out.units.push_back(UnitPrediction{d.type, c});
     out.cycles += c;
   }
   out.latency_ms = out.cycles / hw_.clock_hz * 1e3;
-  out.params = wl::total_params(net);
-  out.peak_activation_bytes =
-      wl::peak_activation_bytes(net, wl::MemoryOptions{opt.batch, opt.precision});
+  // wl::total_params: every job's weight bytes are its layer's parameters times the element size.
+  for (const hw::LayerJob& j : plan.jobs) {
+    const std::int64_t bytes = hw_.prec(j.precision).bytes;
+    if (bytes <= 0) {
+      out.params = wl::total_params(net);
+      break;
+    }
+    out.params += j.weight_bytes / bytes;
+  }
+  out.peak_activation_bytes = peak_activation(net, wl::MemoryOptions{opt.batch, opt.precision});
   return out;
 }
 

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -96,6 +97,31 @@ struct NetworkPrediction {
   std::string error;  // predict_batch only: non-empty when the network cannot be predicted
 };
 
+// What predict() remembers between calls (estimator.cpp): each distinct unit description's
+// predicted cycles, and each distinct layer job's hardware-aware terms, both keyed by content
+// (a hash and a full comparison of every field). Both are pure functions of their key for a
+// given estimator, so a hit returns exactly what computing again would. Shared by the threads
+// of predict_batch (sharded, one mutex per shard). Bounded: a shard that reaches its share of
+// the capacity is emptied before the next insertion. A copied estimator starts empty.
+struct PredictionCacheStats {
+  std::size_t units = 0, layers = 0;  // entries held now
+  std::int64_t unit_hits = 0, unit_misses = 0, layer_hits = 0, layer_misses = 0;
+};
+class PredictionCache;
+class PredictionCacheSlot {
+ public:
+  PredictionCacheSlot();
+  ~PredictionCacheSlot();
+  PredictionCacheSlot(const PredictionCacheSlot& other);
+  PredictionCacheSlot& operator=(const PredictionCacheSlot& other);
+  PredictionCacheSlot(PredictionCacheSlot&&) noexcept;
+  PredictionCacheSlot& operator=(PredictionCacheSlot&&) noexcept;
+  PredictionCache& get() const { return *cache_; }
+
+ private:
+  std::unique_ptr<PredictionCache> cache_;
+};
+
 class Estimator {
  public:
   // Throws UserError "<path>: <reason>": unreadable, truncated or corrupt file, a format version
@@ -120,6 +146,12 @@ class Estimator {
   std::vector<NetworkPrediction> predict_batch(const std::vector<wl::Network>& nets,
                                                const sim::PlanOptions& opt) const;
 
+  // The prediction cache (see PredictionCacheStats). Capacities are entries; 0 disables that
+  // cache. Defaults: 32768 units, 65536 layers. Not thread-safe against a concurrent predict.
+  void set_cache_capacity(std::size_t units, std::size_t layers);
+  void clear_cache();
+  PredictionCacheStats cache_stats() const;
+
   const hw::HwSpec& hw() const { return hw_; }
   const std::string& hw_hash() const { return hw_hash_; }
   Target target() const { return target_; }
@@ -136,6 +168,7 @@ class Estimator {
   std::optional<Forest> global_;
   std::array<std::optional<Forest>, kNumUnitTypes> per_type_;
   FitReport report_;
+  PredictionCacheSlot cache_;
 
   float margin(UnitType type, const float* features) const;
   double cycles_from(UnitType type, const float* features) const;

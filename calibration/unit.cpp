@@ -1,7 +1,7 @@
 #include "unit.h"
 
 #include <algorithm>
-#include <map>
+#include <utility>
 
 #include "error.h"
 
@@ -72,37 +72,64 @@ std::vector<bool> distinct_operands(const std::vector<TensorRef>& refs) {
   return distinct;
 }
 
+// The value of `key` in a short list of pairs, or -1 (a unit has a handful of layers, so a
+// linear search beats a map).
+int lookup(const std::vector<std::pair<std::size_t, int>>& pairs, std::size_t key) {
+  for (const auto& [k, v] : pairs)
+    if (k == key) return v;
+  return -1;
+}
+
+// net.producers(v) into `out` (operand order), reusing the caller's buffers.
+void producers_of(const wl::Network& net, std::size_t v,
+                  std::vector<std::pair<int, std::size_t>>& scratch, std::vector<std::size_t>& out) {
+  const wl::Network::Graph& g = net.graph();
+  scratch.clear();
+  for (auto [it, end] = boost::in_edges(v, g); it != end; ++it)
+    scratch.emplace_back(g[*it].operand, boost::source(*it, g));
+  std::sort(scratch.begin(), scratch.end());
+  out.clear();
+  for (const auto& p : scratch) out.push_back(p.second);
+}
+
 UnitDesc describe(const wl::Network& net, const sim::PlanOptions& opt, const sim::NetworkPlan& plan,
                   const Unit& unit, UnitType type) {
   UnitDesc desc;
   desc.type = type;
   desc.batch = opt.batch;
-  std::map<std::size_t, int> local;     // network layer -> index in the unit
-  std::map<std::size_t, int> external;  // producing network layer -> external input index
+  desc.layers.reserve(unit.jobs.size());
+  std::vector<std::pair<std::size_t, int>> local;     // network layer -> index in the unit
+  std::vector<std::pair<std::size_t, int>> external;  // producing network layer -> input index
+  std::vector<std::pair<int, std::size_t>> scratch;
+  std::vector<std::size_t> producers;
   for (std::size_t t = 0; t < unit.jobs.size(); ++t) {
     const std::size_t layer = unit.layers[t];
     const hw::LayerJob& job = plan.jobs[unit.jobs[t]];
     LayerDesc d = layer_geometry(net.layer(layer), opt);
-    const auto producers = net.producers(layer);
+    producers_of(net, layer, scratch, producers);
+    d.inputs.reserve(producers.size());
     for (std::size_t k = 0; k < producers.size(); ++k) {
       const std::size_t p = producers[k];
-      if (local.count(p)) {
-        d.inputs.push_back({false, local[p]});
+      const int in_unit = lookup(local, p);
+      if (in_unit >= 0) {
+        d.inputs.push_back({false, in_unit});
         continue;
       }
-      if (!external.count(p)) {
-        external[p] = static_cast<int>(desc.inputs.size());
+      int ext = lookup(external, p);
+      if (ext < 0) {
+        ext = static_cast<int>(desc.inputs.size());
+        external.emplace_back(p, ext);
         desc.inputs.push_back(ExternalInput{
             net.layer(p).out, effective_precision(net.layer(p), opt), job.inputs[k].on_chip});
       }
-      d.inputs.push_back({true, external[p]});
+      d.inputs.push_back({true, ext});
     }
     d.output_on_chip = job.output_on_chip;
     d.output_to_dram = job.output_to_dram;
     d.other_reserved_bytes =
         job.reserved_activation_bytes - own_resident_bytes(job, distinct_operands(d.inputs));
     ACCELNAS_CHECK(d.other_reserved_bytes >= 0, "reserved bytes below the job's own tensors");
-    local[layer] = static_cast<int>(t);
+    local.emplace_back(layer, static_cast<int>(t));
     desc.layers.push_back(std::move(d));
   }
   return desc;

@@ -106,38 +106,19 @@ std::int64_t replay(const hw::LayerJob& job, const hw::TilePlan& plan, const hw:
   return end;
 }
 
-struct LayerTerms {
-  double passes = 0, steps = 0, tiles = 0, bands = 0, k_chunks = 0;
-  double streamed = 0, pinned = 0, reread = 0, weight_bytes = 0;
-  double load_bytes = 0, store_bytes = 0, compute = 0, memory = 0, roofline = 0;
-  double timeline = 0;
-};
+bool is_window(wl::OpKind op) {
+  return op == wl::OpKind::Conv2d || op == wl::OpKind::MaxPool || op == wl::OpKind::AvgPool;
+}
 
-void add_layer(const hw::LayerJob& job, const hw::HwSpec& hw, LayerTerms& s) {
-  const hw::TilePlan plan = hw::plan_layer(job, hw);
-  double load = static_cast<double>(plan.preload_bytes), store = 0, compute = 0;
-  for (const hw::Tile& t : plan.tiles) {
-    load += static_cast<double>(t.load_bytes);
-    store += static_cast<double>(t.store_bytes);
-    compute += static_cast<double>(tile_compute_cycles(job, t, hw));
-  }
-  const double memory = (load + store) / hw.dram_bytes_per_cycle();
-  s.passes += static_cast<double>(plan.passes);
-  if (job.engine == hw::Engine::Array)
-    s.steps += static_cast<double>(hw::DotProductArray::steps_per_pixel_pass(job, hw));
-  s.tiles += static_cast<double>(plan.tiles.size());
-  s.bands += static_cast<double>(plan.bands);
-  s.k_chunks += static_cast<double>(plan.k_chunks);
-  s.streamed += plan.weights_streamed ? 1 : 0;
-  s.pinned += plan.inputs_pinned ? 1 : 0;
-  s.reread += plan.inputs_reread ? 1 : 0;
-  s.weight_bytes += static_cast<double>(job.weight_bytes);
-  s.load_bytes += load;
-  s.store_bytes += store;
-  s.compute += compute;
-  s.memory += memory;
-  s.roofline += std::max(compute, memory);
-  s.timeline += static_cast<double>(replay(job, plan, hw));
+bool is_array_op(wl::OpKind op) {
+  return op == wl::OpKind::Conv2d || op == wl::OpKind::FullyConnected;
+}
+
+bool adds_unit_input_back(const LayerDesc& d) {
+  if (d.op != wl::OpKind::Add) return false;
+  bool outside = false, inside = false;
+  for (const TensorRef& r : d.inputs) (r.external ? outside : inside) = true;
+  return outside && inside;
 }
 
 }  // namespace
@@ -160,24 +141,127 @@ std::int64_t timeline_cycles(const hw::LayerJob& job, const hw::HwSpec& hw) {
   return replay(job, hw::plan_layer(job, hw), hw);
 }
 
-void unit_features(const UnitDesc& d, const hw::HwSpec& hw, float* out) {
-  const std::vector<hw::LayerJob> jobs = unit_jobs(d, hw);
-  std::vector<const hw::LayerJob*> ptrs;
-  ptrs.reserve(jobs.size());
-  for (const hw::LayerJob& j : jobs) ptrs.push_back(&j);
-  unit_features(d, ptrs, hw, out);
+LayerTerms layer_terms(const hw::LayerJob& job, const hw::HwSpec& hw) {
+  const hw::TilePlan plan = hw::plan_layer(job, hw);
+  double load = static_cast<double>(plan.preload_bytes), store = 0, compute = 0;
+  for (const hw::Tile& t : plan.tiles) {
+    load += static_cast<double>(t.load_bytes);
+    store += static_cast<double>(t.store_bytes);
+    compute += static_cast<double>(tile_compute_cycles(job, t, hw));
+  }
+  LayerTerms s;
+  s.array = job.engine == hw::Engine::Array;
+  s.passes = static_cast<double>(plan.passes);
+  if (s.array) s.steps = static_cast<double>(hw::DotProductArray::steps_per_pixel_pass(job, hw));
+  s.tiles = static_cast<double>(plan.tiles.size());
+  s.bands = static_cast<double>(plan.bands);
+  s.k_chunks = static_cast<double>(plan.k_chunks);
+  s.streamed = plan.weights_streamed ? 1 : 0;
+  s.pinned = plan.inputs_pinned ? 1 : 0;
+  s.reread = plan.inputs_reread ? 1 : 0;
+  s.weight_bytes = static_cast<double>(job.weight_bytes);
+  s.load_bytes = load;
+  s.store_bytes = store;
+  s.compute = compute;
+  s.memory = (load + store) / hw.dram_bytes_per_cycle();
+  s.roofline = std::max(compute, s.memory);
+  s.timeline = static_cast<double>(replay(job, plan, hw));
+  return s;
 }
 
-void unit_features(const UnitDesc& d, const std::vector<const hw::LayerJob*>& jobs,
-                   const hw::HwSpec& hw, float* out) {
-  const UnitSummary s = summarize(d);
+UnitSummary summarize_in(const UnitDesc& desc, const wl::Network& net,
+                         const std::vector<std::size_t>& layers,
+                         const std::vector<const hw::LayerJob*>& jobs, const hw::HwSpec& hw) {
+  if (desc.layers.empty() || layers.size() != desc.layers.size() || jobs.size() != layers.size())
+    throw std::logic_error("summarize_in: the unit's layers, jobs and description disagree");
+  using i64 = std::int64_t;
+  UnitSummary s;
+  s.type = desc.type;
+  s.layers = static_cast<i64>(desc.layers.size());
+  s.batch = desc.batch;
+  if (!desc.inputs.empty()) {
+    s.in_h = desc.inputs[0].shape.h;
+    s.in_w = desc.inputs[0].shape.w;
+    s.in_c = desc.inputs[0].shape.c;
+    s.input_on_chip = desc.inputs[0].on_chip;
+  }
+  for (const ExternalInput& in : desc.inputs) s.input_elements += in.shape.elements() * desc.batch;
+
+  const wl::Shape out = net.layer(layers.back()).out;
+  s.out_h = out.h;
+  s.out_w = out.w;
+  s.out_c = out.c;
+  s.output_elements = out.elements() * desc.batch;
+  s.output_on_chip = desc.layers.back().output_on_chip;
+  s.output_to_dram = desc.layers.back().output_to_dram;
+
+  // The shape of operand 0 of layer t: an external input or an earlier layer's output.
+  auto operand0 = [&](const LayerDesc& d) -> wl::Shape {
+    const TensorRef& r = d.inputs.at(0);
+    const auto k = static_cast<std::size_t>(r.index);
+    return r.external ? desc.inputs.at(k).shape : net.layer(layers.at(k)).out;
+  };
+  const LayerDesc* precision_from = &desc.layers.front();
+  bool pool = false, mul = false;
+  i64 widest_conv = 0;
+  for (std::size_t t = 0; t < desc.layers.size(); ++t) {
+    const LayerDesc& d = desc.layers[t];
+    const hw::LayerJob& job = *jobs[t];
+    if (is_window(d.op)) {
+      s.kernel = std::max<i64>(s.kernel, d.kernel_h);
+      s.stride *= d.stride_h;
+    }
+    if (d.op == wl::OpKind::Conv2d) {
+      widest_conv = std::max(widest_conv, d.out_channels);
+      const i64 in_c = operand0(d).c;  // wl::is_depthwise
+      s.depthwise = s.depthwise || (d.groups == in_c && d.out_channels == in_c);
+    }
+    if (is_array_op(d.op) && !is_array_op(precision_from->op)) precision_from = &d;
+    s.mixed_precision = s.mixed_precision || d.precision != desc.layers.front().precision;
+    pool = pool || d.op == wl::OpKind::GlobalAvgPool;
+    mul = mul || d.op == wl::OpKind::Mul;
+    s.has_residual = s.has_residual || adds_unit_input_back(d);
+    s.max_other_reserved_bytes = std::max(s.max_other_reserved_bytes, d.other_reserved_bytes);
+    // The planner's job holds layer_macs and layer_vector_ops times the batch, and the weight
+    // bytes of layer_params (sim::make_job).
+    s.macs += job.macs;
+    s.vector_ops += job.vector_ops;
+    const i64 bytes = hw.prec(job.precision).bytes;
+    s.params += bytes > 0 ? job.weight_bytes / bytes : wl::layer_params(net, layers[t]);
+  }
+  s.precision = precision_from->precision;
+  s.has_se = desc.type == UnitType::Se || (pool && mul);
+  const bool block = desc.type == UnitType::Ibn || desc.type == UnitType::FusedIbn;
+  if (block && s.in_c > 0)
+    s.expansion = static_cast<double>(widest_conv) / static_cast<double>(s.in_c);
+  return s;
+}
+
+void assemble_features(const UnitDesc& d, const UnitSummary& s,
+                       const std::vector<const LayerTerms*>& terms, const hw::HwSpec& hw,
+                       float* out) {
+  // Summed in execution order, as the features were defined.
   LayerTerms t;
   double array_layers = 0;
-  for (const hw::LayerJob* j : jobs) {
-    add_layer(*j, hw, t);
-    if (j->engine == hw::Engine::Array) ++array_layers;
+  for (const LayerTerms* l : terms) {
+    t.passes += l->passes;
+    t.steps += l->steps;
+    t.tiles += l->tiles;
+    t.bands += l->bands;
+    t.k_chunks += l->k_chunks;
+    t.streamed += l->streamed;
+    t.pinned += l->pinned;
+    t.reread += l->reread;
+    t.weight_bytes += l->weight_bytes;
+    t.load_bytes += l->load_bytes;
+    t.store_bytes += l->store_bytes;
+    t.compute += l->compute;
+    t.memory += l->memory;
+    t.roofline += l->roofline;
+    t.timeline += l->timeline;
+    if (l->array) ++array_layers;
   }
-  const double layers = static_cast<double>(jobs.size());
+  const double layers = static_cast<double>(terms.size());
   const double setup = static_cast<double>(hw.layer_setup_cycles) * layers;
   const double latency = static_cast<double>(hw.dram_latency_cycles()) * layers;
   const hw::PrecisionSpec& p = hw.prec(s.precision);
@@ -202,6 +286,26 @@ void unit_features(const UnitDesc& d, const std::vector<const hw::LayerJob*>& jo
   if (sizeof(values) / sizeof(values[0]) != kNames.size())
     throw std::logic_error("unit_features: feature table and names disagree");
   std::copy(std::begin(values), std::end(values), out);
+}
+
+void unit_features(const UnitDesc& d, const hw::HwSpec& hw, float* out) {
+  const std::vector<hw::LayerJob> jobs = unit_jobs(d, hw);
+  std::vector<const hw::LayerJob*> ptrs;
+  ptrs.reserve(jobs.size());
+  for (const hw::LayerJob& j : jobs) ptrs.push_back(&j);
+  unit_features(d, ptrs, hw, out);
+}
+
+void unit_features(const UnitDesc& d, const std::vector<const hw::LayerJob*>& jobs,
+                   const hw::HwSpec& hw, float* out) {
+  const UnitSummary s = summarize(d);
+  std::vector<LayerTerms> terms;
+  terms.reserve(jobs.size());
+  for (const hw::LayerJob* j : jobs) terms.push_back(layer_terms(*j, hw));
+  std::vector<const LayerTerms*> ptrs;
+  ptrs.reserve(terms.size());
+  for (const LayerTerms& t : terms) ptrs.push_back(&t);
+  assemble_features(d, s, ptrs, hw, out);
 }
 
 }  // namespace accelnas::cal

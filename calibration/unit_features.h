@@ -23,7 +23,9 @@
 
 #include "hw_spec.h"
 #include "layer_job.h"
+#include "network.h"
 #include "unit.h"
+#include "unit_summary.h"
 
 namespace accelnas::cal {
 
@@ -39,6 +41,32 @@ void unit_features(const UnitDesc& d, const hw::HwSpec& hw, float* out);
 // contract of unit.h): lets the estimator skip rebuilding the jobs at prediction time.
 void unit_features(const UnitDesc& d, const std::vector<const hw::LayerJob*>& jobs,
                    const hw::HwSpec& hw, float* out);
+
+// The parts the features are assembled from, for callers that cache them (the estimator).
+//
+// One layer's hardware-aware terms: a pure function of (job, hw) with the job's name ignored
+// (the name only appears in the UserError of an unmappable layer).
+struct LayerTerms {
+  double passes = 0, steps = 0, tiles = 0, bands = 0, k_chunks = 0;
+  double streamed = 0, pinned = 0, reread = 0, weight_bytes = 0;
+  double load_bytes = 0, store_bytes = 0, compute = 0, memory = 0, roofline = 0;
+  double timeline = 0;
+  bool array = false;  // runs on the dot-product array
+};
+LayerTerms layer_terms(const hw::LayerJob& job, const hw::HwSpec& hw);
+
+// summarize(d) without rebuilding the unit's network: from the network the unit was cut from
+// (`layers`: its network layer indices, `jobs`: the planner's jobs, as in cal::Unit). Equal to
+// summarize(d) field by field for every unit cal::decompose returns.
+UnitSummary summarize_in(const UnitDesc& d, const wl::Network& net,
+                         const std::vector<std::size_t>& layers,
+                         const std::vector<const hw::LayerJob*>& jobs, const hw::HwSpec& hw);
+
+// The feature vector from a summary and the layers' terms in execution order: what
+// unit_features() writes, bit for bit, when s = summarize(d) and terms[i] = layer_terms(job i).
+void assemble_features(const UnitDesc& d, const UnitSummary& s,
+                       const std::vector<const LayerTerms*>& terms, const hw::HwSpec& hw,
+                       float* out);
 
 // The replay of one layer's tile program (controller P1, DMA D1-D3, compute A5 / V1) on an
 // analytical model: for the jobs the simulator runs it equals their simulated cycles in every

@@ -15,6 +15,7 @@ PACKAGES=(
   libprotobuf-dev
   libsqlite3-dev
   libxgboost-dev
+  python3-matplotlib
   libopenmpi-dev openmpi-bin
 )
 

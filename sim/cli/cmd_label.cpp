@@ -105,7 +105,7 @@ void add_label(CLI::App& app) {
       if (o->jobs > 1)
         throw UserError("--jobs: not used under mpirun; start more ranks with -n instead");
       const int rc = run_label_mpi(o->req, o->quiet);
-      if (rc != 0) std::exit(rc);  // the error line is printed already
+      if (rc != 0) throw ExitStatus{rc};  // the error line is printed already
       return;
     }
     run_label_local(o->req, o->jobs, o->quiet);

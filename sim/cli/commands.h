@@ -15,6 +15,9 @@ void add_transform(CLI::App& app);
 void add_import(CLI::App& app);
 void add_sample(CLI::App& app);
 void add_label_commands(CLI::App& app);  // label, labels export|stats
+void add_fit(CLI::App& app);
+void add_estimate(CLI::App& app);
+void add_validate(CLI::App& app);
 
 }  // namespace accelnas::cli
 

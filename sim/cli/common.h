@@ -27,6 +27,12 @@ void add_model_options(CLI::App& cmd, ModelSource& m);
 void add_onnx_options(CLI::App& cmd, ModelSource& m);  // --input-shape, --allow-unsupported
 wl::Network load_model(const ModelSource& m);
 
+// Thrown by a command that has already printed its error (e.g. from an MPI rank) to make main()
+// return `code` without printing anything more.
+struct ExitStatus {
+  int code = 2;
+};
+
 // `text` with control characters and invalid UTF-8 escaped (\n, \xHH): error and warning
 // lines quote names read from user files, and must stay one readable line.
 std::string one_line(const std::string& text);

@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
     // Command-line mistakes get the same one-line form as every other user error.
     std::cerr << "accelnas: error: " << accelnas::cli::one_line(e.what()) << " (see --help)\n";
     return 2;
+  } catch (const accelnas::cli::ExitStatus& e) {
+    return e.code;
   } catch (const std::exception& e) {  // UserError, and anything a library throws at us
     std::cerr << "accelnas: error: " << accelnas::cli::one_line(e.what()) << "\n";
     return 2;

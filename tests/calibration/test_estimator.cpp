@@ -85,8 +85,8 @@ Fixture& fixture() {
     const cal::LabelContext ctx = cal::load_label_context(req);
     auto db = cal::open_label_db(req, ctx);
     cal::LabelWriter writer(*db, true);
-    cal::run_labels(*ctx.sampler, ctx.hw_record, ctx.hw, db->keys(ctx.hw_record.hash), req.count,
-                    1, writer);
+    cal::run_labels(*ctx.sampler, ctx.hw_record, ctx.hw, db->keys(ctx.hw_record.hash), req.count, 1,
+                    writer);
     writer.finish();
     x.db_path = req.db;
     x.hw_hash = ctx.hw_record.hash;

@@ -134,6 +134,18 @@ TEST_CASE("label: the same seed gives the same database with --jobs 1, --jobs 2 
   INFO(read_text(dir.file("mpi.log")));
   REQUIRE(rc == 0);
   CHECK(dump(dir.file("mpi.db")) == reference);
+
+  // A set-up failure stops every rank before work: one error line, a non-zero exit.
+  const std::string bad = std::string(ACCELNAS_MPIEXEC) +
+                          " -n 2 --oversubscribe --allow-run-as-root " + ACCELNAS_CLI +
+                          " label --hw npu-pf16 --space " + space + " --count 30 --seed 7 --db " +
+                          dir.file("mpi.db") + " -q > " + dir.file("bad.log") + " 2>&1";
+  CHECK(std::system(bad.c_str()) != 0);
+  const std::string log = read_text(dir.file("bad.log"));
+  INFO(log);
+  CHECK(contains(log, "accelnas: error: "));
+  CHECK(contains(log, "other hardware"));
+  CHECK(dump(dir.file("mpi.db")) == reference);
 #else
   MESSAGE("built without MPI: the 2-rank comparison is skipped");
 #endif

@@ -1,0 +1,203 @@
+// Prediction speed of the latency estimator, on one core: median microseconds per network for
+// mobilenet_v2 and for a population of varied networks (every zoo network at its defaults plus
+// width / resolution variants of mobilenet_v2), with the prediction cache cold (emptied before
+// each timed run), warm (the same networks predicted once before), and disabled, and the
+// speed-up over simulating the same networks with the SystemC model (sim::simulate_network,
+// elaborated once per process: the first run is excluded from the timing).
+//
+// Usage: accelnas_bench_estimator (--estimator FILE | --labels DB [--hw-hash HASH]
+//                                  [--rounds N]) [--reps N] [--sim-population]
+// --labels fits a small estimator in-process first (not timed): the forest's size changes the
+// cold figures, so prefer --estimator with the estimator the search uses.
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "error.h"
+#include "estimator.h"
+#include "simulate.h"
+#include "zoo/zoo.h"
+
+namespace {
+
+using namespace accelnas;
+using Clock = std::chrono::steady_clock;
+
+struct Args {
+  std::string estimator, labels, hw_hash;
+  int rounds = 300;
+  int reps = 21;
+  bool sim_population = false;
+};
+
+Args parse_args(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    const std::string k = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw UserError(k + ": expected a value");
+      return argv[++i];
+    };
+    if (k == "--estimator") {
+      a.estimator = value();
+    } else if (k == "--labels") {
+      a.labels = value();
+    } else if (k == "--hw-hash") {
+      a.hw_hash = value();
+    } else if (k == "--rounds") {
+      a.rounds = std::stoi(value());
+    } else if (k == "--reps") {
+      a.reps = std::max(1, std::stoi(value()));
+    } else if (k == "--sim-population") {
+      a.sim_population = true;
+    } else {
+      throw UserError("unknown argument " + k);
+    }
+  }
+  if (a.estimator.empty() == a.labels.empty())
+    throw UserError("give one of --estimator FILE or --labels DB");
+  return a;
+}
+
+cal::Estimator make_estimator(const Args& a) {
+  if (!a.estimator.empty()) return cal::Estimator::load(a.estimator);
+  const cal::LabelDb db(a.labels, cal::LabelDb::Mode::ReadOnly);
+  std::string hash = a.hw_hash;
+  if (hash.empty()) {
+    if (db.hardware().empty()) throw UserError(a.labels + ": no hardware");
+    hash = db.hardware().front().hash;
+  }
+  cal::FitOptions o;
+  o.rounds = a.rounds;
+  o.layout = cal::ModelLayout::PerType;
+  std::fprintf(stderr, "fitting %d rounds on %s (not timed)...\n", a.rounds, a.labels.c_str());
+  return cal::fit(db, hash, o);
+}
+
+std::vector<wl::Network> population() {
+  std::vector<wl::Network> nets;
+  for (const wl::ZooEntry& e : wl::zoo_entries()) nets.push_back(wl::build_zoo(e.name));
+  for (const char* width : {"0.35", "0.5", "0.75", "1.0", "1.3", "1.4"})
+    for (const char* res : {"96", "128", "160", "192", "224"})
+      nets.push_back(
+          wl::build_zoo(std::string("mobilenet_v2:width=") + width + ",resolution=" + res));
+  return nets;
+}
+
+double seconds_of(const std::function<void()>& fn) {
+  const auto t0 = Clock::now();
+  fn();
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// Median over `reps` runs of µs per network; `before` runs untimed ahead of each run.
+double us_per_net(int reps, std::size_t nets, const std::function<void()>& before,
+                  const std::function<void()>& run) {
+  std::vector<double> t;
+  for (int r = 0; r < reps; ++r) {
+    before();
+    t.push_back(seconds_of(run) * 1e6 / static_cast<double>(nets));
+  }
+  return median(t);
+}
+
+void row(const char* what, double us, double sim_us) {
+  std::printf("| %-34s | %12.2f | %14.0f |\n", what, us, sim_us / us);
+}
+
+int run(const Args& a) {
+  omp_set_num_threads(1);
+  cal::Estimator est = make_estimator(a);
+  const sim::PlanOptions opt;
+  const std::vector<wl::Network> one = {wl::build_zoo("mobilenet_v2")};
+  const std::vector<wl::Network> pop = population();
+
+  // Simulation: elaborate once, then time.
+  sim::simulate_network(one[0], est.hw(), opt);
+  std::vector<double> sim_t;
+  for (int r = 0; r < 3; ++r)
+    sim_t.push_back(seconds_of([&] { sim::simulate_network(one[0], est.hw(), opt); }));
+  const double sim_one_us = median(sim_t) * 1e6;
+  double sim_pop_us = 0;
+  if (a.sim_population) {
+    double total = 0;
+    for (const wl::Network& n : pop)
+      total += seconds_of([&] { sim::simulate_network(n, est.hw(), opt); });
+    sim_pop_us = total * 1e6 / static_cast<double>(pop.size());
+  }
+
+  auto batch = [&](const std::vector<wl::Network>& nets) {
+    return [&est, &nets, &opt] {
+      for (const cal::NetworkPrediction& p : est.predict_batch(nets, opt))
+        if (!p.error.empty()) throw UserError(p.error);
+    };
+  };
+  auto nothing = [] {};
+  auto clear = [&] { est.clear_cache(); };
+  const int reps = a.reps;
+
+  // mobilenet_v2
+  const double one_cold = us_per_net(reps, 1, clear, batch(one));
+  batch(one)();
+  const double one_warm = us_per_net(reps, 1, nothing, batch(one));
+  // population
+  const double pop_cold = us_per_net(std::max(3, reps / 4), pop.size(), clear, batch(pop));
+  batch(pop)();
+  const double pop_warm = us_per_net(reps, pop.size(), nothing, batch(pop));
+  const cal::PredictionCacheStats stats = est.cache_stats();
+  // no cache at all
+  est.set_cache_capacity(0, 0);
+  const double one_off = us_per_net(reps, 1, nothing, batch(one));
+  const double pop_off = us_per_net(std::max(3, reps / 4), pop.size(), nothing, batch(pop));
+
+  std::size_t units = 0;
+  for (const cal::NetworkPrediction& p : est.predict_batch(pop, opt)) units += p.units.size();
+  std::printf(
+      "hardware %s, %zu-network population (%zu units; %zu distinct units, %zu distinct "
+      "layer jobs), 1 thread, median of %d runs\n\n",
+      est.hw().name.c_str(), pop.size(), units, stats.units, stats.layers, reps);
+  std::printf("| %-34s | %12s | %14s |\n", "predict (predict_batch)", "us / network",
+              "x simulation");
+  std::printf("|%s|%s|%s|\n", std::string(36, '-').c_str(), std::string(14, '-').c_str(),
+              std::string(16, '-').c_str());
+  row("mobilenet_v2, cache off", one_off, sim_one_us);
+  row("mobilenet_v2, cold cache", one_cold, sim_one_us);
+  row("mobilenet_v2, warm cache", one_warm, sim_one_us);
+  const double sim_pop = a.sim_population ? sim_pop_us : sim_one_us;
+  row("population, cache off", pop_off, sim_pop);
+  row("population, cold cache", pop_cold, sim_pop);
+  row("population, warm cache", pop_warm, sim_pop);
+  std::printf("\nsimulation (sim::simulate_network, 1 thread): mobilenet_v2 %.0f us", sim_one_us);
+  if (a.sim_population) {
+    std::printf(", population mean %.0f us per network\n", sim_pop_us);
+  } else {
+    std::printf(
+        "\n(population rows compare with mobilenet_v2's simulation time; "
+        "--sim-population simulates every network)\n");
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(parse_args(argc, argv));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "accelnas_bench_estimator: %s\n", e.what());
+    return 1;
+  }
+}

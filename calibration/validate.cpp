@@ -1,0 +1,161 @@
+#include "validate.h"
+
+#include <cmath>
+#include <iomanip>
+#include <limits>
+#include <sstream>
+
+#include "error.h"
+#include "rank_stats.h"
+#include "simulate.h"
+
+namespace accelnas::cal {
+namespace {
+
+using json = nlohmann::json;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double mean_abs(const std::vector<ValidationRow>& rows, const std::string& source) {
+  double sum = 0;
+  std::int64_t n = 0;
+  for (const auto& r : rows) {
+    if (!source.empty() && r.source != source) continue;
+    sum += std::fabs(r.error_pct);
+    ++n;
+  }
+  return n ? sum / static_cast<double>(n) : kNaN;
+}
+
+json number(double v) {
+  return std::isfinite(v) ? json(v) : json(nullptr);
+}
+
+std::string text(double v, int decimals) {
+  if (!std::isfinite(v)) return "-";
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(decimals) << v;
+  return os.str();
+}
+
+// RFC 4180: zoo specs hold commas ("mobilenet_v2:width=0.75,resolution=160").
+std::string csv_field(const std::string& v) {
+  if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+ValidationReport validate(const Estimator& est, const std::vector<ValidationNetwork>& nets,
+                          const sim::PlanOptions& opt, const ValidationProgress& progress) {
+  ValidationReport out;
+  for (std::size_t i = 0; i < nets.size(); ++i) {
+    const ValidationNetwork& v = nets[i];
+    ValidationRow row;
+    row.network = v.net.name;
+    row.source = v.source;
+    row.params = wl::total_params(v.net);
+    try {
+      const NetworkPrediction p = est.predict(v.net, opt);
+      const sim::SimResult s = sim::simulate_network(v.net, est.hw(), opt);
+      row.simulated_cycles = s.total.cycles;
+      row.predicted_cycles = p.cycles;
+      row.error_pct =
+          s.total.cycles > 0 ? 100.0 * (p.cycles / static_cast<double>(s.total.cycles) - 1) : 0;
+    } catch (const UserError& e) {
+      out.skipped.push_back(ValidationSkip{v.net.name, v.source, e.what()});
+      if (progress) progress(i + 1, nets.size(), nullptr, &out.skipped.back());
+      continue;
+    }
+    out.rows.push_back(row);
+    if (progress) progress(i + 1, nets.size(), &out.rows.back(), nullptr);
+  }
+  out.summary = summarize(out.rows, static_cast<std::int64_t>(out.skipped.size()));
+  return out;
+}
+
+ValidationSummary summarize(const std::vector<ValidationRow>& rows, std::int64_t skipped) {
+  ValidationSummary s;
+  s.networks = static_cast<std::int64_t>(rows.size());
+  s.skipped = skipped;
+  std::vector<double> sim_random, pred_random;
+  std::int64_t in5 = 0, in10 = 0;
+  for (const auto& r : rows) {
+    const double e = std::fabs(r.error_pct);
+    in5 += e <= 5.0;
+    in10 += e <= 10.0;
+    if (e >= s.max_error_pct) {
+      s.max_error_pct = e;
+      s.max_error_network = r.network;
+    }
+    if (r.source == "random") {
+      ++s.random_networks;
+      sim_random.push_back(static_cast<double>(r.simulated_cycles));
+      pred_random.push_back(r.predicted_cycles);
+    }
+    if (r.source == "zoo") ++s.zoo_networks;
+  }
+  const double n = static_cast<double>(rows.size());
+  s.mape = rows.empty() ? kNaN : mean_abs(rows, "");
+  s.within5 = rows.empty() ? kNaN : static_cast<double>(in5) / n;
+  s.within10 = rows.empty() ? kNaN : static_cast<double>(in10) / n;
+  if (rows.empty()) s.max_error_pct = kNaN;
+  s.zoo_mape = mean_abs(rows, "zoo");
+  s.random_mape = mean_abs(rows, "random");
+  s.kendall_tau = kendall_tau_b(sim_random, pred_random);
+  s.spearman_rho = spearman_rho(sim_random, pred_random);
+  return s;
+}
+
+void write_validation_csv(std::ostream& os, const std::vector<ValidationRow>& rows) {
+  os << "network,source,params,simulated_cycles,predicted_cycles,error_pct\n";
+  for (const auto& r : rows) {
+    os << csv_field(r.network) << "," << r.source << "," << r.params << "," << r.simulated_cycles
+       << "," << text(r.predicted_cycles, 1) << "," << text(r.error_pct, 4) << "\n";
+  }
+}
+
+json to_json(const ValidationReport& r) {
+  const ValidationSummary& s = r.summary;
+  json skipped = json::array();
+  for (const auto& k : r.skipped)
+    skipped.push_back({{"network", k.network}, {"source", k.source}, {"reason", k.reason}});
+  return json{{"networks", s.networks},
+              {"zoo_networks", s.zoo_networks},
+              {"random_networks", s.random_networks},
+              {"skipped", s.skipped},
+              {"mape_pct", number(s.mape)},
+              {"within_5pct", number(s.within5)},
+              {"within_10pct", number(s.within10)},
+              {"max_error_pct", number(s.max_error_pct)},
+              {"max_error_network", s.max_error_network},
+              {"zoo_mape_pct", number(s.zoo_mape)},
+              {"random_mape_pct", number(s.random_mape)},
+              {"kendall_tau_b", number(s.kendall_tau)},
+              {"spearman_rho", number(s.spearman_rho)},
+              {"skipped_networks", skipped}};
+}
+
+std::string format_summary(const ValidationReport& r) {
+  const ValidationSummary& s = r.summary;
+  std::ostringstream os;
+  os << "validated " << s.networks << " networks (" << s.zoo_networks << " zoo, "
+     << s.random_networks << " random), skipped " << s.skipped << " unmappable\n";
+  os << "  MAPE " << text(s.mape, 2) << "% (zoo " << text(s.zoo_mape, 2) << "%, random "
+     << text(s.random_mape, 2) << "%)\n";
+  os << "  within 5%: " << text(100 * s.within5, 1)
+     << "%, within 10%: " << text(100 * s.within10, 1) << "%\n";
+  os << "  max error " << text(s.max_error_pct, 2) << "%"
+     << (s.max_error_network.empty() ? "" : " (" + s.max_error_network + ")") << "\n";
+  os << "  random networks: Kendall tau-b " << text(s.kendall_tau, 4) << ", Spearman rho "
+     << text(s.spearman_rho, 4) << "\n";
+  for (const auto& k : r.skipped)
+    os << "  skipped " << k.network << " (" << k.source << "): " << k.reason << "\n";
+  return os.str();
+}
+
+}  // namespace accelnas::cal

@@ -1,0 +1,85 @@
+// Validation of the estimator on whole networks: each network is simulated in full by the
+// SystemC model (sim::simulate_network) and predicted by the estimator, and the two are compared
+// (docs/ESTIMATOR.md, "Validation").
+//
+// Contract: a network that cannot be mapped onto the hardware (the simulator or the estimator
+// throws a UserError) is skipped and listed with its reason, never dropped silently. Rank
+// correlations are over the "random" networks only: those are the population a search ranks.
+#ifndef ACCELNAS_CALIBRATION_VALIDATE_H
+#define ACCELNAS_CALIBRATION_VALIDATE_H
+
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "estimator.h"
+#include "network.h"
+#include "planner.h"
+
+namespace accelnas::cal {
+
+struct ValidationNetwork {
+  wl::Network net;
+  std::string source;  // "zoo" or "random"
+};
+
+struct ValidationRow {
+  std::string network;
+  std::string source;
+  std::int64_t params = 0;
+  std::int64_t simulated_cycles = 0;
+  double predicted_cycles = 0;
+  double error_pct = 0;  // 100 * (predicted / simulated - 1)
+};
+
+struct ValidationSkip {
+  std::string network;
+  std::string source;
+  std::string reason;
+};
+
+struct ValidationSummary {
+  std::int64_t networks = 0;  // compared
+  std::int64_t skipped = 0;   // unmappable
+  double mape = 0;            // mean |error_pct|
+  double within5 = 0;         // share with |error| <= 5%
+  double within10 = 0;
+  double max_error_pct = 0;  // largest |error_pct|
+  std::string max_error_network;
+  double zoo_mape = 0, random_mape = 0;  // NaN when there is no such network
+  std::int64_t zoo_networks = 0, random_networks = 0;
+  double kendall_tau = 0;  // over the random networks; NaN with fewer than two
+  double spearman_rho = 0;
+};
+
+struct ValidationReport {
+  std::vector<ValidationRow> rows;
+  std::vector<ValidationSkip> skipped;
+  ValidationSummary summary;
+};
+
+// Progress: called after each network with (done, total, the row or nullptr when skipped,
+// the skip or nullptr).
+using ValidationProgress =
+    std::function<void(std::size_t, std::size_t, const ValidationRow*, const ValidationSkip*)>;
+
+// Simulates and predicts each network on the estimator's hardware, in order, in this process's
+// SystemC kernel.
+ValidationReport validate(const Estimator& est, const std::vector<ValidationNetwork>& nets,
+                          const sim::PlanOptions& opt, const ValidationProgress& progress = {});
+
+ValidationSummary summarize(const std::vector<ValidationRow>& rows, std::int64_t skipped);
+
+// network,source,params,simulated_cycles,predicted_cycles,error_pct
+void write_validation_csv(std::ostream& os, const std::vector<ValidationRow>& rows);
+// The summary plus the skipped networks; NaN statistics are null.
+nlohmann::json to_json(const ValidationReport& r);
+// A few lines for humans.
+std::string format_summary(const ValidationReport& r);
+
+}  // namespace accelnas::cal
+
+#endif  // ACCELNAS_CALIBRATION_VALIDATE_H
