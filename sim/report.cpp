@@ -12,13 +12,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string csv_escape(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 const std::vector<std::string> kLayerColumns = {"name",
                                                 "op",
                                                 "precision",
@@ -101,6 +94,18 @@ json layer_json(const hw::LayerStats& l) {
 }
 
 }  // namespace
+
+std::string csv_escape(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+void write_csv_row(std::ostream& os, const std::vector<std::string>& fields) {
+  for (std::size_t i = 0; i < fields.size(); ++i) os << (i ? "," : "") << csv_escape(fields[i]);
+  os << "\n";
+}
 
 std::string fixed(double v, int decimals) {
   char buf[64];

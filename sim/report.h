@@ -29,6 +29,10 @@ void write_table(std::ostream& os, Format f, const Table& t);
 
 std::string fixed(double v, int decimals);
 
+// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
+std::string csv_escape(const std::string& s);
+void write_csv_row(std::ostream& os, const std::vector<std::string>& fields);
+
 }  // namespace accelnas::sim
 
 #endif  // ACCELNAS_SIM_REPORT_H

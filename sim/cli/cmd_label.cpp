@@ -24,21 +24,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string csv_field(const std::string& v) {
-  if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-void csv_row(std::ostream& os, const std::vector<std::string>& fields) {
-  for (std::size_t i = 0; i < fields.size(); ++i) os << (i ? "," : "") << csv_field(fields[i]);
-  os << "\n";
-}
-
 void run_label_local(const cal::LabelRequest& req, int jobs, bool quiet) {
   const cal::LabelContext ctx = cal::load_label_context(req);
   auto db = cal::open_label_db(req, ctx);
@@ -139,7 +124,7 @@ void export_labels(const cal::LabelDb& db, const std::string& format, std::ostre
   }
   for (const auto& c : cal::label_stat_columns()) header.push_back(c);
   if (!flat) header.insert(header.end(), {"unit_text", "layers_json"});
-  csv_row(os, header);
+  sim::write_csv_row(os, header);
   std::int64_t row_no = 0;
   db.for_each([&](const cal::LabelRow& r) {
     ++row_no;
@@ -155,7 +140,7 @@ void export_labels(const cal::LabelDb& db, const std::string& format, std::ostre
     // An unmappable unit has no stats: empty cells, which pandas reads as NaN.
     for (auto& v : cal::label_stat_values(r.stats)) f.push_back(r.status == "ok" ? v : "");
     if (!flat) f.insert(f.end(), {r.unit_text, r.layers_json});
-    csv_row(os, f);
+    sim::write_csv_row(os, f);
   });
 }
 

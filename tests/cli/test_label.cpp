@@ -14,30 +14,14 @@
 
 #include "cli_helpers.h"
 #include "label_db.h"
+#include "small_space.h"
 
 namespace {
 
 using accelnas::cal::LabelDb;
 using namespace accelnas::cli_test;
 
-// Small, cheap units: a few thousand simulate in about a second.
-const char* kSmallSpace = R"(name: small
-units:
-  - {type: ibn, weight: 3}
-  - {type: conv, weight: 2}
-  - {type: vector, weight: 1, ops: [add, maxpool], kernel: [3]}
-resolution: {min: 7, max: 28}
-in_channels: {min: 8, max: 64}
-out_channels: {min: 8, max: 64}
-kernel: [3, 5]
-stride: [1, 2]
-expansion: [1, 3, 6]
-precision: [int8, int16]
-context:
-  input_on_chip: 0.5
-  output_on_chip: 0.5
-  reserved_fraction: {min: 0.0, max: 0.3}
-)";
+using accelnas::test_util::kSmallSpace;
 
 // Every draw is the same unit.
 const char* kOneUnitSpace = R"(name: one
