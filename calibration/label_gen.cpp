@@ -189,12 +189,13 @@ LabelContext load_label_context(const LabelRequest& req) {
   if (req.count == 0) throw UserError("--count: must be at least 1");
   if (req.space.empty()) throw UserError("--space: empty");
   LabelContext ctx;
-  ctx.hw = hw::load_hw(req.hw);
+  ctx.hw = req.hw_spec ? *req.hw_spec : hw::load_hw(req.hw);
   ctx.hw_record = hardware_record(ctx.hw);
-  Space space = load_space(req.space);
+  Space space = req.space_yaml.empty() ? load_space(req.space)
+                                       : parse_space_string(req.space_yaml, req.space);
   ctx.run.hw_hash = ctx.hw_record.hash;
   ctx.run.space_name = space.name;
-  ctx.run.space_text = space_document(req.space);
+  ctx.run.space_text = req.space_yaml.empty() ? space_document(req.space) : req.space_yaml;
   ctx.run.space_hash = sha256_hex(ctx.run.space_text);
   ctx.run.seed = req.seed;
   ctx.run.count = req.count;

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -29,9 +30,11 @@ namespace accelnas::cal {
 
 // What `accelnas label` is asked for.
 struct LabelRequest {
-  std::string hw = "npu-pf32";  // preset name or YAML file
-  std::string space;            // space preset name or YAML file
-  std::uint64_t count = 0;      // samples 0..count-1
+  std::string hw = "npu-pf32";        // preset name or YAML file
+  std::optional<hw::HwSpec> hw_spec;  // when set, used instead of loading `hw`
+  std::string space;                  // space preset name or YAML file
+  std::string space_yaml;             // when set, the space's text (`space` names it)
+  std::uint64_t count = 0;            // samples 0..count-1
   std::uint64_t seed = 1;
   std::string db;
   bool append_hw = false;  // allow a database that holds labels of other hardware

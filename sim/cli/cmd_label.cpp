@@ -3,15 +3,19 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "adaptive.h"
 #include "commands.h"
 #include "common.h"
 #include "error.h"
+#include "estimator.h"
+#include "hw_spec.h"
 #include "label_db.h"
 #include "label_gen.h"
 #include "label_mpi.h"
@@ -62,18 +66,25 @@ void add_label(CLI::App& app) {
     long long count = 0;
     int jobs = 1;
     bool quiet = false;
+    bool adaptive = false;
+    std::string estimator;
+    cal::AdaptiveOptions adapt;
+    bool force = false;
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
       "label",
       "Simulate sampled units (see `accelnas sample`) and store every label in an SQLite "
       "database. Resumable: rerun the same command after an interruption and only the missing "
-      "labels are simulated. Under mpirun the work is shared across ranks.");
+      "labels are simulated. Under mpirun the work is shared across ranks. With --adaptive, "
+      "samples around the labelled units the estimator gets most wrong.");
   cmd->add_option("--hw", o->req.hw, "Hardware preset name or YAML file")->capture_default_str();
   cmd->add_option("--space", o->req.space,
-                  "Sampling space: a preset name (see `accelnas list spaces`) or a YAML file")
-      ->required();
-  cmd->add_option("--count", o->count, "Samples to draw: indices 0..count-1")->required();
+                  "Sampling space: a preset name (see `accelnas list spaces`) or a YAML file "
+                  "(required unless --adaptive)");
+  cmd->add_option("--count", o->count,
+                  "Samples to draw: indices 0..count-1 (required unless --adaptive, where it "
+                  "defaults to 10 per unit sampled around)");
   cmd->add_option("--seed", o->req.seed, "Sampling seed")->capture_default_str();
   cmd->add_option("--db", o->req.db, "Label database (SQLite; created when missing)")->required();
   cmd->add_option("-j,--jobs", o->jobs, "Worker processes (one SystemC kernel each)")
@@ -82,7 +93,47 @@ void add_label(CLI::App& app) {
   cmd->add_flag("--append-hw", o->req.append_hw,
                 "Allow a database that already holds labels for other hardware");
   cmd->add_flag("-q,--quiet", o->quiet, "No progress on stderr");
-  cmd->callback([o]() {
+  CLI::Option* adaptive = cmd->add_flag(
+      "--adaptive", o->adaptive,
+      "Sample around the units of --db the estimator gets most wrong (on its hardware)");
+  cmd->add_option("--estimator", o->estimator, "Estimator file, for --adaptive")->needs(adaptive);
+  cmd->add_option("--worst", o->adapt.worst, "With --adaptive: units to sample around")
+      ->capture_default_str()
+      ->needs(adaptive);
+  cmd->add_option("--min-error", o->adapt.min_error,
+                  "With --adaptive: only units whose relative error exceeds this (0.01 = 1%)")
+      ->capture_default_str()
+      ->needs(adaptive);
+  cmd->add_flag("--force", o->force,
+                "With --adaptive: use the estimator even if --hw names other hardware")
+      ->needs(adaptive);
+  cmd->callback([o, cmd]() {
+    if (o->adaptive) {
+      if (o->estimator.empty()) throw UserError("--adaptive: needs --estimator");
+      if (!o->req.space.empty()) throw UserError("--space: not used with --adaptive");
+      if (mpi_launched())
+        throw UserError("--adaptive: not supported under mpirun; use --jobs instead");
+      const bool hw_given = cmd->count("--hw") > 0;
+      const hw::HwSpec hw = hw::load_hw(o->req.hw);
+      const cal::Estimator est =
+          cal::Estimator::load(o->estimator, hw_given ? &hw : nullptr, o->force);
+      const cal::LabelDb db(o->req.db, cal::LabelDb::Mode::ReadOnly);
+      cal::AdaptiveReport report;
+      o->req.space_yaml = cal::adaptive_space(db, est, o->adapt, &report);
+      o->req.space = "adaptive";
+      o->req.hw_spec = est.hw();
+      if (o->count == 0) o->count = 10 * static_cast<long long>(report.chosen.size());
+      if (!o->quiet) {
+        std::cerr << "label: --adaptive: " << report.scored << " labels scored, mean |error| "
+                  << sim::fixed(100.0 * report.mean_abs_error, 3) << "%; sampling around the "
+                  << report.chosen.size() << " worst (|error| "
+                  << sim::fixed(100.0 * std::fabs(report.chosen.back().error), 3) << "% to "
+                  << sim::fixed(100.0 * std::fabs(report.chosen.front().error), 3) << "%)\n";
+      }
+    } else {
+      if (o->req.space.empty()) throw UserError("--space: required (or --adaptive)");
+      if (cmd->count("--count") == 0) throw UserError("--count: required");
+    }
     if (o->count < 1)
       throw UserError("--count: must be at least 1, got " + std::to_string(o->count));
     o->req.count = static_cast<std::uint64_t>(o->count);
