@@ -233,43 +233,37 @@ class Hasher {
 static_assert(sizeof(wl::Shape) == 3 * sizeof(std::int64_t), "update the unit cache key");
 static_assert(sizeof(wl::Padding) == 4 * sizeof(int), "update the unit cache key");
 
+// Small fields are packed into one word before mixing: a hash may lose bits (the comparison
+// decides), and fewer mixing steps make a warm lookup cheaper.
+std::uint64_t pack(std::uint64_t a, std::uint64_t b, std::uint64_t c, std::uint64_t d) {
+  return a ^ (b << 16) ^ (c << 32) ^ (d << 48);
+}
+
 std::uint64_t hash_desc(const UnitDesc& d) {
   Hasher h;
-  h.add(static_cast<int>(d.type));
-  h.add(d.batch);
-  h.add(d.inputs.size());
+  h.add(pack(static_cast<std::uint64_t>(d.type), d.inputs.size(), d.layers.size(),
+             static_cast<std::uint64_t>(d.batch)));
   for (const ExternalInput& in : d.inputs) {
-    h.add(in.shape.h);
-    h.add(in.shape.w);
-    h.add(in.shape.c);
-    h.add(static_cast<int>(in.precision));
-    h.add(in.on_chip);
+    h.add(pack(static_cast<std::uint64_t>(in.shape.h), static_cast<std::uint64_t>(in.shape.w),
+               static_cast<std::uint64_t>(in.shape.c),
+               static_cast<std::uint64_t>(in.precision) * 2 + in.on_chip));
   }
-  h.add(d.layers.size());
   for (const LayerDesc& l : d.layers) {
-    h.add(static_cast<int>(l.op));
-    h.add(l.inputs.size());
-    for (const TensorRef& r : l.inputs) {
-      h.add(r.external);
-      h.add(r.index);
-    }
-    h.add(static_cast<int>(l.precision));
-    h.add(l.kernel_h);
-    h.add(l.kernel_w);
-    h.add(l.stride_h);
-    h.add(l.stride_w);
-    h.add(l.padding.top);
-    h.add(l.padding.left);
-    h.add(l.padding.bottom);
-    h.add(l.padding.right);
-    h.add(l.groups);
-    h.add(l.out_channels);
-    h.add(l.bias);
-    h.add(l.out_h);
-    h.add(l.out_w);
-    h.add(static_cast<int>(l.resize_mode));
-    h.add(l.output_on_chip);
-    h.add(l.output_to_dram);
+    std::uint64_t refs = l.inputs.size();
+    for (const TensorRef& r : l.inputs)
+      refs = refs * 31 + static_cast<std::uint64_t>(r.index) * 2 + r.external;
+    const std::uint64_t flags =
+        static_cast<std::uint64_t>(l.op) | static_cast<std::uint64_t>(l.precision) << 5 |
+        static_cast<std::uint64_t>(l.resize_mode) << 8 | std::uint64_t{l.bias} << 10 |
+        std::uint64_t{l.output_on_chip} << 11 | std::uint64_t{l.output_to_dram} << 12;
+    h.add(pack(flags, refs, static_cast<std::uint64_t>(l.kernel_h),
+               static_cast<std::uint64_t>(l.kernel_w)));
+    h.add(pack(static_cast<std::uint64_t>(l.stride_h), static_cast<std::uint64_t>(l.stride_w),
+               static_cast<std::uint64_t>(l.groups), static_cast<std::uint64_t>(l.out_channels)));
+    h.add(pack(
+        static_cast<std::uint64_t>(l.padding.top), static_cast<std::uint64_t>(l.padding.left),
+        static_cast<std::uint64_t>(l.padding.bottom), static_cast<std::uint64_t>(l.padding.right)));
+    h.add(pack(static_cast<std::uint64_t>(l.out_h), static_cast<std::uint64_t>(l.out_w), 0, 0));
     h.add(l.other_reserved_bytes);
   }
   return h.value();
@@ -796,7 +790,7 @@ NetworkPrediction Estimator::predict(const wl::Network& net, const sim::PlanOpti
   PredictionCache& cache = cache_.get();
   NetworkPrediction out;
   out.units.reserve(units.size());
-  std::vector<float> f(feature_count());
+  std::vector<float> f;  // sized at the first miss: a warm network allocates none of these
   std::vector<const hw::LayerJob*> jobs;
   std::vector<LayerTerms> terms;
   std::vector<const LayerTerms*> term_ptrs;
@@ -805,6 +799,7 @@ NetworkPrediction Estimator::predict(const wl::Network& net, const sim::PlanOpti
     const std::uint64_t unit_hash = hash_desc(d);
     double c = 0;
     if (!cache.units.find(unit_hash, d, c)) {
+      f.resize(feature_count());
       jobs.clear();
       for (const std::size_t j : units[u].jobs) jobs.push_back(&plan.jobs[j]);
       terms.resize(jobs.size());
@@ -841,6 +836,40 @@ NetworkPrediction Estimator::predict(const wl::Network& net, const sim::PlanOpti
     out.params += j.weight_bytes / bytes;
   }
   out.peak_activation_bytes = peak_activation(net, wl::MemoryOptions{opt.batch, opt.precision});
+  return out;
+}
+
+NetworkPrediction Estimator::predict_reference(const wl::Network& net,
+                                               const sim::PlanOptions& opt) const {
+  sim::NetworkPlan plan;
+  std::vector<Unit> units;
+  try {
+    plan = sim::plan_network(net, hw_, opt);
+    units = decompose(net, hw_, opt, plan);
+  } catch (const UserError& e) {
+    throw UserError(net.name + ": " + e.what());
+  }
+  NetworkPrediction out;
+  out.units.reserve(units.size());
+  std::vector<float> f(feature_count());
+  std::vector<const hw::LayerJob*> jobs;
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    jobs.clear();
+    for (const std::size_t j : units[u].jobs) jobs.push_back(&plan.jobs[j]);
+    try {
+      unit_features(units[u].desc, jobs, hw_, f.data());
+    } catch (const UserError& e) {
+      throw UserError(net.name + ": unit " + std::to_string(u) + " (" +
+                      unit_type_name(units[u].desc.type) + "): " + e.what());
+    }
+    const double c = cycles_from(units[u].desc.type, f.data());
+    out.units.push_back(UnitPrediction{units[u].desc.type, c});
+    out.cycles += c;
+  }
+  out.latency_ms = out.cycles / hw_.clock_hz * 1e3;
+  out.params = wl::total_params(net);
+  out.peak_activation_bytes =
+      wl::peak_activation_bytes(net, wl::MemoryOptions{opt.batch, opt.precision});
   return out;
 }
 

@@ -8,7 +8,8 @@
 // the stored parameters, or takes the caller's when given (checked by hash, see load()).
 //
 // Contract: predict() and predict_batch() are pure and const: the same networks and options give
-// bit-identical predictions whatever the thread count or order, before and after save / load.
+// bit-identical predictions whatever the thread count or order, before and after save / load,
+// and whatever the prediction cache (PredictionCacheStats) holds: it changes how fast, not what.
 #ifndef ACCELNAS_CALIBRATION_ESTIMATOR_H
 #define ACCELNAS_CALIBRATION_ESTIMATOR_H
 
@@ -141,6 +142,10 @@ class Estimator {
 
   // Throws UserError "<network>: unit <i> (<type>): <reason>" when a unit cannot be mapped.
   NetworkPrediction predict(const wl::Network& net, const sim::PlanOptions& opt) const;
+  // The same as predict(), computed the plain way: no cache, each unit's raw attributes from its
+  // rebuilt network (cal::summarize) and the features through unit_features(). The oracle the
+  // tests hold predict() to, and the baseline of the benchmark.
+  NetworkPrediction predict_reference(const wl::Network& net, const sim::PlanOptions& opt) const;
   // One prediction per network, in parallel (OpenMP); an unpredictable network gets `error`
   // set instead of throwing.
   std::vector<NetworkPrediction> predict_batch(const std::vector<wl::Network>& nets,

@@ -52,24 +52,16 @@ LayerDesc layer_geometry(const wl::Layer& l, const sim::PlanOptions& opt) {
   return d;
 }
 
-// Bytes of the job's own resident tensors: each distinct on-chip operand once, plus its output
-// when that stays on chip. `distinct[k]` says operand k is the first reference to its tensor.
-i64 own_resident_bytes(const hw::LayerJob& job, const std::vector<bool>& distinct) {
+// Bytes of the job's own resident tensors: each distinct on-chip operand once (the first
+// reference to its tensor), plus its output when that stays on chip.
+i64 own_resident_bytes(const hw::LayerJob& job, const std::vector<TensorRef>& refs) {
   i64 own = job.output_on_chip ? job.output_bytes : 0;
   for (std::size_t k = 0; k < job.inputs.size(); ++k) {
-    if (distinct[k] && job.inputs[k].on_chip) own += job.inputs[k].bytes;
+    bool distinct = true;
+    for (std::size_t m = 0; m < k; ++m) distinct = distinct && !(refs[m] == refs[k]);
+    if (distinct && job.inputs[k].on_chip) own += job.inputs[k].bytes;
   }
   return own;
-}
-
-std::vector<bool> distinct_operands(const std::vector<TensorRef>& refs) {
-  std::vector<bool> distinct(refs.size(), true);
-  for (std::size_t k = 0; k < refs.size(); ++k) {
-    for (std::size_t m = 0; m < k; ++m) {
-      if (refs[m] == refs[k]) distinct[k] = false;
-    }
-  }
-  return distinct;
 }
 
 // The value of `key` in a short list of pairs, or -1 (a unit has a handful of layers, so a
@@ -82,7 +74,8 @@ int lookup(const std::vector<std::pair<std::size_t, int>>& pairs, std::size_t ke
 
 // net.producers(v) into `out` (operand order), reusing the caller's buffers.
 void producers_of(const wl::Network& net, std::size_t v,
-                  std::vector<std::pair<int, std::size_t>>& scratch, std::vector<std::size_t>& out) {
+                  std::vector<std::pair<int, std::size_t>>& scratch,
+                  std::vector<std::size_t>& out) {
   const wl::Network::Graph& g = net.graph();
   scratch.clear();
   for (auto [it, end] = boost::in_edges(v, g); it != end; ++it)
@@ -92,21 +85,30 @@ void producers_of(const wl::Network& net, std::size_t v,
   for (const auto& p : scratch) out.push_back(p.second);
 }
 
+// Buffers describe() reuses from unit to unit.
+struct Scratch {
+  std::vector<std::pair<std::size_t, int>> local;     // network layer -> index in the unit
+  std::vector<std::pair<std::size_t, int>> external;  // producing network layer -> input index
+  std::vector<std::pair<int, std::size_t>> by_operand;
+  std::vector<std::size_t> producers;
+};
+
 UnitDesc describe(const wl::Network& net, const sim::PlanOptions& opt, const sim::NetworkPlan& plan,
-                  const Unit& unit, UnitType type) {
+                  const Unit& unit, UnitType type, Scratch& scratch) {
   UnitDesc desc;
   desc.type = type;
   desc.batch = opt.batch;
   desc.layers.reserve(unit.jobs.size());
-  std::vector<std::pair<std::size_t, int>> local;     // network layer -> index in the unit
-  std::vector<std::pair<std::size_t, int>> external;  // producing network layer -> input index
-  std::vector<std::pair<int, std::size_t>> scratch;
-  std::vector<std::size_t> producers;
+  auto& local = scratch.local;
+  auto& external = scratch.external;
+  auto& producers = scratch.producers;
+  local.clear();
+  external.clear();
   for (std::size_t t = 0; t < unit.jobs.size(); ++t) {
     const std::size_t layer = unit.layers[t];
     const hw::LayerJob& job = plan.jobs[unit.jobs[t]];
     LayerDesc d = layer_geometry(net.layer(layer), opt);
-    producers_of(net, layer, scratch, producers);
+    producers_of(net, layer, scratch.by_operand, producers);
     d.inputs.reserve(producers.size());
     for (std::size_t k = 0; k < producers.size(); ++k) {
       const std::size_t p = producers[k];
@@ -126,8 +128,7 @@ UnitDesc describe(const wl::Network& net, const sim::PlanOptions& opt, const sim
     }
     d.output_on_chip = job.output_on_chip;
     d.output_to_dram = job.output_to_dram;
-    d.other_reserved_bytes =
-        job.reserved_activation_bytes - own_resident_bytes(job, distinct_operands(d.inputs));
+    d.other_reserved_bytes = job.reserved_activation_bytes - own_resident_bytes(job, d.inputs);
     ACCELNAS_CHECK(d.other_reserved_bytes >= 0, "reserved bytes below the job's own tensors");
     local.emplace_back(layer, static_cast<int>(t));
     desc.layers.push_back(std::move(d));
@@ -189,24 +190,42 @@ std::vector<Unit> decompose(const wl::Network& net, const hw::HwSpec& hw,
 
 std::vector<Unit> decompose(const wl::Network& net, const hw::HwSpec& /*hw*/,
                             const sim::PlanOptions& opt, const sim::NetworkPlan& plan) {
-  std::vector<Unit> units;
+  // First the units' first jobs and types: a job extends the unit before it when both are in the
+  // same block of a unit-forming type. Then each unit is filled once, at its final size.
+  const std::size_t n = plan.jobs.size();
+  std::vector<std::size_t> start;
   std::vector<UnitType> types;
-  for (std::size_t j = 0; j < plan.jobs.size(); ++j) {
-    const std::size_t layer = plan.layer_of_job[j];
-    const wl::Layer& l = net.layer(layer);
+  start.reserve(n + 1);
+  types.reserve(n);
+  bool previous_in_block = false;
+  for (std::size_t j = 0; j < n; ++j) {
+    const wl::Layer& l = net.layer(plan.layer_of_job[j]);
     UnitType type;
     const bool in_block = block_unit_type(l, type);
-    const bool extends = in_block && !units.empty() && units.back().block == l.block;
+    const bool extends =
+        in_block && previous_in_block && net.layer(plan.layer_of_job[j - 1]).block == l.block;
     if (!extends) {
-      units.emplace_back();
-      units.back().block = in_block ? l.block : std::string();
+      start.push_back(j);
       types.push_back(in_block ? type : layer_unit_type(l));
     }
-    units.back().layers.push_back(layer);
-    units.back().jobs.push_back(j);
+    previous_in_block = in_block;
   }
-  for (std::size_t u = 0; u < units.size(); ++u)
-    units[u].desc = describe(net, opt, plan, units[u], types[u]);
+  start.push_back(n);
+  std::vector<Unit> units(types.size());
+  Scratch scratch;
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    Unit& unit = units[u];
+    const wl::Layer& first = net.layer(plan.layer_of_job[start[u]]);
+    UnitType type;
+    if (block_unit_type(first, type)) unit.block = first.block;
+    unit.layers.reserve(start[u + 1] - start[u]);
+    unit.jobs.reserve(start[u + 1] - start[u]);
+    for (std::size_t j = start[u]; j < start[u + 1]; ++j) {
+      unit.layers.push_back(plan.layer_of_job[j]);
+      unit.jobs.push_back(j);
+    }
+    unit.desc = describe(net, opt, plan, unit, types[u], scratch);
+  }
   return units;
 }
 
@@ -251,8 +270,7 @@ std::vector<hw::LayerJob> unit_jobs(const UnitDesc& desc, const hw::HwSpec& hw) 
     }
     job.output_on_chip = d.output_on_chip;
     job.output_to_dram = d.output_to_dram;
-    job.reserved_activation_bytes =
-        d.other_reserved_bytes + own_resident_bytes(job, distinct_operands(d.inputs));
+    job.reserved_activation_bytes = d.other_reserved_bytes + own_resident_bytes(job, d.inputs);
     jobs.push_back(std::move(job));
   }
   return jobs;

@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "rank_stats.h"
+#include "report.h"
 #include "simulate.h"
 
 namespace accelnas::cal {
@@ -35,17 +36,6 @@ std::string text(double v, int decimals) {
   std::ostringstream os;
   os << std::fixed << std::setprecision(decimals) << v;
   return os.str();
-}
-
-// RFC 4180: zoo specs hold commas ("mobilenet_v2:width=0.75,resolution=160").
-std::string csv_field(const std::string& v) {
-  if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 }  // namespace
@@ -88,7 +78,7 @@ ValidationSummary summarize(const std::vector<ValidationRow>& rows, std::int64_t
     const double e = std::fabs(r.error_pct);
     in5 += e <= 5.0;
     in10 += e <= 10.0;
-    if (e >= s.max_error_pct) {
+    if (s.max_error_network.empty() || e > s.max_error_pct) {
       s.max_error_pct = e;
       s.max_error_network = r.network;
     }
@@ -114,8 +104,9 @@ ValidationSummary summarize(const std::vector<ValidationRow>& rows, std::int64_t
 void write_validation_csv(std::ostream& os, const std::vector<ValidationRow>& rows) {
   os << "network,source,params,simulated_cycles,predicted_cycles,error_pct\n";
   for (const auto& r : rows) {
-    os << csv_field(r.network) << "," << r.source << "," << r.params << "," << r.simulated_cycles
-       << "," << text(r.predicted_cycles, 1) << "," << text(r.error_pct, 4) << "\n";
+    os << sim::csv_escape(r.network) << "," << r.source << "," << r.params << ","
+       << r.simulated_cycles << "," << text(r.predicted_cycles, 1) << "," << text(r.error_pct, 4)
+       << "\n";
   }
 }
 

@@ -130,8 +130,19 @@ void Network::finalize(const PrepareFn& prepare) {
     if (prepare) prepare(g[v], in);
     infer_layer_shape(g[v], in);
   }
+  std::vector<std::vector<std::size_t>> producers(n), consumers(n);
+  for (std::size_t v = 0; v < n; ++v) {
+    producers[v] = producers_in(g, v);
+    auto& out = consumers[v];
+    for (auto [it, end] = boost::out_edges(v, g); it != end; ++it)
+      out.push_back(boost::target(*it, g));
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
   graph_ = std::move(g);
   order_ = std::move(order);
+  producers_ = std::move(producers);
+  consumers_ = std::move(consumers);
   finalized_ = true;
 }
 
@@ -155,20 +166,14 @@ bool Network::has(const std::string& name) const {
   return false;
 }
 
-std::vector<std::size_t> Network::producers(std::size_t i) const {
+const std::vector<std::size_t>& Network::producers(std::size_t i) const {
   ACCELNAS_CHECK(finalized_, "Network::producers before finalize()");
-  return producers_in(graph_, i);
+  return producers_.at(i);
 }
 
-std::vector<std::size_t> Network::consumers(std::size_t i) const {
+const std::vector<std::size_t>& Network::consumers(std::size_t i) const {
   ACCELNAS_CHECK(finalized_, "Network::consumers before finalize()");
-  std::vector<std::size_t> out;
-  for (auto [it, end] = boost::out_edges(i, graph_); it != end; ++it) {
-    out.push_back(boost::target(*it, graph_));
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
+  return consumers_.at(i);
 }
 
 const std::vector<std::size_t>& Network::order() const {

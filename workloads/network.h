@@ -130,9 +130,10 @@ class Network {
   std::size_t index_of(const std::string& name) const;  // UserError if absent
   bool has(const std::string& name) const;
 
-  // Producers of layer i in operand order, and consumers in ascending index order.
-  std::vector<std::size_t> producers(std::size_t i) const;
-  std::vector<std::size_t> consumers(std::size_t i) const;
+  // Producers of layer i in operand order, and consumers in ascending index order (distinct).
+  // Computed once by finalize(): planners and analyses ask for them many times per layer.
+  const std::vector<std::size_t>& producers(std::size_t i) const;
+  const std::vector<std::size_t>& consumers(std::size_t i) const;
   // Deterministic topological order (Kahn's algorithm, lowest index first). Requires finalize().
   const std::vector<std::size_t>& order() const;
   // Layers nobody consumes: the network's outputs.
@@ -141,6 +142,7 @@ class Network {
  private:
   Graph graph_;
   std::vector<std::size_t> order_;
+  std::vector<std::vector<std::size_t>> producers_, consumers_;
   bool finalized_ = false;
 };
 

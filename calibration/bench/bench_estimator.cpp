@@ -3,18 +3,21 @@
 // width / resolution variants of mobilenet_v2), with the prediction cache cold (emptied before
 // each timed run), warm (the same networks predicted once before), and disabled, and the
 // speed-up over simulating the same networks with the SystemC model (sim::simulate_network,
-// elaborated once per process: the first run is excluded from the timing).
+// elaborated once per process: the first run is excluded from the timing). The reference rows
+// are Estimator::predict_reference, the path predict() took before it had a cache.
 //
 // Usage: accelnas_bench_estimator (--estimator FILE | --labels DB [--hw-hash HASH]
-//                                  [--rounds N]) [--reps N] [--sim-population]
+//                                  [--rounds N] [--save FILE]) [--reps N] [--sim-population]
+//                                  [--profile-loops N [--profile-cold]]
+// Times are CPU time of the predicting thread.
 // --labels fits a small estimator in-process first (not timed): the forest's size changes the
 // cold figures, so prefer --estimator with the estimator the search uses.
 #include <omp.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <exception>
 #include <functional>
 #include <string>
@@ -28,13 +31,14 @@
 namespace {
 
 using namespace accelnas;
-using Clock = std::chrono::steady_clock;
 
 struct Args {
-  std::string estimator, labels, hw_hash;
+  std::string estimator, labels, hw_hash, save;
   int rounds = 300;
   int reps = 21;
   bool sim_population = false;
+  int profile_loops = 0;      // > 0: only predict the population this many times (for perf)
+  bool profile_cold = false;  // ... emptying the cache before each
 };
 
 Args parse_args(int argc, char** argv) {
@@ -49,12 +53,18 @@ Args parse_args(int argc, char** argv) {
       a.estimator = value();
     } else if (k == "--labels") {
       a.labels = value();
+    } else if (k == "--save") {
+      a.save = value();
     } else if (k == "--hw-hash") {
       a.hw_hash = value();
     } else if (k == "--rounds") {
       a.rounds = std::stoi(value());
     } else if (k == "--reps") {
       a.reps = std::max(1, std::stoi(value()));
+    } else if (k == "--profile-loops") {
+      a.profile_loops = std::stoi(value());
+    } else if (k == "--profile-cold") {
+      a.profile_cold = true;
     } else if (k == "--sim-population") {
       a.sim_population = true;
     } else {
@@ -91,10 +101,18 @@ std::vector<wl::Network> population() {
   return nets;
 }
 
+// CPU time of the calling thread (predict_batch runs on it with one OpenMP thread): other
+// processes sharing the machine do not inflate it the way they inflate wall time.
+double thread_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
 double seconds_of(const std::function<void()>& fn) {
-  const auto t0 = Clock::now();
+  const double t0 = thread_seconds();
   fn();
-  return std::chrono::duration<double>(Clock::now() - t0).count();
+  return thread_seconds() - t0;
 }
 
 double median(std::vector<double> v) {
@@ -121,10 +139,18 @@ void row(const char* what, double us, double sim_us) {
 int run(const Args& a) {
   omp_set_num_threads(1);
   cal::Estimator est = make_estimator(a);
+  if (!a.save.empty()) est.save(a.save);
   const sim::PlanOptions opt;
   const std::vector<wl::Network> one = {wl::build_zoo("mobilenet_v2")};
   const std::vector<wl::Network> pop = population();
 
+  if (a.profile_loops > 0) {
+    for (int i = 0; i < a.profile_loops; ++i) {
+      if (a.profile_cold) est.clear_cache();
+      est.predict_batch(pop, opt);
+    }
+    return 0;
+  }
   // Simulation: elaborate once, then time.
   sim::simulate_network(one[0], est.hw(), opt);
   std::vector<double> sim_t;
@@ -145,10 +171,17 @@ int run(const Args& a) {
         if (!p.error.empty()) throw UserError(p.error);
     };
   };
+  auto reference = [&](const std::vector<wl::Network>& nets) {
+    return [&est, &nets, &opt] {
+      for (const wl::Network& n : nets) est.predict_reference(n, opt);
+    };
+  };
   auto nothing = [] {};
   auto clear = [&] { est.clear_cache(); };
   const int reps = a.reps;
 
+  const double one_ref = us_per_net(reps, 1, nothing, reference(one));
+  const double pop_ref = us_per_net(std::max(3, reps / 4), pop.size(), nothing, reference(pop));
   // mobilenet_v2
   const double one_cold = us_per_net(reps, 1, clear, batch(one));
   batch(one)();
@@ -167,16 +200,18 @@ int run(const Args& a) {
   for (const cal::NetworkPrediction& p : est.predict_batch(pop, opt)) units += p.units.size();
   std::printf(
       "hardware %s, %zu-network population (%zu units; %zu distinct units, %zu distinct "
-      "layer jobs), 1 thread, median of %d runs\n\n",
+      "layer jobs), 1 thread, thread CPU time, median of %d runs\n\n",
       est.hw().name.c_str(), pop.size(), units, stats.units, stats.layers, reps);
   std::printf("| %-34s | %12s | %14s |\n", "predict (predict_batch)", "us / network",
               "x simulation");
   std::printf("|%s|%s|%s|\n", std::string(36, '-').c_str(), std::string(14, '-').c_str(),
               std::string(16, '-').c_str());
+  row("mobilenet_v2, reference path", one_ref, sim_one_us);
   row("mobilenet_v2, cache off", one_off, sim_one_us);
   row("mobilenet_v2, cold cache", one_cold, sim_one_us);
   row("mobilenet_v2, warm cache", one_warm, sim_one_us);
   const double sim_pop = a.sim_population ? sim_pop_us : sim_one_us;
+  row("population, reference path", pop_ref, sim_pop);
   row("population, cache off", pop_off, sim_pop);
   row("population, cold cache", pop_cold, sim_pop);
   row("population, warm cache", pop_warm, sim_pop);

@@ -11,6 +11,7 @@
 #include "error.h"
 #include "estimator.h"
 #include "hw_spec.h"
+#include "label_gen.h"
 #include "report.h"
 #include "unit.h"
 
@@ -36,7 +37,8 @@ void write_estimate(std::ostream& os, sim::Format format, const std::string& mod
     }
     const json j{{"model", model},
                  {"batch", batch},
-                 {"hw", {{"name", est.hw().name}, {"hash", est.hw_hash()}}},
+                 {"hw", {{"name", est.hw().name}, {"hash", cal::hardware_record(est.hw()).hash}}},
+                 {"estimator_hw_hash", est.hw_hash()},
                  {"units", list},
                  {"total",
                   {{"cycles", p.cycles},

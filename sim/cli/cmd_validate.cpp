@@ -20,6 +20,7 @@
 #include "error.h"
 #include "estimator.h"
 #include "hw_spec.h"
+#include "label_gen.h"
 #include "loader.h"
 #include "net_space.h"
 #include "report.h"
@@ -86,9 +87,11 @@ std::optional<std::string> find_plot_script() {
   if (const char* env = std::getenv("ACCELNAS_PLOT_SCRIPT")) return std::string(env);
   std::error_code ec;
   fs::path dir = fs::read_symlink("/proc/self/exe", ec).parent_path();
-  for (int up = 0; up < 5 && !ec && !dir.empty(); ++up, dir = dir.parent_path()) {
+  if (ec) return std::nullopt;
+  for (int up = 0; up < 5 && !dir.empty(); ++up, dir = dir.parent_path()) {
     for (const char* rel : {"scripts/plot_validation.py", "share/accelnas/plot_validation.py"}) {
-      if (fs::is_regular_file(dir / rel, ec)) return (dir / rel).string();
+      std::error_code missing;  // a missing candidate is not an error
+      if (fs::is_regular_file(dir / rel, missing)) return (dir / rel).string();
     }
     if (dir == dir.parent_path()) break;
   }
@@ -188,7 +191,8 @@ void run_validate(const Opts& o) {
   csv.commit();
   json j = cal::to_json(report);
   j["estimator"] = o.estimator;
-  j["hw"] = {{"name", est.hw().name}, {"hash", est.hw_hash()}};
+  j["hw"] = {{"name", est.hw().name}, {"hash", cal::hardware_record(est.hw()).hash}};
+  j["estimator_hw_hash"] = est.hw_hash();  // differs from hw.hash under --force
   j["seed"] = o.seed;
   if (o.random > 0) j["space"] = o.space;
   summary.stream() << j.dump(2) << "\n";

@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
   accelnas::cli::add_import(app);
   accelnas::cli::add_sample(app);
   accelnas::cli::add_label_commands(app);
+  accelnas::cli::add_fit(app);
+  accelnas::cli::add_estimate(app);
+  accelnas::cli::add_validate(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -81,7 +81,8 @@ TEST_CASE("decomposition: an IBN or fused-IBN block, SE and residual add include
   }
 }
 
-TEST_CASE("decomposition: an SE block outside an IBN is one unit - lone layers are conv or vector") {
+TEST_CASE(
+    "decomposition: an SE block outside an IBN is one unit - lone layers are conv or vector") {
   const wl::Network net = wl::load_network_string(kSeNet, "se.yaml");
   const auto units = cal::decompose(net, test::pf32(), {});
   REQUIRE(units.size() == 4);

@@ -13,7 +13,7 @@ namespace {
 using json = nlohmann::json;
 using namespace accelnas::cli_test;
 
-// Small, cheap units (as in test_label.cpp); IBNs dominate, as in the networks validated.
+// tests/common/small_space.h plus global_avgpool, which every validated network ends with.
 const char* kSmallSpace = R"(name: small
 units:
   - {type: ibn, weight: 3}
@@ -232,5 +232,35 @@ layer_setup: 200
         run_cli({"estimate", "--estimator", est, "--model", "tiny", "--hw", hw, "--force"});
     INFO(r.err);
     check_error(r, {"tiny"});
+    // validate skips and reports them, and still succeeds.
+    const auto v = run_cli({"validate", "--estimator", est, "--hw", hw, "--force", "--models",
+                            "tiny", "--random", "2", "-o", dir.file("r"), "-q", "--no-plot"});
+    INFO(v.err);
+    REQUIRE(v.exit_code == 0);
+    CHECK(contains(v.out, "skipped 3 unmappable"));
+    const json s = json::parse(read_text(dir.file("r") + "/summary.json"));
+    CHECK(s.at("skipped").get<int>() == 3);
+    CHECK(s.at("skipped_networks").size() == 3);
+    CHECK(split_lines(read_text(dir.file("r") + "/validation.csv")).size() == 1);
   }
+}
+
+TEST_CASE("estimator cli: fit, estimate and validate --help name every option") {
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"fit",
+       {"--db", "--output", "--seed", "--hw-hash", "--rounds", "--target", "--layout", "--format"}},
+      {"estimate",
+       {"--estimator", "--model", "--hw", "--force", "--batch", "--precision", "--format",
+        "--output"}},
+      {"validate",
+       {"--estimator", "--hw", "--models", "--zoo", "--random", "--space", "--seed", "--output",
+        "--quiet"}}};
+  for (const auto& [cmd, options] : cases) {
+    const auto r = run_cli({cmd, "--help"});
+    INFO(cmd);
+    CHECK(r.exit_code == 0);
+    for (const auto& o : options) CHECK(contains(r.out, o));
+  }
+  const auto top = run_cli({"--help"});
+  for (const char* cmd : {"fit", "estimate", "validate"}) CHECK(contains(top.out, cmd));
 }

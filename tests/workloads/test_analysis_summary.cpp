@@ -44,7 +44,8 @@ TEST_CASE("summary: totals are the sums of the layers and match the network's ar
   }
 }
 
-TEST_CASE("summary: tiny's rows give shapes, bytes and block roles - the peak is at its depthwise") {
+TEST_CASE(
+    "summary: tiny's rows give shapes, bytes and block roles - the peak is at its depthwise") {
   const NetworkSummary s = summarize(build_zoo("tiny"));
   CHECK(s.layers.front().name == "image");
   const LayerSummary& add = row(s, "ibn1_add");
