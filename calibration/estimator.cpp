@@ -1,7 +1,5 @@
 #include "estimator.h"
 
-#include <xgboost/c_api.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -18,6 +16,7 @@
 #include "hw_text.h"
 #include "label_gen.h"
 #include "unit_features.h"
+#include "xgboost_api.h"
 
 namespace accelnas::cal {
 namespace {
@@ -25,7 +24,7 @@ namespace {
 using json = nlohmann::json;
 
 void xgb_check(int rc, const char* what) {
-  if (rc != 0) throw UserError(std::string("XGBoost: ") + what + ": " + XGBGetLastError());
+  if (rc != 0) throw UserError(std::string("XGBoost: ") + what + ": " + xgb().GetLastError());
 }
 
 // RAII for the two XGBoost handles.
@@ -33,10 +32,10 @@ struct DMatrix {
   DMatrixHandle h = nullptr;
   DMatrix(const std::vector<float>& x, std::size_t cols) {
     const auto rows = static_cast<bst_ulong>(x.size() / cols);
-    xgb_check(XGDMatrixCreateFromMat(x.data(), rows, static_cast<bst_ulong>(cols), NAN, &h),
+    xgb_check(xgb().DMatrixCreateFromMat(x.data(), rows, static_cast<bst_ulong>(cols), NAN, &h),
               "XGDMatrixCreateFromMat");
   }
-  ~DMatrix() { XGDMatrixFree(h); }
+  ~DMatrix() { xgb().DMatrixFree(h); }
   DMatrix(const DMatrix&) = delete;
   DMatrix& operator=(const DMatrix&) = delete;
 };
@@ -44,13 +43,13 @@ struct DMatrix {
 struct Booster {
   BoosterHandle h = nullptr;
   explicit Booster(const DMatrix& train) {
-    xgb_check(XGBoosterCreate(&train.h, 1, &h), "XGBoosterCreate");
+    xgb_check(xgb().BoosterCreate(&train.h, 1, &h), "XGBoosterCreate");
   }
-  ~Booster() { XGBoosterFree(h); }
+  ~Booster() { xgb().BoosterFree(h); }
   Booster(const Booster&) = delete;
   Booster& operator=(const Booster&) = delete;
   void set(const char* key, const std::string& value) {
-    xgb_check(XGBoosterSetParam(h, key, value.c_str()), "XGBoosterSetParam");
+    xgb_check(xgb().BoosterSetParam(h, key, value.c_str()), "XGBoosterSetParam");
   }
 };
 
@@ -507,7 +506,7 @@ const char* target_name(Target t) {
 
 std::string xgboost_version() {
   int major = 0, minor = 0, patch = 0;
-  XGBoostVersion(&major, &minor, &patch);
+  xgb().Version(&major, &minor, &patch);
   return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
 }
 
@@ -517,7 +516,7 @@ TrainedForest train_forest(const std::vector<float>& x, std::size_t cols,
   if (y.empty() || x.size() != y.size() * cols)
     throw UserError("train_forest: no rows, or rows and targets disagree");
   DMatrix train(x, cols);
-  xgb_check(XGDMatrixSetFloatInfo(train.h, "label", y.data(), static_cast<bst_ulong>(y.size())),
+  xgb_check(xgb().DMatrixSetFloatInfo(train.h, "label", y.data(), static_cast<bst_ulong>(y.size())),
             "XGDMatrixSetFloatInfo");
   Booster b(train);
   const double mean = std::accumulate(y.begin(), y.end(), 0.0) / static_cast<double>(y.size());
@@ -534,17 +533,17 @@ TrainedForest train_forest(const std::vector<float>& x, std::size_t cols,
   b.set("lambda", num(opt.lambda));
   b.set("base_score", num(static_cast<float>(mean)));
   for (int i = 0; i < opt.rounds; ++i)
-    xgb_check(XGBoosterUpdateOneIter(b.h, i, train.h), "XGBoosterUpdateOneIter");
+    xgb_check(xgb().BoosterUpdateOneIter(b.h, i, train.h), "XGBoosterUpdateOneIter");
   bst_ulong len = 0;
   const char* buf = nullptr;
-  xgb_check(XGBoosterSaveModelToBuffer(b.h, "{\"format\": \"json\"}", &len, &buf),
+  xgb_check(xgb().BoosterSaveModelToBuffer(b.h, "{\"format\": \"json\"}", &len, &buf),
             "XGBoosterSaveModelToBuffer");
   TrainedForest out{Forest::from_xgboost_json(std::string(buf, len), "XGBoost"), {}};
   if (check_x != nullptr) {
     DMatrix check(*check_x, cols);
     const float* res = nullptr;
     bst_ulong n = 0;
-    xgb_check(XGBoosterPredict(b.h, check.h, 1 /* output margin */, 0, 0, &n, &res),
+    xgb_check(xgb().BoosterPredict(b.h, check.h, 1 /* output margin */, 0, 0, &n, &res),
               "XGBoosterPredict");
     out.xgboost_margins.assign(res, res + n);
   }
