@@ -20,22 +20,13 @@ namespace {
 
 using i64 = std::int64_t;
 using cfg::Node;
+using namespace space_yaml;
 
 constexpr int kSizeAttempts = 1000;
 constexpr i64 kMaxResolution = 4096;
 constexpr i64 kMaxChannels = 65536;
 
 // ---- drawing ----
-
-i64 draw(Rng& rng, const IntDist& d) {
-  if (!d.choices.empty()) return d.choices[rng.below(d.choices.size())];
-  return rng.between(d.min, d.max);
-}
-
-double draw(Rng& rng, const RealDist& d) {
-  if (!d.choices.empty()) return d.choices[rng.below(d.choices.size())];
-  return d.min + (d.max - d.min) * rng.uniform();
-}
 
 // Channels grown to `c`, then put on, next to, or left off the multiple (ChannelAlignment).
 i64 align(Rng& rng, double c, const ChannelAlignment& a, i64 m) {
@@ -130,62 +121,6 @@ class NetBuilder {
 };
 
 // ---- parsing ----
-
-std::string real_text(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
-i64 int_in(const Node& n, i64 lo, i64 hi) {
-  const i64 v = n.as_int();
-  if (v < lo || v > hi) {
-    n.fail("expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
-           ", got " + std::to_string(v));
-  }
-  return v;
-}
-
-double real_in(const Node& n, double lo, double hi) {
-  const double v = n.as_real();
-  if (!(v >= lo && v <= hi)) {
-    n.fail("expected a number from " + real_text(lo) + " to " + real_text(hi) + ", got " +
-           real_text(v));
-  }
-  return v;
-}
-
-IntDist int_dist(const Node& n, i64 lo, i64 hi) {
-  if (n.is_seq()) {
-    if (n.size() == 0) n.fail("empty list of choices");
-    IntDist d;
-    for (std::size_t i = 0; i < n.size(); ++i) d.choices.push_back(int_in(n.at(i), lo, hi));
-    return d;
-  }
-  if (n.is_map()) {
-    n.expect_keys({"min", "max"});
-    const i64 a = int_in(n["min"], lo, hi), b = int_in(n["max"], lo, hi);
-    if (a > b) n.fail("empty range: min " + std::to_string(a) + " > max " + std::to_string(b));
-    return IntDist::range(a, b);
-  }
-  return IntDist::value(int_in(n, lo, hi));
-}
-
-RealDist real_dist(const Node& n, double lo, double hi) {
-  if (n.is_seq()) {
-    if (n.size() == 0) n.fail("empty list of choices");
-    RealDist d;
-    for (std::size_t i = 0; i < n.size(); ++i) d.choices.push_back(real_in(n.at(i), lo, hi));
-    return d;
-  }
-  if (n.is_map()) {
-    n.expect_keys({"min", "max"});
-    const double a = real_in(n["min"], lo, hi), b = real_in(n["max"], lo, hi);
-    if (a > b) n.fail("empty range: min " + real_text(a) + " > max " + real_text(b));
-    return RealDist::range(a, b);
-  }
-  return RealDist::value(real_in(n, lo, hi));
-}
 
 std::vector<Precision> precisions(const Node& n) {
   std::vector<Node> items;

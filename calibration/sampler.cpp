@@ -35,16 +35,6 @@ u64 rotl(u64 x, int k) {
   return (x << k) | (x >> (64 - k));
 }
 
-i64 draw(Rng& rng, const IntDist& d) {
-  if (!d.choices.empty()) return d.choices[rng.below(d.choices.size())];
-  return rng.between(d.min, d.max);
-}
-
-double draw(Rng& rng, const RealDist& d) {
-  if (!d.choices.empty()) return d.choices[rng.below(d.choices.size())];
-  return d.min + (d.max - d.min) * rng.uniform();
-}
-
 template <typename T>
 const T& pick(Rng& rng, const std::vector<T>& v) {
   return v[rng.below(v.size())];
@@ -258,6 +248,16 @@ i64 Rng::between(i64 lo, i64 hi) {
 
 double Rng::uniform() {
   return static_cast<double>(next() >> 11) * 0x1.0p-53;
+}
+
+i64 draw(Rng& rng, const IntDist& d) {
+  if (!d.choices.empty()) return d.choices[rng.below(d.choices.size())];
+  return rng.between(d.min, d.max);
+}
+
+double draw(Rng& rng, const RealDist& d) {
+  if (!d.choices.empty()) return d.choices[rng.below(d.choices.size())];
+  return d.min + (d.max - d.min) * rng.uniform();
 }
 
 Sampler::Sampler(Space space, hw::HwSpec hw, u64 seed)

@@ -35,6 +35,10 @@ class Rng {
   std::uint64_t s_[4];
 };
 
+// A draw from a distribution of the space: a choice, or uniform over [min, max].
+std::int64_t draw(Rng& rng, const IntDist& d);
+double draw(Rng& rng, const RealDist& d);
+
 class Sampler {
  public:
   // Throws UserError when the hardware's parallelism factor cannot serve as the alignment

@@ -43,6 +43,10 @@ const std::vector<std::string>& param_keys() {
   return keys;
 }
 
+}  // namespace
+
+namespace space_yaml {
+
 std::string int_text(i64 v) {
   return std::to_string(v);
 }
@@ -107,6 +111,12 @@ RealDist real_dist(const Node& n, double lo, double hi) {
   }
   return RealDist::value(real_in(n, lo, hi));
 }
+
+}  // namespace space_yaml
+
+namespace {
+
+using namespace space_yaml;
 
 // A name or a non-empty list of names, each parsed by `parse`.
 template <typename T>

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "network.h"
+#include "node.h"
 #include "precision.h"
 #include "unit.h"
 
@@ -95,6 +96,19 @@ struct Space {
   std::string source;  // preset name or file path
   std::vector<UnitKind> units;
 };
+
+// Parsing helpers shared with the network space (net_space.h). Each throws a located UserError
+// ("file:line: path: reason") for a wrong type, a value outside [lo, hi], an empty list or an
+// empty range. A distribution is a scalar, a list of choices or {min, max}.
+namespace space_yaml {
+std::string int_text(std::int64_t v);
+std::string real_text(double v);
+std::int64_t int_in(const cfg::Node& n, std::int64_t lo, std::int64_t hi);
+double real_in(const cfg::Node& n, double lo, double hi);
+double probability(const cfg::Node& n);
+IntDist int_dist(const cfg::Node& n, std::int64_t lo, std::int64_t hi);
+RealDist real_dist(const cfg::Node& n, double lo, double hi);
+}  // namespace space_yaml
 
 // Parses a space document; `source_name` names it in errors (a path, or "space:<preset>").
 Space parse_space_string(const std::string& yaml, const std::string& source_name);

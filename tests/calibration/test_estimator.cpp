@@ -15,6 +15,7 @@
 #include "error.h"
 #include "estimator.h"
 #include "label_gen.h"
+#include "small_space.h"
 #include "unit_features.h"
 #include "zoo/zoo.h"
 
@@ -22,25 +23,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace accelnas;
-
-// Small, cheap units: a few hundred simulate in well under a second.
-const char* kSpace = R"(name: est_small
-units:
-  - {type: ibn, weight: 3}
-  - {type: conv, weight: 2}
-  - {type: vector, weight: 1, ops: [add, maxpool, global_avgpool], kernel: [3]}
-resolution: {min: 7, max: 28}
-in_channels: {min: 8, max: 64}
-out_channels: {min: 8, max: 64}
-kernel: [3, 5]
-stride: [1, 2]
-expansion: [1, 3, 6]
-precision: [int8, int16]
-context:
-  input_on_chip: 0.5
-  output_on_chip: 0.5
-  reserved_fraction: {min: 0.0, max: 0.3}
-)";
 
 struct Fixture {
   fs::path dir;
@@ -75,7 +57,7 @@ Fixture& fixture() {
     Fixture x;
     x.dir = tmp.path;
     const std::string space = (x.dir / "space.yaml").string();
-    std::ofstream(space) << kSpace;
+    std::ofstream(space) << test_util::kSmallSpace;
     cal::LabelRequest req;
     req.hw = "npu-pf32";
     req.space = space;

@@ -7,30 +7,12 @@
 
 #include "cli_helpers.h"
 #include "label_db.h"
+#include "small_space.h"
 
 namespace {
 
 using json = nlohmann::json;
 using namespace accelnas::cli_test;
-
-// tests/common/small_space.h plus global_avgpool, which every validated network ends with.
-const char* kSmallSpace = R"(name: small
-units:
-  - {type: ibn, weight: 3}
-  - {type: conv, weight: 2}
-  - {type: vector, weight: 1, ops: [add, maxpool, global_avgpool], kernel: [3]}
-resolution: {min: 7, max: 28}
-in_channels: {min: 8, max: 64}
-out_channels: {min: 8, max: 64}
-kernel: [3, 5]
-stride: [1, 2]
-expansion: [1, 3, 6]
-precision: [int8, int16]
-context:
-  input_on_chip: 0.5
-  output_on_chip: 0.5
-  reserved_fraction: {min: 0.0, max: 0.3}
-)";
 
 // Random networks near the small unit space (the test checks the pipeline, not extrapolation).
 const char* kSmallNets = R"(name: smallnets
@@ -64,7 +46,7 @@ void check_error(const CliResult& r, const std::vector<std::string>& parts) {
 // Labels `count` small units into `db` and fits `est` from them.
 void label_and_fit(const TempDir& dir, const std::string& db, const std::string& est, int count,
                    const std::string& rounds) {
-  const std::string space = dir.write("small.yaml", kSmallSpace);
+  const std::string space = dir.write("small.yaml", accelnas::test_util::kSmallSpace);
   REQUIRE(run_cli({"label", "--space", space, "--count", std::to_string(count), "--seed", "7",
                    "--db", db, "-q"})
               .exit_code == 0);
@@ -78,7 +60,7 @@ void label_and_fit(const TempDir& dir, const std::string& db, const std::string&
 TEST_CASE("estimator cli: label, fit, estimate and validate agree end to end on a small space") {
   const TempDir dir;
   const std::string db = dir.file("labels.db"), est = dir.file("est.json");
-  const std::string space = dir.write("small.yaml", kSmallSpace);
+  const std::string space = dir.write("small.yaml", accelnas::test_util::kSmallSpace);
   REQUIRE(run_cli({"label", "--space", space, "--count", "600", "--seed", "7", "--db", db, "-q"})
               .exit_code == 0);
 
@@ -207,7 +189,7 @@ TEST_CASE("estimator cli: bad input gets one line and exit code 2") {
                 {"--hw-hash zzzz", "no such hardware"});
   }
   SUBCASE("fit: a database of several hardware descriptions needs --hw-hash") {
-    const std::string space = dir.write("small.yaml", kSmallSpace);
+    const std::string space = dir.write("small.yaml", accelnas::test_util::kSmallSpace);
     const std::string db = dir.file("two.db");
     REQUIRE(run_cli({"label", "--space", space, "--count", "40", "--db", db, "-q"}).exit_code == 0);
     REQUIRE(run_cli({"label", "--space", space, "--count", "40", "--db", db, "-q", "--hw",

@@ -9,7 +9,7 @@ inline constexpr const char* kSmallSpace = R"(name: small
 units:
   - {type: ibn, weight: 3}
   - {type: conv, weight: 2}
-  - {type: vector, weight: 1, ops: [add, maxpool], kernel: [3]}
+  - {type: vector, weight: 1, ops: [add, maxpool, global_avgpool], kernel: [3]}
 resolution: {min: 7, max: 28}
 in_channels: {min: 8, max: 64}
 out_channels: {min: 8, max: 64}
