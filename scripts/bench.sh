@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Prints the benchmark table: whole-process wall time of `accelnas simulate` (process start
+# Prints the benchmark tables: whole-process wall time of `accelnas simulate` (process start
 # included) and of a 4-point PF sweep, next to the cost of merely starting the binary, plus the
-# in-process cost once SystemC is elaborated. Medians; ratios are measured in the same run.
+# in-process cost once SystemC is elaborated; label generation with 1 and 2 processes; and
+# estimator prediction against simulation. Medians; ratios are measured in the same run.
 # Usage: scripts/bench.sh [RUNS]   (default 21)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUNS="${1:-21}"
 "$ROOT/scripts/setup.sh"
-"$ROOT/scripts/build.sh" --target accelnas accelnas_bench
+"$ROOT/scripts/build.sh" --target accelnas accelnas_bench accelnas_bench_estimator
 BUILD="${ACCELNAS_BUILD_DIR:-$ROOT/build}"
 BIN="$BUILD/sim/accelnas"
 
@@ -44,7 +45,7 @@ echo
 
 # Label generation: whole `accelnas label` runs into a fresh database (process start, sampling,
 # simulation and SQLite included), --jobs 1 and --jobs 2 alternated side by side.
-LABEL_COUNT="${ACCELNAS_BENCH_LABELS:-6000}"
+LABEL_COUNT="${ACCELNAS_BENCH_LABELS:-20000}"
 LABEL_RUNS=$(( RUNS < 5 ? RUNS : 5 ))
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
@@ -75,3 +76,9 @@ for SPACE in zoo mobilenet; do
   printf 'speed-up from 1 to 2 processes (%s): %.2fx\n' "$SPACE" "$(awk "BEGIN{print $RATE_2 / $RATE_1}")"
   unset T
 done
+
+# Estimator prediction: fit on the zoo-space labels of the last label run, then time predict.
+echo
+"$BIN" label --space zoo --count 3000 --db "$TMP/est.db" -q
+"$BIN" fit --db "$TMP/est.db" -o "$TMP/est.json" >/dev/null
+"$BUILD/calibration/accelnas_bench_estimator" --estimator "$TMP/est.json" --reps "$RUNS"
