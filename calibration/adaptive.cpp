@@ -22,6 +22,22 @@ std::string probability(bool flag) {
   return flag ? "1" : "0";
 }
 
+// The block's expansion as the sampler draws it: hidden width over input width. The hidden
+// tensor is the depthwise conv's (IBN) or the first conv's output (fused IBN). (The summary's
+// `expansion` is the widest conv over the input, which for an expansion-1 block is the project.)
+i64 block_expansion(const UnitDesc& d, i64 in_c) {
+  i64 hidden = in_c;
+  for (const LayerDesc& l : d.layers) {
+    if (l.op != wl::OpKind::Conv2d) continue;
+    const bool depthwise = l.groups > 1 && l.groups == l.out_channels;
+    if (d.type == UnitType::FusedIbn || depthwise) {
+      hidden = l.out_channels;
+      break;
+    }
+  }
+  return std::clamp<i64>(in_c > 0 ? (hidden + in_c / 2) / in_c : 1, 1, 32);
+}
+
 // One unit kind whose draws are neighbours of `d`.
 std::string unit_kind(const UnitDesc& d, const hw::HwSpec& hw, const AdaptiveOptions& opt) {
   const UnitSummary s = summarize(d);
@@ -36,7 +52,7 @@ std::string unit_kind(const UnitDesc& d, const hw::HwSpec& hw, const AdaptiveOpt
   // The sampler's stride applies to one window layer; the unit's downsampling is that stride.
   y << "    stride: [" << std::max<i64>(1, s.stride) << "]\n";
   if (s.type == UnitType::Ibn || s.type == UnitType::FusedIbn) {
-    y << "    expansion: [" << std::max<i64>(1, std::llround(s.expansion)) << "]\n";
+    y << "    expansion: [" << block_expansion(d, s.in_c) << "]\n";
     y << "    se: {probability: " << probability(s.has_se) << "}\n";
   }
   if (s.type == UnitType::Vector) y << "    ops: [" << wl::op_name(d.layers.front().op) << "]\n";
