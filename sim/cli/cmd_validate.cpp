@@ -138,7 +138,11 @@ std::vector<cal::ValidationNetwork> networks(const Opts& o, const cal::Estimator
   if (o.zoo) {
     for (const auto& e : wl::zoo_entries()) specs.push_back(e.name);
   }
-  for (const auto& spec : specs) nets.push_back({wl::resolve_model(spec), "zoo"});
+  for (const auto& spec : specs) {
+    ModelSource source;  // a zoo spec, a network YAML or an ONNX file
+    source.model = spec;
+    nets.push_back({load_model(source), "zoo"});
+  }
   if (o.random > 0) {
     const cal::NetSampler sampler(cal::load_net_space(o.space), est.hw().parallelism_factor,
                                   o.seed);
@@ -221,8 +225,10 @@ void add_validate(CLI::App& app) {
                   "Hardware preset name or YAML file (default: the estimator's own); must be the "
                   "hardware the estimator was trained for unless --force");
   cmd->add_flag("--force", o->force, "Use the estimator for --hw although trained for other");
-  cmd->add_option("--models", o->models,
-                  "Zoo models or network files, comma-separated (e.g. tiny,mobilenet_v2)");
+  cmd->add_option(
+      "--models", o->models,
+      "Zoo models, network YAML or ONNX files, comma-separated (e.g. tiny,mobilenet_v2); "
+      "counted with the zoo networks in the summary");
   cmd->add_flag("--zoo", o->zoo, "Every zoo model at its default parameters");
   cmd->add_option("--random", o->random,
                   "Random networks from --space: network i depends only on (space, seed, i)");
