@@ -81,7 +81,7 @@ void add_fit(CLI::App& app) {
       "unit type and write the estimator (JSON)");
   cmd->add_option("--db", o->db, "Label database (see `accelnas label`)")->required();
   cmd->add_option("-o,--output", o->output, "Estimator file to write (atomically)")->required();
-  cmd->add_option("--seed", o->seed, "Seed of the train / validation split")->capture_default_str();
+  add_seed_option(*cmd, o->seed, "Seed of the train / validation split");
   cmd->add_option("--hw-hash", o->hw_hash,
                   "Hardware to train for, by hash or a unique prefix of it (needed when the "
                   "database holds several)");

@@ -85,7 +85,7 @@ void add_label(CLI::App& app) {
   cmd->add_option("--count", o->count,
                   "Samples to draw: indices 0..count-1 (required unless --adaptive, where it "
                   "defaults to 10 per unit sampled around)");
-  cmd->add_option("--seed", o->req.seed, "Sampling seed")->capture_default_str();
+  add_seed_option(*cmd, o->req.seed, "Sampling seed");
   cmd->add_option("--db", o->req.db, "Label database (SQLite; created when missing)")->required();
   cmd->add_option("-j,--jobs", o->jobs, "Worker processes (one SystemC kernel each)")
       ->capture_default_str()
@@ -134,8 +134,7 @@ void add_label(CLI::App& app) {
       if (o->req.space.empty()) throw UserError("--space: required (or --adaptive)");
       if (cmd->count("--count") == 0) throw UserError("--count: required");
     }
-    if (o->count < 1)
-      throw UserError("--count: must be at least 1, got " + std::to_string(o->count));
+    check_sample_count(o->count);
     o->req.count = static_cast<std::uint64_t>(o->count);
     if (mpi_launched()) {
       if (o->jobs > 1)

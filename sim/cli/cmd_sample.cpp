@@ -31,13 +31,10 @@ void add_sample(CLI::App& app) {
                   "Sampling space: a preset name (see `accelnas list spaces`) or a YAML file")
       ->required();
   cmd->add_option("--count", o->count, "Number of units to sample (>= 1)")->required();
-  cmd->add_option("--seed", o->seed, "Seed: unit i depends only on (hw, space, seed, i)")
-      ->capture_default_str();
+  add_seed_option(*cmd, o->seed, "Seed: unit i depends only on (hw, space, seed, i)");
   cmd->add_option("-o,--output", o->output, "Write the units to this file instead of stdout");
   cmd->callback([o]() {
-    if (o->count < 1) {
-      throw UserError("--count: expected an integer >= 1, got " + std::to_string(o->count));
-    }
+    check_sample_count(o->count);
     const hw::HwSpec hw = hw::load_hw(o->hw);
     const cal::Sampler sampler(cal::load_space(o->space), hw, o->seed);
     Output out(o->output);

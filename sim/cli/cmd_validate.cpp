@@ -166,8 +166,9 @@ void print_progress(std::size_t done, std::size_t total, const cal::ValidationRo
 }
 
 void run_validate(const Opts& o) {
-  if (o.random == 0 || o.random < -1)
-    throw UserError("--random: expected an integer >= 1, got " + std::to_string(o.random));
+  if (o.random == 0 || o.random < -1 || o.random > 1'000'000)
+    throw UserError("--random: expected an integer from 1 to 1000000, got " +
+                    std::to_string(o.random));
   if (o.models.empty() && !o.zoo && o.random < 0)
     throw UserError("nothing to validate: give --models, --zoo or --random N");
   if (o.force && o.hw.empty()) throw UserError("--force needs --hw");
@@ -235,7 +236,7 @@ void add_validate(CLI::App& app) {
   cmd->add_option("--space", o->space,
                   "Network space for --random: `mobilenet` (built in) or a YAML file")
       ->capture_default_str();
-  cmd->add_option("--seed", o->seed, "Seed of the random networks")->capture_default_str();
+  add_seed_option(*cmd, o->seed, "Seed of the random networks");
   cmd->add_option("-o,--output", o->output, "Report directory (created when missing)")->required();
   cmd->add_flag("-q,--quiet", o->quiet, "No progress on stderr");
   cmd->add_flag("--no-plot", o->no_plot, "Do not write validation.png");

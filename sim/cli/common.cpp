@@ -144,4 +144,27 @@ void Output::commit() {
   committed_ = true;
 }
 
+CLI::Option* add_seed_option(CLI::App& cmd, std::uint64_t& seed, const std::string& help) {
+  const CLI::Validator uint64(
+      [](std::string& text) {
+        const std::string bad = "expected an integer from 0 to 18446744073709551615, got " + text;
+        if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) return bad;
+        try {
+          std::stoull(text);
+        } catch (const std::out_of_range&) {
+          return bad;
+        }
+        return std::string();
+      },
+      "UINT64");
+  return cmd.add_option("--seed", seed, help)->capture_default_str()->check(uint64);
+}
+
+void check_sample_count(long long count) {
+  if (count < 1 || count > kMaxSampleCount) {
+    throw UserError("--count: expected an integer from 1 to " + std::to_string(kMaxSampleCount) +
+                    ", got " + std::to_string(count) + " (split larger jobs by --seed)");
+  }
+}
+
 }  // namespace accelnas::cli

@@ -3,6 +3,7 @@
 #define ACCELNAS_SIM_CLI_COMMON_H
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <fstream>
 #include <memory>
 #include <ostream>
@@ -32,6 +33,15 @@ wl::Network load_model(const ModelSource& m);
 struct ExitStatus {
   int code = 2;
 };
+
+// --seed, shared by every command that draws: a non-negative integer (no silent wrap of "-1").
+CLI::Option* add_seed_option(CLI::App& cmd, std::uint64_t& seed, const std::string& help);
+
+// The most samples one `label` or `sample` run takes: planning keeps every key in memory (about
+// 100 bytes each). Larger jobs are split by seed.
+constexpr long long kMaxSampleCount = 100'000'000;
+// Throws UserError unless 1 <= count <= kMaxSampleCount.
+void check_sample_count(long long count);
 
 // `text` with control characters and invalid UTF-8 escaped (\n, \xHH): error and warning
 // lines quote names read from user files, and must stay one readable line.
