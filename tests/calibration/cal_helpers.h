@@ -4,12 +4,37 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "hw_spec.h"
+#include "label_gen.h"
 #include "layer_job.h"
+#include "small_space.h"
 
 namespace accelnas::test {
+
+// Labels `count` samples of the shared small space (seed `seed`, npu-pf32) in this process into
+// `dir`/labels.db, and returns the database path.
+inline std::string make_label_store(const std::filesystem::path& dir, std::uint64_t count,
+                                    std::uint64_t seed) {
+  std::filesystem::create_directories(dir);
+  const std::string space = (dir / "space.yaml").string();
+  std::ofstream(space) << test_util::kSmallSpace;
+  cal::LabelRequest req;
+  req.space = space;
+  req.count = count;
+  req.seed = seed;
+  req.db = (dir / "labels.db").string();
+  const cal::LabelContext ctx = cal::load_label_context(req);
+  auto db = cal::open_label_db(req, ctx);
+  cal::LabelWriter writer(*db, true);
+  cal::run_labels(*ctx.sampler, ctx.hw_record, ctx.hw, db->keys(ctx.hw_record.hash), req.count, 1,
+                  writer);
+  writer.finish();
+  return req.db;
+}
 
 inline const hw::HwSpec& pf32() {
   static const hw::HwSpec hw = hw::load_hw("npu-pf32");

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "adaptive.h"
+#include "cal_helpers.h"
 #include "label_gen.h"
 #include "sampler.h"
 #include "small_space.h"
@@ -23,21 +24,7 @@ using namespace accelnas;
 struct Store {
   fs::path dir = fs::temp_directory_path() / ("accelnas_adaptive_" + std::to_string(::getpid()));
   std::string db;
-  Store() {
-    fs::create_directories(dir);
-    std::ofstream(dir / "space.yaml") << test_util::kSmallSpace;
-    cal::LabelRequest req;
-    req.space = (dir / "space.yaml").string();
-    req.count = 300;
-    req.seed = 5;
-    req.db = db = (dir / "labels.db").string();
-    const cal::LabelContext ctx = cal::load_label_context(req);
-    auto store = cal::open_label_db(req, ctx);
-    cal::LabelWriter writer(*store, true);
-    cal::run_labels(*ctx.sampler, ctx.hw_record, ctx.hw, store->keys(ctx.hw_record.hash), req.count,
-                    1, writer);
-    writer.finish();
-  }
+  Store() { db = test::make_label_store(dir, 300, 5); }
   ~Store() {
     std::error_code ec;
     fs::remove_all(dir, ec);

@@ -12,6 +12,7 @@
 #include <memory>
 #include <sstream>
 
+#include "cal_helpers.h"
 #include "error.h"
 #include "estimator.h"
 #include "label_gen.h"
@@ -56,23 +57,12 @@ Fixture& fixture() {
   static Fixture f = [] {
     Fixture x;
     x.dir = tmp.path;
-    const std::string space = (x.dir / "space.yaml").string();
-    std::ofstream(space) << test_util::kSmallSpace;
-    cal::LabelRequest req;
-    req.hw = "npu-pf32";
-    req.space = space;
-    req.count = 400;
-    req.seed = 3;
-    req.db = (x.dir / "labels.db").string();
-    const cal::LabelContext ctx = cal::load_label_context(req);
-    auto db = cal::open_label_db(req, ctx);
-    cal::LabelWriter writer(*db, true);
-    cal::run_labels(*ctx.sampler, ctx.hw_record, ctx.hw, db->keys(ctx.hw_record.hash), req.count, 1,
-                    writer);
-    writer.finish();
-    x.db_path = req.db;
-    x.hw_hash = ctx.hw_record.hash;
-    x.est = std::make_unique<cal::Estimator>(cal::fit(*db, x.hw_hash, small_fit(), &x.report));
+    const std::string db_path = test::make_label_store(x.dir, 400, 3);
+    const cal::LabelDb db(db_path, cal::LabelDb::Mode::ReadOnly);
+    const std::string hw_hash = db.hardware().front().hash;
+    x.db_path = db_path;
+    x.hw_hash = hw_hash;
+    x.est = std::make_unique<cal::Estimator>(cal::fit(db, x.hw_hash, small_fit(), &x.report));
     return x;
   }();
   return f;

@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "analysis/memory.h"
+#include "cal_helpers.h"
 #include "error.h"
 #include "estimator.h"
 #include "label_gen.h"
@@ -46,25 +47,14 @@ Fixture& fixture() {
   static Fixture f = [] {
     Fixture x;
     x.dir = tmp.path;
-    const std::string space = (x.dir / "space.yaml").string();
-    std::ofstream(space) << test_util::kSmallSpace;
-    cal::LabelRequest req;
-    req.hw = "npu-pf32";
-    req.space = space;
-    req.count = 200;
-    req.seed = 5;
-    req.db = (x.dir / "labels.db").string();
-    const cal::LabelContext ctx = cal::load_label_context(req);
-    auto db = cal::open_label_db(req, ctx);
-    cal::LabelWriter writer(*db, true);
-    cal::run_labels(*ctx.sampler, ctx.hw_record, ctx.hw, db->keys(ctx.hw_record.hash), req.count, 1,
-                    writer);
-    writer.finish();
+    const std::string db_path = test::make_label_store(x.dir, 200, 5);
+    const cal::LabelDb db(db_path, cal::LabelDb::Mode::ReadOnly);
+    const std::string hw_hash = db.hardware().front().hash;
     cal::FitOptions o;
     o.rounds = 40;
     o.max_depth = 5;
     o.min_type_rows = 20;
-    x.est = std::make_unique<cal::Estimator>(cal::fit(*db, ctx.hw_record.hash, o));
+    x.est = std::make_unique<cal::Estimator>(cal::fit(db, hw_hash, o));
     return x;
   }();
   return f;
