@@ -59,7 +59,7 @@ std::vector<std::int64_t> live_bytes_per_step(const Network& net,
   std::vector<std::int64_t> delta(n + 1, 0);
   for (std::size_t v = 0; v < n; ++v) {
     const bool input = net.layer(v).op == OpKind::Input;
-    const std::vector<std::size_t> consumers = net.consumers(v);
+    const std::vector<std::size_t>& consumers = net.consumers(v);
     const std::size_t first = input ? 0 : pos[v];
     std::size_t last = n - 1;
     if (!consumers.empty()) {
