@@ -106,21 +106,6 @@ std::int64_t replay(const hw::LayerJob& job, const hw::TilePlan& plan, const hw:
   return end;
 }
 
-bool is_window(wl::OpKind op) {
-  return op == wl::OpKind::Conv2d || op == wl::OpKind::MaxPool || op == wl::OpKind::AvgPool;
-}
-
-bool is_array_op(wl::OpKind op) {
-  return op == wl::OpKind::Conv2d || op == wl::OpKind::FullyConnected;
-}
-
-bool adds_unit_input_back(const LayerDesc& d) {
-  if (d.op != wl::OpKind::Add) return false;
-  bool outside = false, inside = false;
-  for (const TensorRef& r : d.inputs) (r.external ? outside : inside) = true;
-  return outside && inside;
-}
-
 }  // namespace
 
 const std::vector<std::string>& feature_names() {
@@ -174,67 +159,16 @@ UnitSummary summarize_in(const UnitDesc& desc, const wl::Network& net,
                          const std::vector<const hw::LayerJob*>& jobs, const hw::HwSpec& hw) {
   if (desc.layers.empty() || layers.size() != desc.layers.size() || jobs.size() != layers.size())
     throw std::logic_error("summarize_in: the unit's layers, jobs and description disagree");
-  using i64 = std::int64_t;
-  UnitSummary s;
-  s.type = desc.type;
-  s.layers = static_cast<i64>(desc.layers.size());
-  s.batch = desc.batch;
-  if (!desc.inputs.empty()) {
-    s.in_h = desc.inputs[0].shape.h;
-    s.in_w = desc.inputs[0].shape.w;
-    s.in_c = desc.inputs[0].shape.c;
-    s.input_on_chip = desc.inputs[0].on_chip;
-  }
-  for (const ExternalInput& in : desc.inputs) s.input_elements += in.shape.elements() * desc.batch;
-
-  const wl::Shape out = net.layer(layers.back()).out;
-  s.out_h = out.h;
-  s.out_w = out.w;
-  s.out_c = out.c;
-  s.output_elements = out.elements() * desc.batch;
-  s.output_on_chip = desc.layers.back().output_on_chip;
-  s.output_to_dram = desc.layers.back().output_to_dram;
-
-  // The shape of operand 0 of layer t: an external input or an earlier layer's output.
-  auto operand0 = [&](const LayerDesc& d) -> wl::Shape {
-    const TensorRef& r = d.inputs.at(0);
-    const auto k = static_cast<std::size_t>(r.index);
-    return r.external ? desc.inputs.at(k).shape : net.layer(layers.at(k)).out;
-  };
-  const LayerDesc* precision_from = &desc.layers.front();
-  bool pool = false, mul = false;
-  i64 widest_conv = 0;
-  for (std::size_t t = 0; t < desc.layers.size(); ++t) {
-    const LayerDesc& d = desc.layers[t];
-    const hw::LayerJob& job = *jobs[t];
-    if (is_window(d.op)) {
-      s.kernel = std::max<i64>(s.kernel, d.kernel_h);
-      s.stride *= d.stride_h;
-    }
-    if (d.op == wl::OpKind::Conv2d) {
-      widest_conv = std::max(widest_conv, d.out_channels);
-      const i64 in_c = operand0(d).c;  // wl::is_depthwise
-      s.depthwise = s.depthwise || (d.groups == in_c && d.out_channels == in_c);
-    }
-    if (is_array_op(d.op) && !is_array_op(precision_from->op)) precision_from = &d;
-    s.mixed_precision = s.mixed_precision || d.precision != desc.layers.front().precision;
-    pool = pool || d.op == wl::OpKind::GlobalAvgPool;
-    mul = mul || d.op == wl::OpKind::Mul;
-    s.has_residual = s.has_residual || adds_unit_input_back(d);
-    s.max_other_reserved_bytes = std::max(s.max_other_reserved_bytes, d.other_reserved_bytes);
-    // The planner's job holds layer_macs and layer_vector_ops times the batch, and the weight
-    // bytes of layer_params (sim::make_job).
-    s.macs += job.macs;
-    s.vector_ops += job.vector_ops;
-    const i64 bytes = hw.prec(job.precision).bytes;
-    s.params += bytes > 0 ? job.weight_bytes / bytes : wl::layer_params(net, layers[t]);
-  }
-  s.precision = precision_from->precision;
-  s.has_se = desc.type == UnitType::Se || (pool && mul);
-  const bool block = desc.type == UnitType::Ibn || desc.type == UnitType::FusedIbn;
-  if (block && s.in_c > 0)
-    s.expansion = static_cast<double>(widest_conv) / static_cast<double>(s.in_c);
-  return s;
+  return summarize_with(
+      desc, [&](std::size_t t) { return net.layer(layers[t]).out; },
+      [&](std::size_t t) {
+        // The planner's job holds layer_macs and layer_vector_ops times the batch, and the
+        // weight bytes of layer_params (sim::make_job).
+        const hw::LayerJob& job = *jobs[t];
+        const std::int64_t bytes = hw.prec(job.precision).bytes;
+        return LayerCounts{job.macs, job.vector_ops,
+                           bytes > 0 ? job.weight_bytes / bytes : wl::layer_params(net, layers[t])};
+      });
 }
 
 void assemble_features(const UnitDesc& d, const UnitSummary& s,

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "error.h"
+
 namespace accelnas::cal {
 namespace {
 
@@ -31,9 +33,10 @@ std::string flag(bool b) {
 
 }  // namespace
 
-UnitSummary summarize(const UnitDesc& desc) {
-  const wl::Network net = unit_network(desc);
-  const std::size_t first = desc.inputs.size();  // network index of layer 0
+UnitSummary summarize_with(const UnitDesc& desc,
+                           const std::function<wl::Shape(std::size_t)>& output,
+                           const std::function<LayerCounts(std::size_t)>& counts) {
+  if (desc.layers.empty()) throw UserError("unit: no layers");
   UnitSummary s;
   s.type = desc.type;
   s.layers = static_cast<i64>(desc.layers.size());
@@ -46,7 +49,7 @@ UnitSummary summarize(const UnitDesc& desc) {
   }
   for (const ExternalInput& in : desc.inputs) s.input_elements += in.shape.elements() * desc.batch;
 
-  const wl::Shape out = net.layer(first + desc.layers.size() - 1).out;
+  const wl::Shape out = output(desc.layers.size() - 1);
   s.out_h = out.h;
   s.out_w = out.w;
   s.out_c = out.c;
@@ -59,14 +62,17 @@ UnitSummary summarize(const UnitDesc& desc) {
   i64 widest_conv = 0;
   for (std::size_t t = 0; t < desc.layers.size(); ++t) {
     const LayerDesc& d = desc.layers[t];
-    const std::size_t i = first + t;
     if (has_window(d.op)) {
       s.kernel = std::max<i64>(s.kernel, d.kernel_h);
       s.stride *= d.stride_h;
     }
     if (d.op == wl::OpKind::Conv2d) {
       widest_conv = std::max(widest_conv, d.out_channels);
-      s.depthwise = s.depthwise || wl::is_depthwise(net, i);
+      // wl::is_depthwise, from operand 0's channels.
+      const TensorRef& r = d.inputs.at(0);
+      const auto k = static_cast<std::size_t>(r.index);
+      const i64 in_c = r.external ? desc.inputs.at(k).shape.c : output(k).c;
+      s.depthwise = s.depthwise || (d.groups == in_c && d.out_channels == in_c);
     }
     if (is_array(d.op) && !is_array(precision_from->op)) precision_from = &d;
     s.mixed_precision = s.mixed_precision || d.precision != desc.layers.front().precision;
@@ -74,9 +80,10 @@ UnitSummary summarize(const UnitDesc& desc) {
     mul = mul || d.op == wl::OpKind::Mul;
     s.has_residual = s.has_residual || adds_unit_input_back(d);
     s.max_other_reserved_bytes = std::max(s.max_other_reserved_bytes, d.other_reserved_bytes);
-    s.macs += wl::layer_macs(net, i) * desc.batch;
-    s.vector_ops += wl::layer_vector_ops(net, i) * desc.batch;
-    s.params += wl::layer_params(net, i);
+    const LayerCounts c = counts(t);
+    s.macs += c.macs;
+    s.vector_ops += c.vector_ops;
+    s.params += c.params;
   }
   s.precision = precision_from->precision;
   s.has_se = desc.type == UnitType::Se || (pool && mul);
@@ -84,6 +91,18 @@ UnitSummary summarize(const UnitDesc& desc) {
   if (block && s.in_c > 0)
     s.expansion = static_cast<double>(widest_conv) / static_cast<double>(s.in_c);
   return s;
+}
+
+UnitSummary summarize(const UnitDesc& desc) {
+  const wl::Network net = unit_network(desc);
+  const std::size_t first = desc.inputs.size();  // network index of layer 0
+  return summarize_with(
+      desc, [&](std::size_t t) { return net.layer(first + t).out; },
+      [&](std::size_t t) {
+        const std::size_t i = first + t;
+        return LayerCounts{wl::layer_macs(net, i) * desc.batch,
+                           wl::layer_vector_ops(net, i) * desc.batch, wl::layer_params(net, i)};
+      });
 }
 
 const std::vector<std::string>& summary_columns() {

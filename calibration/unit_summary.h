@@ -5,6 +5,7 @@
 #define ACCELNAS_CALIBRATION_UNIT_SUMMARY_H
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,17 @@ struct UnitSummary {
 
 // Throws UserError when the description is not a valid network (see unit_network()).
 UnitSummary summarize(const UnitDesc& desc);
+
+// The summary from per-layer facts, wherever they come from: `output(t)` is layer t's output
+// shape, `counts(t)` its MACs and vector ops (batch included) and params. summarize() takes them
+// from the unit's own network; the estimator's fast path (summarize_in) from the network the
+// unit was cut from and the planner's jobs.
+struct LayerCounts {
+  std::int64_t macs = 0, vector_ops = 0, params = 0;
+};
+UnitSummary summarize_with(const UnitDesc& desc,
+                           const std::function<wl::Shape(std::size_t)>& output,
+                           const std::function<LayerCounts(std::size_t)>& counts);
 
 // The column names, in a fixed order: the names in the comments of UnitSummary.
 const std::vector<std::string>& summary_columns();
