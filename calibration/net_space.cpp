@@ -122,24 +122,6 @@ class NetBuilder {
 
 // ---- parsing ----
 
-std::vector<Precision> precisions(const Node& n) {
-  std::vector<Node> items;
-  if (n.is_seq()) {
-    if (n.size() == 0) n.fail("empty list of choices");
-    for (std::size_t i = 0; i < n.size(); ++i) items.push_back(n.at(i));
-  } else {
-    items.push_back(n);
-  }
-  std::vector<Precision> out;
-  for (const Node& item : items) {
-    Precision p;
-    if (!parse_precision(item.scalar(), p))
-      item.fail("unknown precision '" + item.scalar() + "'; expected int8, int16, fp16 or bf16");
-    out.push_back(p);
-  }
-  return out;
-}
-
 NetSpace parse_root(const Node& root, const std::string& stem) {
   root.expect_map();
   root.expect_keys({"name",

@@ -202,9 +202,7 @@ void parse_params(const Node& n, UnitParams& p) {
   if (n.has("expansion")) p.expansion = int_dist(n["expansion"], 1, kMaxExpansion);
   if (n.has("se")) parse_se(n["se"], p.se);
   if (n.has("precision")) {
-    p.precision = name_list<Precision>(
-        n["precision"], {"int8", "int16", "fp16", "bf16"},
-        [](const std::string& s, Precision& out) { return parse_precision(s, out); });
+    p.precision = precisions(n["precision"]);
   }
   if (n.has("batch")) p.batch = int_dist(n["batch"], 1, wl::kMaxBatch);
   if (n.has("context")) parse_context(n["context"], p.context);
@@ -262,6 +260,12 @@ Space parse_root(const Node& root, const std::string& default_name) {
 }
 
 }  // namespace
+
+std::vector<Precision> space_yaml::precisions(const Node& n) {
+  return name_list<Precision>(
+      n, {"int8", "int16", "fp16", "bf16"},
+      [](const std::string& s, Precision& out) { return parse_precision(s, out); });
+}
 
 Space parse_space_string(const std::string& yaml, const std::string& source_name) {
   const std::string stem = std::filesystem::path(source_name).stem().string();

@@ -108,6 +108,7 @@ double real_in(const cfg::Node& n, double lo, double hi);
 double probability(const cfg::Node& n);
 IntDist int_dist(const cfg::Node& n, std::int64_t lo, std::int64_t hi);
 RealDist real_dist(const cfg::Node& n, double lo, double hi);
+std::vector<Precision> precisions(const cfg::Node& n);  // a name or a list of names
 }  // namespace space_yaml
 
 // Parses a space document; `source_name` names it in errors (a path, or "space:<preset>").
