@@ -500,6 +500,16 @@ Estimator Estimator::load(const std::string& path, const hw::HwSpec* expected_hw
   return e;
 }
 
+std::vector<Unit> Estimator::plan_units(const wl::Network& net, const sim::PlanOptions& opt,
+                                        sim::NetworkPlan& plan) const {
+  try {
+    plan = sim::plan_network(net, hw_, opt);
+    return decompose(net, hw_, opt, plan);
+  } catch (const UserError& e) {
+    throw UserError(net.name + ": " + e.what());
+  }
+}
+
 double Estimator::predict_unit(const UnitDesc& d) const {
   std::vector<float> f(feature_count());
   unit_features(d, hw_, f.data());
@@ -508,13 +518,7 @@ double Estimator::predict_unit(const UnitDesc& d) const {
 
 NetworkPrediction Estimator::predict(const wl::Network& net, const sim::PlanOptions& opt) const {
   sim::NetworkPlan plan;
-  std::vector<Unit> units;
-  try {
-    plan = sim::plan_network(net, hw_, opt);
-    units = decompose(net, hw_, opt, plan);
-  } catch (const UserError& e) {
-    throw UserError(net.name + ": " + e.what());
-  }
+  const std::vector<Unit> units = plan_units(net, opt, plan);
   PredictionCache& cache = cache_.get();
   NetworkPrediction out;
   out.units.reserve(units.size());
@@ -571,13 +575,7 @@ NetworkPrediction Estimator::predict(const wl::Network& net, const sim::PlanOpti
 NetworkPrediction Estimator::predict_reference(const wl::Network& net,
                                                const sim::PlanOptions& opt) const {
   sim::NetworkPlan plan;
-  std::vector<Unit> units;
-  try {
-    plan = sim::plan_network(net, hw_, opt);
-    units = decompose(net, hw_, opt, plan);
-  } catch (const UserError& e) {
-    throw UserError(net.name + ": " + e.what());
-  }
+  const std::vector<Unit> units = plan_units(net, opt, plan);
   NetworkPrediction out;
   out.units.reserve(units.size());
   std::vector<float> f(feature_count());

@@ -176,6 +176,9 @@ class Estimator {
   PredictionCacheSlot cache_;
 
   float margin(UnitType type, const float* features) const;
+  // Plans the network and splits it into units; errors name the network.
+  std::vector<Unit> plan_units(const wl::Network& net, const sim::PlanOptions& opt,
+                               sim::NetworkPlan& plan) const;
   double cycles_from(UnitType type, const float* features) const;
 };
 

@@ -3,6 +3,7 @@
 #ifndef ACCELNAS_TESTS_CLI_CLI_HELPERS_H
 #define ACCELNAS_TESTS_CLI_CLI_HELPERS_H
 
+#include <doctest/doctest.h>
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -113,6 +114,19 @@ inline CliResult run_cli(const std::vector<std::string>& args) {
   r.out = read_text(out_path);
   r.err = read_text(err_path);
   return r;
+}
+
+// The one-line error contract: exit code 2 and exactly one "accelnas: error:" line, holding every
+// one of `parts`.
+inline void check_error(const CliResult& r, const std::vector<std::string>& parts) {
+  CHECK(r.exit_code == 2);
+  const auto lines = split_lines(r.err);
+  REQUIRE(lines.size() == 1);
+  CHECK(contains(lines[0], "accelnas: error: "));
+  for (const auto& p : parts) {
+    INFO("expected '" << p << "' in: " << lines[0]);
+    CHECK(contains(lines[0], p));
+  }
 }
 
 inline std::string command_line(const std::vector<std::string>& args) {

@@ -32,17 +32,6 @@ precision: [int8, int16]
 mixed_precision: {probability: 0.5}
 )";
 
-void check_error(const CliResult& r, const std::vector<std::string>& parts) {
-  CHECK(r.exit_code == 2);
-  const auto lines = split_lines(r.err);
-  REQUIRE(lines.size() == 1);
-  CHECK(contains(lines[0], "accelnas: error: "));
-  for (const auto& p : parts) {
-    INFO("expected '" << p << "' in: " << lines[0]);
-    CHECK(contains(lines[0], p));
-  }
-}
-
 // Labels `count` small units into `db` and fits `est` from them.
 void label_and_fit(const TempDir& dir, const std::string& db, const std::string& est, int count,
                    const std::string& rounds) {

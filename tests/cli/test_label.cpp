@@ -55,18 +55,6 @@ std::vector<std::string> label_args(const std::string& space, const std::string&
   return a;
 }
 
-// The one-line error contract: exit code 2 and exactly one "accelnas: error:" line.
-void check_error(const CliResult& r, const std::vector<std::string>& parts) {
-  CHECK(r.exit_code == 2);
-  const auto lines = split_lines(r.err);
-  REQUIRE(lines.size() == 1);
-  CHECK(contains(lines[0], "accelnas: error: "));
-  for (const auto& p : parts) {
-    INFO("expected '" << p << "' in: " << lines[0]);
-    CHECK(contains(lines[0], p));
-  }
-}
-
 pid_t spawn(const std::vector<std::string>& args) {
   std::vector<std::string> text = {ACCELNAS_CLI};
   text.insert(text.end(), args.begin(), args.end());
