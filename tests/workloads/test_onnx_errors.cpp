@@ -182,6 +182,17 @@ TEST_CASE("onnx import: a Reshape that changes the spatial layout is unsupported
                  "the 4x4x8 tensor"));
 }
 
+TEST_CASE("onnx import: a Transpose that moves data between H, W and C is unsupported") {
+  OnnxBuilder b;
+  std::string x = b.input("image", {1, 8, 4, 4});
+  onnx::NodeProto& n = b.node("Transpose", {x});
+  OnnxBuilder::attr(n, "perm", Dims{0, 2, 3, 1});
+  b.output(n.output(0));
+  CHECK(contains(import_error(b),
+                 "model.onnx: node 'Transpose_0' (op Transpose): permutation [0, 2, 3, 1] of a "
+                 "[1, 8, 4, 4] tensor (only a channel shuffle"));
+}
+
 TEST_CASE("onnx import: initializers listed as graph inputs are weights, not inputs") {
   OnnxBuilder b(9);  // keep_initializers_as_inputs, as older exports did
   std::string x = b.input("image", {1, 3, 8, 8});

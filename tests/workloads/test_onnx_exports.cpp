@@ -102,3 +102,51 @@ TEST_CASE("onnx import: a dilated conv keeps its kernel and MACs, with a warning
   REQUIRE(r.warnings.size() == 1);
   CHECK(contains(r.warnings[0], "dilation 2x2 modelled as a dense 3x3 window (same MACs)"));
 }
+
+namespace {
+
+// torchvision's channel_shuffle(x, groups) as torch.onnx exports it: Reshape to
+// [N, g, C/g, H, W], Transpose [0, 2, 1, 3, 4], Reshape back to [N, C, H, W].
+std::string channel_shuffle(OnnxBuilder& b, const std::string& x, const Dims& nchw,
+                            std::int64_t groups) {
+  std::string y =
+      b.op("Reshape", {x, b.int_constant({nchw[0], groups, nchw[1] / groups, nchw[2], nchw[3]})});
+  onnx::NodeProto& t = b.node("Transpose", {y});
+  OnnxBuilder::attr(t, "perm", Dims{0, 2, 1, 3, 4});
+  return b.op("Reshape", {t.output(0), b.int_constant({nchw[0], -1, nchw[2], nchw[3]})});
+}
+
+}  // namespace
+
+TEST_CASE(
+    "onnx import: a channel shuffle (Reshape, Transpose, Reshape) after a concat or a conv adds "
+    "no layer - the producer writes the channels in shuffled order") {
+  OnnxBuilder b;
+  const std::string in = b.input("input", {1, 8, 4, 4});
+  std::string x = b.concat({b.conv(in, 4, 1), b.conv(in, 4, 1)});
+  x = channel_shuffle(b, x, {1, 8, 4, 4}, 2);
+  x = b.op("Relu", {b.conv(x, 8, 3, 1, 1, 1, true)});
+  x = channel_shuffle(b, x, {1, 8, 4, 4}, 4);
+  onnx::NodeProto& same = b.node("Transpose", {x});  // the identity permutation: no layer
+  OnnxBuilder::attr(same, "perm", Dims{0, 1, 2, 3});
+  x = b.conv(same.output(0), 16, 1);
+  b.output(x);
+  const auto r = import_model(b);
+  CHECK(ops_of(r.net) == Strings{"conv2d", "conv2d", "concat", "conv2d", "conv2d"});
+  const auto layers = body(r.net);
+  CHECK(epilogue_text(layers[3].epilogue) == "bias,relu");
+  CHECK(layers.back().out == Shape{4, 4, 16});
+  CHECK(wl::layer_macs(r.net, r.net.order().back()) == 4 * 4 * 16 * 8);
+  CHECK(r.warnings.empty());
+}
+
+TEST_CASE("onnx import: a channel shuffle of a tensor with other readers is a 1x1 avgpool pass") {
+  OnnxBuilder b;
+  const std::string in = b.input("input", {1, 8, 4, 4});
+  const std::string c = b.conv(in, 8, 1);
+  const std::string x = b.op("Add", {channel_shuffle(b, c, {1, 8, 4, 4}, 2), c});
+  b.output(x);
+  const auto r = import_model(b);
+  CHECK(ops_of(r.net) == Strings{"conv2d", "avgpool", "add"});
+  CHECK(body(r.net)[1].out == Shape{4, 4, 8});
+}

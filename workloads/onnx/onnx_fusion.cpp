@@ -45,6 +45,12 @@ void apply_batchnorm(Mapper& m, const onnx::NodeProto& node, const Value& x) {
   m.emit_pass(node, x);
 }
 
+void apply_channel_permutation(Mapper& m, const onnx::NodeProto& node, const Value& x) {
+  const Layer& producer = m.layer(x.layer);
+  if (x.sole && (weighted(producer) || vector_op(producer))) return m.alias(node, x);
+  m.emit_pass(node, x);
+}
+
 void apply_constant_operand(Mapper& m, const onnx::NodeProto& node, const Value& x, bool additive) {
   Layer& producer = m.layer(x.layer);
   if (x.sole && weighted(producer) && producer.epilogue.activation == Activation::None) {

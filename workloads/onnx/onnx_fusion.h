@@ -17,6 +17,11 @@ void apply_activation(Mapper& m, const onnx::NodeProto& node, const Value& x, Ac
 // activation), else a 1x1 avgpool pass.
 void apply_batchnorm(Mapper& m, const onnx::NodeProto& node, const Value& x);
 
+// Output 0 of `node` is `x` with its channels permuted (a channel shuffle): the producing
+// conv2d / fully_connected permutes its filters, a producing vector op writes the channels in the
+// new order; otherwise a 1x1 avgpool pass on the vector unit moves the data.
+void apply_channel_permutation(Mapper& m, const onnx::NodeProto& node, const Value& x);
+
 // `x` (op) a constant: an add folds into the producer's bias and a mul into its weights when
 // the producer is a conv2d / fully_connected without activation; otherwise the constant is
 // ignored with a warning.

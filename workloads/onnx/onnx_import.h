@@ -31,6 +31,10 @@
 // - Flatten, Reshape, Squeeze, Unsqueeze, Identity, Dropout and Cast add no layer (a reshape
 //   that moves data between H, W and C is unsupported). Nodes whose inputs are all constants
 //   (shape arithmetic) are left to shape inference and add no layer.
+// - A channel shuffle (Reshape to [N, g, C/g, H, W], Transpose [0, 2, 1, 3, 4], Reshape back)
+//   adds no layer when the producer is a conv2d, fully_connected or vector op with no other
+//   reader (it writes the channels in the new order), else it is a 1x1 avgpool pass. Other
+//   transposes are unsupported.
 // - Layer names are the node names (leading "/" dropped, characters outside [A-Za-z0-9_.-/]
 //   replaced by "_") when unique, else "<op>_<node index>".
 // - An unsupported operator is an error; with allow_unsupported it becomes a 1x1 avgpool pass

@@ -81,6 +81,13 @@ bool to_hwc(const Dims& d, Shape& out) {
   return true;
 }
 
+bool is_view(const Dims& d, const Shape& s) {
+  Shape view;
+  if (to_hwc(d, view) && view == s) return true;
+  if (d.size() == 2) return d[1] == s.elements();
+  return d.size() == 5 && d[1] * d[2] == s.c && d[3] == s.h && d[4] == s.w;
+}
+
 const OpTable& op_table() {
   static const OpTable table = [] {
     OpTable t;
@@ -304,8 +311,7 @@ void Mapper::emit(const onnx::NodeProto& node, Layer layer) {
   infer_layer_shape(layer, producers);
   Dims d;
   if (model_.dims(node.output(0), d)) {
-    Shape s;
-    if (!to_hwc(d, s) || s != layer.out) {
+    if (!is_view(d, layer.out)) {
       fail(node, "imported as " + std::string(op_name(layer.op)) + " with output " +
                      to_string(layer.out) + ", but ONNX infers " + dims_text(d));
     }
@@ -322,10 +328,7 @@ void Mapper::alias(const onnx::NodeProto& node, const Value& in) {
   Dims d;
   if (!model_.dims(node.output(0), d)) d = in.dims;
   const Shape& s = shape_of(in);
-  Shape view;
-  const bool same = to_hwc(d, view) && view == s;
-  const bool flat = d.size() == 2 && d[1] == s.elements();
-  if (!same && !flat) {
+  if (!is_view(d, s)) {
     return unsupported(node, "the result " + dims_text(d) + " changes the layout of the " +
                                  to_string(s) + " tensor");
   }

@@ -49,6 +49,11 @@ std::vector<double> attr_floats(const onnx::NodeProto& n, const std::string& nam
 // Our HxWxC for ONNX dims: [N,C,H,W] -> HxWxC, [N,K] -> 1x1xK. False for other ranks.
 bool to_hwc(const Dims& dims, Shape& out);
 
+// True when ONNX dims are a view of our HxWxC tensor `s` that keeps its data in place: the same
+// shape, flattened ([N, H*W*C]), or the channels split into two factors ([N, a, b, H, W] with
+// a * b == C, the first step of a channel shuffle).
+bool is_view(const Dims& dims, const Shape& s);
+
 class Mapper {
  public:
   Mapper(const OnnxModel& model, const OnnxOptions& options);
@@ -72,7 +77,7 @@ class Mapper {
   Layer new_layer(const onnx::NodeProto& node, OpKind op, std::vector<std::string> inputs) const;
   // Adds `layer` (shape inferred now, checked against ONNX) as the value of output 0.
   void emit(const onnx::NodeProto& node, Layer layer);
-  // Output 0 is `in` seen through a shape-only operator; fails if the view changes the layout.
+  // Output 0 is `in` seen through a shape-only operator (is_view); unsupported() otherwise.
   void alias(const onnx::NodeProto& node, const Value& in);
   // A 1x1 avgpool pass on the vector unit standing in for an elementwise operator.
   void emit_pass(const onnx::NodeProto& node, const Value& in);

@@ -111,6 +111,23 @@ void map_view(Mapper& m, const onnx::NodeProto& n) {
   m.alias(n, m.feature(n, 0));
 }
 
+// Transpose: the identity permutation adds no layer. Swapping the two channel factors of an
+// [N, g, C/g, H, W] view (a channel shuffle: Reshape, Transpose, Reshape) permutes channels;
+// any other permutation moves data between H, W and C and is unsupported.
+void map_transpose(Mapper& m, const onnx::NodeProto& n) {
+  const Value& x = m.feature(n, 0);
+  Dims identity;
+  for (std::size_t k = 0; k < x.dims.size(); ++k) identity.push_back(static_cast<std::int64_t>(k));
+  const Dims perm = attr_ints(n, "perm", Dims(identity.rbegin(), identity.rend()));
+  if (!identity.empty() && perm == identity) return m.alias(n, x);
+  if (perm == Dims{0, 2, 1, 3, 4} && is_view(x.dims, m.shape_of(x)))
+    return apply_channel_permutation(m, n, x);
+  std::string text;
+  for (auto p : perm) text += (text.empty() ? "" : ", ") + std::to_string(p);
+  m.unsupported(n, "permutation [" + text + "] of a " + dims_text(x.dims) +
+                       " tensor (only a channel shuffle: [0, 2, 1, 3, 4] of [N, g, C/g, H, W])");
+}
+
 // Shape, Size: the result is known statically and feeds shape arithmetic only.
 void map_shape_query(Mapper&, const onnx::NodeProto&) {}
 
@@ -134,6 +151,7 @@ void add_tensor_ops(OpTable& t) {
   for (const char* op :
        {"Flatten", "Reshape", "Squeeze", "Unsqueeze", "Identity", "Dropout", "Cast"})
     t[op] = map_view;
+  t["Transpose"] = map_transpose;
   t["Shape"] = t["Size"] = map_shape_query;
   t["Softmax"] = t["LogSoftmax"] = map_softmax;
 }
