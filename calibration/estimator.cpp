@@ -500,11 +500,11 @@ Estimator Estimator::load(const std::string& path, const hw::HwSpec* expected_hw
   return e;
 }
 
-std::vector<Unit> Estimator::plan_units(const wl::Network& net, const sim::PlanOptions& opt,
-                                        sim::NetworkPlan& plan) const {
+void Estimator::plan_units(const wl::Network& net, const sim::PlanOptions& opt,
+                           sim::NetworkPlan& plan, std::vector<Unit>& units) const {
   try {
-    plan = sim::plan_network(net, hw_, opt);
-    return decompose(net, hw_, opt, plan);
+    sim::plan_network(net, hw_, opt, plan);
+    decompose(net, hw_, opt, plan, units);
   } catch (const UserError& e) {
     throw UserError(net.name + ": " + e.what());
   }
@@ -517,8 +517,11 @@ double Estimator::predict_unit(const UnitDesc& d) const {
 }
 
 NetworkPrediction Estimator::predict(const wl::Network& net, const sim::PlanOptions& opt) const {
-  sim::NetworkPlan plan;
-  const std::vector<Unit> units = plan_units(net, opt, plan);
+  // This thread's plan and units, reused from call to call: a network whose units are all
+  // cached then costs planning and lookups, and no allocation but the result's.
+  thread_local sim::NetworkPlan plan;
+  thread_local std::vector<Unit> units;
+  plan_units(net, opt, plan, units);
   PredictionCache& cache = cache_.get();
   NetworkPrediction out;
   out.units.reserve(units.size());
@@ -575,7 +578,8 @@ NetworkPrediction Estimator::predict(const wl::Network& net, const sim::PlanOpti
 NetworkPrediction Estimator::predict_reference(const wl::Network& net,
                                                const sim::PlanOptions& opt) const {
   sim::NetworkPlan plan;
-  const std::vector<Unit> units = plan_units(net, opt, plan);
+  std::vector<Unit> units;
+  plan_units(net, opt, plan, units);
   NetworkPrediction out;
   out.units.reserve(units.size());
   std::vector<float> f(feature_count());

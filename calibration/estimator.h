@@ -177,8 +177,8 @@ class Estimator {
 
   float margin(UnitType type, const float* features) const;
   // Plans the network and splits it into units; errors name the network.
-  std::vector<Unit> plan_units(const wl::Network& net, const sim::PlanOptions& opt,
-                               sim::NetworkPlan& plan) const;
+  void plan_units(const wl::Network& net, const sim::PlanOptions& opt, sim::NetworkPlan& plan,
+                  std::vector<Unit>& units) const;
   double cycles_from(UnitType type, const float* features) const;
 };
 

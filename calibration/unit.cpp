@@ -1,9 +1,11 @@
 #include "unit.h"
 
 #include <algorithm>
+#include <string_view>
 #include <utility>
 
 #include "error.h"
+#include "reuse.h"
 
 namespace accelnas::cal {
 namespace {
@@ -17,11 +19,12 @@ Precision effective_precision(const wl::Layer& l, const sim::PlanOptions& opt) {
 // The unit type a block forms, or false when its layers are units of their own.
 bool block_unit_type(const wl::Layer& l, UnitType& out) {
   if (l.block.empty()) return false;
-  if (l.block_type == "ibn") {
+  const std::string_view type = l.block_type;  // compared by length first, no strlen
+  if (type == std::string_view("ibn")) {
     out = UnitType::Ibn;
-  } else if (l.block_type == "fused_ibn") {
+  } else if (type == std::string_view("fused_ibn")) {
     out = UnitType::FusedIbn;
-  } else if (l.block_type == "se") {
+  } else if (type == std::string_view("se")) {
     out = UnitType::Se;
   } else {
     return false;
@@ -34,8 +37,8 @@ UnitType layer_unit_type(const wl::Layer& l) {
   return array ? UnitType::Conv : UnitType::Vector;
 }
 
-LayerDesc layer_geometry(const wl::Layer& l, const sim::PlanOptions& opt) {
-  LayerDesc d;
+// Writes every geometry field of `d` (its operands and context are the caller's).
+void set_geometry(const wl::Layer& l, const sim::PlanOptions& opt, LayerDesc& d) {
   d.op = l.op;
   d.precision = effective_precision(l, opt);
   d.kernel_h = l.kernel_h;
@@ -49,7 +52,6 @@ LayerDesc layer_geometry(const wl::Layer& l, const sim::PlanOptions& opt) {
   d.out_h = l.out_h;
   d.out_w = l.out_w;
   d.resize_mode = l.resize_mode;
-  return d;
 }
 
 // Bytes of the job's own resident tensors: each distinct on-chip operand once (the first
@@ -72,44 +74,32 @@ int lookup(const std::vector<std::pair<std::size_t, int>>& pairs, std::size_t ke
   return -1;
 }
 
-// net.producers(v) into `out` (operand order), reusing the caller's buffers.
-void producers_of(const wl::Network& net, std::size_t v,
-                  std::vector<std::pair<int, std::size_t>>& scratch,
-                  std::vector<std::size_t>& out) {
-  const wl::Network::Graph& g = net.graph();
-  scratch.clear();
-  for (auto [it, end] = boost::in_edges(v, g); it != end; ++it)
-    scratch.emplace_back(g[*it].operand, boost::source(*it, g));
-  std::sort(scratch.begin(), scratch.end());
-  out.clear();
-  for (const auto& p : scratch) out.push_back(p.second);
-}
-
 // Buffers describe() reuses from unit to unit.
 struct Scratch {
   std::vector<std::pair<std::size_t, int>> local;     // network layer -> index in the unit
   std::vector<std::pair<std::size_t, int>> external;  // producing network layer -> input index
-  std::vector<std::pair<int, std::size_t>> by_operand;
-  std::vector<std::size_t> producers;
+  std::vector<LayerDesc> spare_layers;                // of earlier, longer units, for reuse
+  std::vector<Unit> spare_units;                      // of earlier, longer networks
 };
 
-UnitDesc describe(const wl::Network& net, const sim::PlanOptions& opt, const sim::NetworkPlan& plan,
-                  const Unit& unit, UnitType type, Scratch& scratch) {
-  UnitDesc desc;
+// Fills `desc` (its storage reused: each layer's operand list keeps its capacity).
+void describe(const wl::Network& net, const sim::PlanOptions& opt, const sim::NetworkPlan& plan,
+              const Unit& unit, UnitType type, Scratch& scratch, UnitDesc& desc) {
   desc.type = type;
   desc.batch = opt.batch;
-  desc.layers.reserve(unit.jobs.size());
+  desc.inputs.clear();
+  resize_reusing(desc.layers, unit.jobs.size(), scratch.spare_layers);
   auto& local = scratch.local;
   auto& external = scratch.external;
-  auto& producers = scratch.producers;
   local.clear();
   external.clear();
   for (std::size_t t = 0; t < unit.jobs.size(); ++t) {
     const std::size_t layer = unit.layers[t];
     const hw::LayerJob& job = plan.jobs[unit.jobs[t]];
-    LayerDesc d = layer_geometry(net.layer(layer), opt);
-    producers_of(net, layer, scratch.by_operand, producers);
-    d.inputs.reserve(producers.size());
+    LayerDesc& d = desc.layers[t];  // every field is written below: geometry, operands, context
+    set_geometry(net.layer(layer), opt, d);
+    d.inputs.clear();
+    const std::vector<std::size_t>& producers = net.producers(layer);
     for (std::size_t k = 0; k < producers.size(); ++k) {
       const std::size_t p = producers[k];
       const int in_unit = lookup(local, p);
@@ -131,9 +121,7 @@ UnitDesc describe(const wl::Network& net, const sim::PlanOptions& opt, const sim
     d.other_reserved_bytes = job.reserved_activation_bytes - own_resident_bytes(job, d.inputs);
     ACCELNAS_CHECK(d.other_reserved_bytes >= 0, "reserved bytes below the job's own tensors");
     local.emplace_back(layer, static_cast<int>(t));
-    desc.layers.push_back(std::move(d));
   }
-  return desc;
 }
 
 wl::Layer rebuild_layer(const LayerDesc& d, std::size_t t,
@@ -188,15 +176,23 @@ std::vector<Unit> decompose(const wl::Network& net, const hw::HwSpec& hw,
   return decompose(net, hw, opt, sim::plan_network(net, hw, opt));
 }
 
-std::vector<Unit> decompose(const wl::Network& net, const hw::HwSpec& /*hw*/,
+std::vector<Unit> decompose(const wl::Network& net, const hw::HwSpec& hw,
                             const sim::PlanOptions& opt, const sim::NetworkPlan& plan) {
+  std::vector<Unit> units;
+  decompose(net, hw, opt, plan, units);
+  return units;
+}
+
+void decompose(const wl::Network& net, const hw::HwSpec& /*hw*/, const sim::PlanOptions& opt,
+               const sim::NetworkPlan& plan, std::vector<Unit>& units) {
   // First the units' first jobs and types: a job extends the unit before it when both are in the
   // same block of a unit-forming type. Then each unit is filled once, at its final size.
+  thread_local std::vector<std::size_t> start;
+  thread_local std::vector<UnitType> types;
+  thread_local Scratch scratch;
   const std::size_t n = plan.jobs.size();
-  std::vector<std::size_t> start;
-  std::vector<UnitType> types;
-  start.reserve(n + 1);
-  types.reserve(n);
+  start.clear();
+  types.clear();
   bool previous_in_block = false;
   for (std::size_t j = 0; j < n; ++j) {
     const wl::Layer& l = net.layer(plan.layer_of_job[j]);
@@ -211,22 +207,24 @@ std::vector<Unit> decompose(const wl::Network& net, const hw::HwSpec& /*hw*/,
     previous_in_block = in_block;
   }
   start.push_back(n);
-  std::vector<Unit> units(types.size());
-  Scratch scratch;
+  resize_reusing(units, types.size(), scratch.spare_units);
   for (std::size_t u = 0; u < units.size(); ++u) {
     Unit& unit = units[u];
     const wl::Layer& first = net.layer(plan.layer_of_job[start[u]]);
     UnitType type;
-    if (block_unit_type(first, type)) unit.block = first.block;
-    unit.layers.reserve(start[u + 1] - start[u]);
-    unit.jobs.reserve(start[u + 1] - start[u]);
+    if (block_unit_type(first, type)) {
+      unit.block.assign(first.block);
+    } else {
+      unit.block.clear();
+    }
+    unit.layers.clear();
+    unit.jobs.clear();
     for (std::size_t j = start[u]; j < start[u + 1]; ++j) {
       unit.layers.push_back(plan.layer_of_job[j]);
       unit.jobs.push_back(j);
     }
-    unit.desc = describe(net, opt, plan, unit, types[u], scratch);
+    describe(net, opt, plan, unit, types[u], scratch, unit.desc);
   }
-  return units;
 }
 
 wl::Network unit_network(const UnitDesc& desc) {

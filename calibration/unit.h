@@ -45,6 +45,8 @@ struct ExternalInput {
   bool on_chip = false;  // context: resident in activation SRAM already, or read from DRAM
 };
 
+// A field added here must be written by decompose (unit.cpp: set_geometry / describe) and go
+// into the cache key (prediction_cache.cpp: hash_desc, SameDesc).
 struct LayerDesc {
   // Geometry. Only the fields of `op` are meaningful (and serialised): conv2d uses the window,
   // groups, out_channels and bias; fully_connected out_channels and bias; the pools the window;
@@ -94,6 +96,11 @@ std::vector<Unit> decompose(const wl::Network& net, const hw::HwSpec& hw,
 // The same, from a plan already made by sim::plan_network(net, hw, opt).
 std::vector<Unit> decompose(const wl::Network& net, const hw::HwSpec& hw,
                             const sim::PlanOptions& opt, const sim::NetworkPlan& plan);
+// The same written into `units`, reusing its storage (every vector and string in it keeps its
+// capacity), so a loop over networks of similar size allocates nothing once warm. `units` ends
+// equal to what the overload above returns.
+void decompose(const wl::Network& net, const hw::HwSpec& hw, const sim::PlanOptions& opt,
+               const sim::NetworkPlan& plan, std::vector<Unit>& units);
 
 // The small network unit_jobs() plans: one input layer "in<k>" per external input, then one
 // layer per LayerDesc in order ("l<t>_<op>"), finalized (shapes inferred). Network layer index k

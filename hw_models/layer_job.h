@@ -58,6 +58,38 @@ struct LayerJob {
   std::int64_t reserved_activation_bytes = 0;
 };
 
+// Every field of `j` back to its default, except that the name, the operator name and the operand
+// list are emptied with their storage kept: for loops that rebuild jobs in place (the planner's
+// reusing overload). A field added to LayerJob must be reset here too.
+inline void reset_keeping_storage(LayerJob& j) {
+  j.name.clear();
+  j.op.clear();
+  j.engine = Engine::Array;
+  j.precision = Precision::Int8;
+  j.rows = 1;
+  j.cols = 1;
+  j.kernel_h = 1;
+  j.kernel_w = 1;
+  j.groups = 1;
+  j.in_channels_per_group = 1;
+  j.out_channels_per_group = 1;
+  j.depthwise = false;
+  j.macs = 0;
+  j.vector_ops = 0;
+  j.inputs.clear();
+  j.weight_bytes = 0;
+  j.output_bytes = 0;
+  j.output_whole = false;
+  j.output_on_chip = false;
+  j.output_to_dram = true;
+  j.reserved_activation_bytes = 0;
+}
+#if defined(__x86_64__) && defined(__GLIBCXX__)
+static_assert(sizeof(LayerJob) == 2 * sizeof(std::string) + sizeof(std::vector<OperandDesc>) +
+                                      15 * sizeof(std::int64_t),
+              "a field was added to LayerJob: reset it in reset_keeping_storage()");
+#endif
+
 }  // namespace accelnas::hw
 
 #endif  // ACCELNAS_HW_MODELS_LAYER_JOB_H

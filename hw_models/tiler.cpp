@@ -14,10 +14,17 @@ i64 ceil_div(i64 a, i64 b) {
   return (a + b - 1) / b;
 }
 
+// a * b / c, truncated, exact: in 64 bits when the product fits (the common case, and much
+// cheaper than a 128-bit division), in 128 bits otherwise. c != 0.
+i64 mul_div(i64 a, i64 b, i64 c) {
+  i64 product = 0;
+  if (!__builtin_mul_overflow(a, b, &product)) return product / c;
+  return static_cast<i64>(static_cast<i128>(a) * b / c);
+}
+
 // The part of `total` that falls in parts [begin, end) of `n` equal parts; exact when summed.
 i64 share(i64 total, i64 begin, i64 end, i64 n) {
-  const i128 t = total;
-  return static_cast<i64>(t * end / n - t * begin / n);
+  return mul_div(total, end, n) - mul_div(total, begin, n);
 }
 
 bool streamed(const OperandDesc& op) {
@@ -27,7 +34,7 @@ bool streamed(const OperandDesc& op) {
 // Bytes of operand `op` that a band covering layer rows [r0, r1) needs, halo included.
 i64 band_bytes(const OperandDesc& op, i64 r0, i64 r1, i64 rows) {
   if (op.whole) return op.bytes;
-  const i64 first = static_cast<i64>(static_cast<i128>(op.rows) * r0 / rows);
+  const i64 first = mul_div(op.rows, r0, rows);
   const i64 last = ceil_div(static_cast<i64>(static_cast<i128>(op.rows) * r1), rows);
   const i64 in_rows = std::min(op.rows, last - first + op.halo_rows);
   return ceil_div(static_cast<i64>(static_cast<i128>(in_rows) * op.bytes), op.rows);
@@ -181,8 +188,9 @@ struct Step {
 // Tile order. Weights that fit: band-outer with every pass per tile, except that band 0 runs
 // pass by pass so the array starts as soon as the first pass's weights have landed. Streamed
 // weights: pass-outer, band-inner, one slice per pass; with k-chunks: pass, band, chunk.
-std::vector<Step> tile_order(const TilePlan& plan) {
+std::vector<Step> tile_order(const TilePlan& plan, std::size_t tiles) {
   std::vector<Step> steps;
+  steps.reserve(tiles);
   for (i64 p = 0; p < plan.passes && plan.weights_streamed; ++p) {
     for (i64 b = 0; b < plan.bands; ++b) {
       for (i64 k = 0; k < plan.k_chunks; ++k) steps.push_back({b, p, p + 1, k});
@@ -317,7 +325,7 @@ TilePlan plan_layer(const LayerJob& job, const HwSpec& hw) {
                     " tiles (more than " + std::to_string(static_cast<i64>(kMaxTiles)) +
                     "); the SRAMs are too small for it");
   }
-  const std::vector<Step> steps = tile_order(plan);
+  const std::vector<Step> steps = tile_order(plan, static_cast<std::size_t>(tiles));
   plan.tiles.reserve(steps.size());
   for (std::size_t i = 0; i < steps.size(); ++i) {
     plan.tiles.push_back(make_tile(job, hw, plan, steps, i));

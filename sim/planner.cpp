@@ -1,8 +1,12 @@
 #include "planner.h"
 
 #include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "error.h"
+#include "reuse.h"
 
 namespace accelnas::sim {
 namespace {
@@ -98,13 +102,13 @@ i64 min_working_set(const hw::LayerJob& job) {
 
 }  // namespace
 
-hw::LayerJob make_job(const wl::Network& net, std::size_t i, const hw::HwSpec& hw,
-                      const PlanOptions& opt) {
+void make_job(const wl::Network& net, std::size_t i, const hw::HwSpec& hw, const PlanOptions& opt,
+              hw::LayerJob& job) {
   const wl::Layer& l = net.layer(i);
   ACCELNAS_CHECK(l.op != wl::OpKind::Input, "make_job on an input layer");
-  hw::LayerJob job;
-  job.name = l.name;
-  job.op = wl::op_name(l.op);
+  hw::reset_keeping_storage(job);
+  job.name.assign(l.name);
+  job.op.assign(wl::op_name_string(l.op));
   job.precision = layer_precision(l, opt);
   for (std::size_t p : net.producers(i)) job.inputs.push_back(operand(net, p, hw, opt));
   job.output_bytes = tensor_bytes(net, i, hw, opt);
@@ -115,29 +119,49 @@ hw::LayerJob make_job(const wl::Network& net, std::size_t i, const hw::HwSpec& h
   } else {
     fill_vector_job(net, i, job, opt);
   }
+}
+
+hw::LayerJob make_job(const wl::Network& net, std::size_t i, const hw::HwSpec& hw,
+                      const PlanOptions& opt) {
+  hw::LayerJob job;
+  make_job(net, i, hw, opt, job);
   return job;
 }
 
 NetworkPlan plan_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOptions& opt) {
-  wl::check_batch(opt.batch);
   NetworkPlan plan;
-  std::vector<i64> pos(net.size(), -1);
+  plan_network(net, hw, opt, plan);
+  return plan;
+}
+
+void plan_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOptions& opt,
+                  NetworkPlan& plan) {
+  wl::check_batch(opt.batch);
+  const i64 reserved = opt.reserved_activation_bytes;
+  ACCELNAS_CHECK(reserved >= 0, "plan_network: negative reserved activation bytes");
+  // Scratch of this thread, reused from call to call (planning is on the estimator's hot path).
+  thread_local std::vector<i64> pos, min_ws, committed;
+  thread_local std::vector<char> resident;
+  pos.assign(net.size(), -1);
+  std::size_t n = 0;
+  for (std::size_t i : net.order()) n += net.layer(i).op != wl::OpKind::Input;
+  thread_local std::vector<hw::LayerJob> spare;  // jobs of earlier, longer plans, for reuse
+  resize_reusing(plan.jobs, n, spare);
+  plan.layer_of_job.clear();
   for (std::size_t i : net.order()) {
     if (net.layer(i).op == wl::OpKind::Input) continue;
-    pos[i] = static_cast<i64>(plan.jobs.size());
-    plan.jobs.push_back(make_job(net, i, hw, opt));
+    const std::size_t j = plan.layer_of_job.size();
+    pos[i] = static_cast<i64>(j);
+    make_job(net, i, hw, opt, plan.jobs[j]);
     plan.layer_of_job.push_back(i);
   }
-  const auto n = plan.jobs.size();
-  std::vector<i64> min_ws(n);
+  min_ws.resize(n);
   for (std::size_t j = 0; j < n; ++j) min_ws[j] = min_working_set(plan.jobs[j]);
 
   // Greedy residency in production order: network inputs first (when they start on chip), then
   // every job's output.
-  const i64 reserved = opt.reserved_activation_bytes;
-  ACCELNAS_CHECK(reserved >= 0, "plan_network: negative reserved activation bytes");
-  std::vector<i64> committed(n, reserved);
-  std::vector<char> resident(net.size(), 0);
+  committed.assign(n, reserved);
+  resident.assign(net.size(), 0);
   // Commits `size` bytes over jobs [first, last] when it fits beside everything committed there.
   auto try_reside = [&](i64 first, i64 last, i64 size) {
     for (i64 k = first; k <= last; ++k) {
@@ -149,7 +173,7 @@ NetworkPlan plan_network(const wl::Network& net, const hw::HwSpec& hw, const Pla
   if (opt.inputs_on_chip) {
     for (std::size_t layer : net.order()) {
       if (net.layer(layer).op != wl::OpKind::Input) continue;
-      const auto consumers = net.consumers(layer);
+      const auto& consumers = net.consumers(layer);
       if (consumers.empty()) continue;
       i64 first = static_cast<i64>(n), last = -1;
       for (std::size_t c : consumers) {
@@ -161,7 +185,7 @@ NetworkPlan plan_network(const wl::Network& net, const hw::HwSpec& hw, const Pla
   }
   for (std::size_t j = 0; j < n; ++j) {
     const std::size_t layer = plan.layer_of_job[j];
-    const auto consumers = net.consumers(layer);
+    const auto& consumers = net.consumers(layer);
     // A network output streams to DRAM unless it is kept for a consumer after the network.
     if (consumers.empty() && !opt.outputs_on_chip) continue;
     i64 last = static_cast<i64>(j);
@@ -172,14 +196,13 @@ NetworkPlan plan_network(const wl::Network& net, const hw::HwSpec& hw, const Pla
   for (std::size_t j = 0; j < n; ++j) {
     hw::LayerJob& job = plan.jobs[j];
     const std::size_t layer = plan.layer_of_job[j];
-    const auto producers = net.producers(layer);
+    const auto& producers = net.producers(layer);
     for (std::size_t k = 0; k < producers.size(); ++k)
       job.inputs[k].on_chip = resident[producers[k]] != 0;
     job.output_on_chip = resident[layer] != 0;
     job.output_to_dram = !job.output_on_chip;
     job.reserved_activation_bytes = committed[j];
   }
-  return plan;
 }
 
 }  // namespace accelnas::sim

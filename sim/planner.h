@@ -46,11 +46,20 @@ struct NetworkPlan {
 };
 
 NetworkPlan plan_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOptions& opt);
+// The same plan written into `plan`, reusing its storage: the jobs' names, operator names and
+// operand lists keep their capacity, so planning networks of similar size in a loop (the
+// estimator's hot path) allocates nothing once warm. `plan` ends equal to plan_network()'s.
+void plan_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOptions& opt,
+                  NetworkPlan& plan);
 
 // The job of one layer with every operand in DRAM and its output written back: the context-free
 // description used by tests and, later, by label generation.
 hw::LayerJob make_job(const wl::Network& net, std::size_t layer, const hw::HwSpec& hw,
                       const PlanOptions& opt);
+// The same job written over `job` (every field reset), reusing its strings' and operand list's
+// storage.
+void make_job(const wl::Network& net, std::size_t layer, const hw::HwSpec& hw,
+              const PlanOptions& opt, hw::LayerJob& job);
 
 }  // namespace accelnas::sim
 

@@ -6,7 +6,7 @@ namespace accelnas::wl {
 namespace {
 
 const Shape& operand_shape(const Network& net, std::size_t i, std::size_t k) {
-  const auto producers = net.producers(i);
+  const auto& producers = net.producers(i);
   ACCELNAS_CHECK(k < producers.size(), "layer stats: missing operand");
   return net.layer(producers[k]).out;
 }

@@ -48,6 +48,18 @@ bool parse_op(const std::string& name, OpKind& out) {
   return false;
 }
 
+// kOps lists the operators in OpKind order, so op_names()[op] is op's name.
+constexpr bool ops_in_enum_order() {
+  for (std::size_t i = 0; i < kOps.size(); ++i)
+    if (static_cast<std::size_t>(kOps[i].first) != i) return false;
+  return true;
+}
+static_assert(ops_in_enum_order(), "kOps must follow the order of OpKind");
+
+const std::string& op_name_string(OpKind op) {
+  return op_names().at(static_cast<std::size_t>(op));
+}
+
 const std::vector<std::string>& op_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> v;

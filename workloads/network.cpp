@@ -166,19 +166,8 @@ bool Network::has(const std::string& name) const {
   return false;
 }
 
-const std::vector<std::size_t>& Network::producers(std::size_t i) const {
-  ACCELNAS_CHECK(finalized_, "Network::producers before finalize()");
-  return producers_.at(i);
-}
-
-const std::vector<std::size_t>& Network::consumers(std::size_t i) const {
-  ACCELNAS_CHECK(finalized_, "Network::consumers before finalize()");
-  return consumers_.at(i);
-}
-
-const std::vector<std::size_t>& Network::order() const {
-  ACCELNAS_CHECK(finalized_, "Network::order before finalize()");
-  return order_;
+void Network::not_finalized(const char* what) {
+  ACCELNAS_PANIC(std::string("Network::") + what + " before finalize()");
 }
 
 std::vector<std::size_t> Network::outputs() const {

@@ -35,7 +35,8 @@ enum class ResizeMode { Nearest, Bilinear };
 
 const char* op_name(OpKind op);  // "conv2d", "fully_connected", ...
 bool parse_op(const std::string& name, OpKind& out);
-const std::vector<std::string>& op_names();
+const std::vector<std::string>& op_names();    // in OpKind order
+const std::string& op_name_string(OpKind op);  // op_name() as a std::string, without a strlen
 const char* activation_name(Activation a);
 bool parse_activation(const std::string& name, Activation& out);
 
@@ -132,14 +133,24 @@ class Network {
 
   // Producers of layer i in operand order, and consumers in ascending index order (distinct).
   // Computed once by finalize(): planners and analyses ask for them many times per layer.
-  const std::vector<std::size_t>& producers(std::size_t i) const;
-  const std::vector<std::size_t>& consumers(std::size_t i) const;
+  const std::vector<std::size_t>& producers(std::size_t i) const {
+    if (!finalized_) not_finalized("producers");
+    return producers_.at(i);
+  }
+  const std::vector<std::size_t>& consumers(std::size_t i) const {
+    if (!finalized_) not_finalized("consumers");
+    return consumers_.at(i);
+  }
   // Deterministic topological order (Kahn's algorithm, lowest index first). Requires finalize().
-  const std::vector<std::size_t>& order() const;
+  const std::vector<std::size_t>& order() const {
+    if (!finalized_) not_finalized("order");
+    return order_;
+  }
   // Layers nobody consumes: the network's outputs.
   std::vector<std::size_t> outputs() const;
 
  private:
+  [[noreturn]] static void not_finalized(const char* what);  // a programming error: panics
   Graph graph_;
   std::vector<std::size_t> order_;
   std::vector<std::vector<std::size_t>> producers_, consumers_;

@@ -7,6 +7,7 @@
 #include <omp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -255,4 +256,40 @@ TEST_CASE("prediction cache: an unmappable unit is reported the same after a war
   CHECK(first.find(net.name + ": unit ") == 0);
   CHECK(first == second);
   CHECK(e.predict_batch({net}, sim::PlanOptions{})[0].error == first);
+}
+
+TEST_CASE(
+    "storage reuse: planning and decomposing networks of varying size into the same buffers "
+    "gives what fresh calls give") {
+  const hw::HwSpec& hw = test::pf32();
+  std::vector<wl::Network> nets = population();
+  // Long, short, long again: every slot is reused for a job or unit of another kind.
+  std::reverse(nets.begin() + static_cast<std::ptrdiff_t>(nets.size() / 2), nets.end());
+  sim::NetworkPlan plan;
+  std::vector<cal::Unit> units;
+  for (const sim::PlanOptions& opt : contexts()) {
+    for (const wl::Network& net : nets) {
+      INFO(net.name << ", batch " << opt.batch << ", inputs on chip " << opt.inputs_on_chip);
+      const sim::NetworkPlan fresh = sim::plan_network(net, hw, opt);
+      sim::plan_network(net, hw, opt, plan);
+      CHECK(plan.layer_of_job == fresh.layer_of_job);
+      REQUIRE(plan.jobs.size() == fresh.jobs.size());
+      for (std::size_t j = 0; j < plan.jobs.size(); ++j) {
+        CHECK(plan.jobs[j].name == fresh.jobs[j].name);
+        test::check_same_job(plan.jobs[j], fresh.jobs[j], "job " + std::to_string(j));
+      }
+      const std::vector<cal::Unit> fresh_units = cal::decompose(net, hw, opt, fresh);
+      cal::decompose(net, hw, opt, plan, units);
+      REQUIRE(units.size() == fresh_units.size());
+      for (std::size_t u = 0; u < units.size(); ++u) {
+        CHECK(cal::canonical_text(units[u].desc) == cal::canonical_text(fresh_units[u].desc));
+        CHECK(units[u].block == fresh_units[u].block);
+        CHECK(units[u].layers == fresh_units[u].layers);
+        CHECK(units[u].jobs == fresh_units[u].jobs);
+      }
+      const wl::MemoryOptions mem{opt.batch, opt.precision};
+      CHECK(wl::peak_activation_bytes(net, mem) ==
+            wl::peak_activation_bytes(net, net.order(), mem));
+    }
+  }
 }

@@ -18,6 +18,7 @@ TEST_CASE("op names: every op round-trips through its name") {
     OpKind op = OpKind::Input;
     REQUIRE(parse_op(name, op));
     CHECK(name == op_name(op));
+    CHECK(op_name_string(op) == op_name(op));
   }
   OpKind op = OpKind::Add;
   CHECK_FALSE(parse_op("conv", op));

@@ -49,14 +49,16 @@ std::int64_t tensor_bytes(const Network& net, std::size_t i, const MemoryOptions
          analysis_bytes_per_element(analysis_precision(net, i, opt));
 }
 
-std::vector<std::int64_t> live_bytes_per_step(const Network& net,
-                                              const std::vector<std::size_t>& order,
-                                              const MemoryOptions& opt) {
-  ACCELNAS_CHECK(net.finalized(), "live_bytes_per_step: network not finalized");
-  const std::vector<std::size_t> pos = positions(net, order);
+namespace {
+
+// Live bytes at every step of the order whose positions are `pos`, into `live` (n entries; its
+// storage reused). A tensor is live from its producer's step (step 0 for an input) to its last
+// consumer's, or to the end when nobody consumes it.
+void live_bytes(const Network& net, const std::vector<std::size_t>& pos, const MemoryOptions& opt,
+                std::vector<std::int64_t>& live) {
   const std::size_t n = net.size();
   // Difference array: +bytes at the first live step, -bytes after the last.
-  std::vector<std::int64_t> delta(n + 1, 0);
+  live.assign(n + 1, 0);
   for (std::size_t v = 0; v < n; ++v) {
     const bool input = net.layer(v).op == OpKind::Input;
     const std::vector<std::size_t>& consumers = net.consumers(v);
@@ -67,15 +69,25 @@ std::vector<std::int64_t> live_bytes_per_step(const Network& net,
       for (std::size_t c : consumers) last = std::max(last, pos[c]);
     }
     const std::int64_t bytes = tensor_bytes(net, v, opt);
-    delta[first] += bytes;
-    delta[last + 1] -= bytes;
+    live[first] += bytes;
+    live[last + 1] -= bytes;
   }
-  std::vector<std::int64_t> live(n, 0);
   std::int64_t running = 0;
   for (std::size_t t = 0; t < n; ++t) {
-    running += delta[t];
+    running += live[t];
     live[t] = running;
   }
+  live.pop_back();
+}
+
+}  // namespace
+
+std::vector<std::int64_t> live_bytes_per_step(const Network& net,
+                                              const std::vector<std::size_t>& order,
+                                              const MemoryOptions& opt) {
+  ACCELNAS_CHECK(net.finalized(), "live_bytes_per_step: network not finalized");
+  std::vector<std::int64_t> live;
+  live_bytes(net, positions(net, order), opt, live);
   return live;
 }
 
@@ -86,7 +98,16 @@ std::int64_t peak_activation_bytes(const Network& net, const std::vector<std::si
 }
 
 std::int64_t peak_activation_bytes(const Network& net, const MemoryOptions& opt) {
-  return peak_activation_bytes(net, net.order(), opt);
+  ACCELNAS_CHECK(net.finalized(), "peak_activation_bytes: network not finalized");
+  // The network's own order is topological by construction, so it needs no check; the scratch
+  // is this thread's, reused (the estimator calls this for every network it predicts).
+  thread_local std::vector<std::size_t> pos;
+  thread_local std::vector<std::int64_t> live;
+  pos.resize(net.size());
+  const std::vector<std::size_t>& order = net.order();
+  for (std::size_t t = 0; t < order.size(); ++t) pos[order[t]] = t;
+  live_bytes(net, pos, opt, live);
+  return live.empty() ? 0 : *std::max_element(live.begin(), live.end());
 }
 
 std::string MinPeakOrder::method() const {

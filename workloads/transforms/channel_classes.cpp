@@ -14,7 +14,7 @@ ChannelClasses::ChannelClasses(const Network& net)
   ACCELNAS_CHECK(net.finalized(), "ChannelClasses: network not finalized");
   for (std::size_t v : net.order()) {
     const Layer& l = net.layer(v);
-    const std::vector<std::size_t> in = net.producers(v);
+    const std::vector<std::size_t>& in = net.producers(v);
     switch (l.op) {
       case OpKind::Input:
         own_[v] = new_var(l.out.c, true);

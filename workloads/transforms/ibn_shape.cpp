@@ -73,7 +73,7 @@ Network remove_expands(const Network& net, const std::vector<IbnBlock>& all,
   for (std::size_t k : chosen) {
     const IbnBlock& b = all[k];
     if (b.fused || b.expand == kNoLayer || b.depthwise == kNoLayer) continue;
-    const std::vector<std::size_t> consumers = net.consumers(b.expand);
+    const std::vector<std::size_t>& consumers = net.consumers(b.expand);
     if (consumers.size() != 1 || consumers[0] != b.depthwise) continue;  // kept, at in channels
     layers[b.depthwise].inputs = layers[b.expand].inputs;
     removed[b.expand] = true;
