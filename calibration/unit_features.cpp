@@ -69,9 +69,10 @@ std::int64_t replay(const hw::LayerJob& job, const hw::TilePlan& plan, const hw:
   const auto n = static_cast<std::int64_t>(plan.tiles.size());
   const std::int64_t t0 = hw.layer_setup_cycles;
   BusReplay bus(hw);
-  std::vector<std::int64_t> load_done(static_cast<std::size_t>(n), 0);
-  std::vector<std::int64_t> store_done(static_cast<std::size_t>(n), 0);
-  std::vector<std::int64_t> compute_end(static_cast<std::size_t>(n), 0);
+  thread_local std::vector<std::int64_t> load_done, store_done, compute_end;  // reused scratch
+  load_done.assign(static_cast<std::size_t>(n), 0);
+  store_done.assign(static_cast<std::size_t>(n), 0);
+  compute_end.assign(static_cast<std::size_t>(n), 0);
   auto tile = [&](std::int64_t i) -> const hw::Tile& {
     return plan.tiles[static_cast<std::size_t>(i)];
   };
@@ -127,7 +128,8 @@ std::int64_t timeline_cycles(const hw::LayerJob& job, const hw::HwSpec& hw) {
 }
 
 LayerTerms layer_terms(const hw::LayerJob& job, const hw::HwSpec& hw) {
-  const hw::TilePlan plan = hw::plan_layer(job, hw);
+  thread_local hw::TilePlan plan;  // its tile list is reused from layer to layer
+  hw::plan_layer(job, hw, plan);
   double load = static_cast<double>(plan.preload_bytes), store = 0, compute = 0;
   for (const hw::Tile& t : plan.tiles) {
     load += static_cast<double>(t.load_bytes);

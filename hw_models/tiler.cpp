@@ -188,8 +188,8 @@ struct Step {
 // Tile order. Weights that fit: band-outer with every pass per tile, except that band 0 runs
 // pass by pass so the array starts as soon as the first pass's weights have landed. Streamed
 // weights: pass-outer, band-inner, one slice per pass; with k-chunks: pass, band, chunk.
-std::vector<Step> tile_order(const TilePlan& plan, std::size_t tiles) {
-  std::vector<Step> steps;
+void tile_order(const TilePlan& plan, std::size_t tiles, std::vector<Step>& steps) {
+  steps.clear();
   steps.reserve(tiles);
   for (i64 p = 0; p < plan.passes && plan.weights_streamed; ++p) {
     for (i64 b = 0; b < plan.bands; ++b) {
@@ -203,7 +203,6 @@ std::vector<Step> tile_order(const TilePlan& plan, std::size_t tiles) {
       steps.push_back({b, 0, plan.passes, 0});
     }
   }
-  return steps;
 }
 
 Tile make_tile(const LayerJob& job, const HwSpec& hw, const TilePlan& plan,
@@ -300,8 +299,17 @@ void check_cycle_range(const LayerJob& job, const HwSpec& hw, const TilePlan& pl
 }  // namespace
 
 TilePlan plan_layer(const LayerJob& job, const HwSpec& hw) {
-  validate(job);
   TilePlan plan;
+  plan_layer(job, hw, plan);
+  return plan;
+}
+
+void plan_layer(const LayerJob& job, const HwSpec& hw, TilePlan& plan) {
+  validate(job);
+  std::vector<Tile> kept = std::move(plan.tiles);  // storage reused
+  kept.clear();
+  plan = TilePlan{};
+  plan.tiles = std::move(kept);
   plan.passes = array_passes(job, hw);
   const i64 free_act = hw.sram_activation_bytes - job.reserved_activation_bytes;
   if (free_act < 0) {
@@ -325,14 +333,14 @@ TilePlan plan_layer(const LayerJob& job, const HwSpec& hw) {
                     " tiles (more than " + std::to_string(static_cast<i64>(kMaxTiles)) +
                     "); the SRAMs are too small for it");
   }
-  const std::vector<Step> steps = tile_order(plan, static_cast<std::size_t>(tiles));
+  thread_local std::vector<Step> steps;  // scratch, reused from call to call
+  tile_order(plan, static_cast<std::size_t>(tiles), steps);
   plan.tiles.reserve(steps.size());
   for (std::size_t i = 0; i < steps.size(); ++i) {
     plan.tiles.push_back(make_tile(job, hw, plan, steps, i));
   }
   ACCELNAS_CHECK(!plan.tiles.empty(), "tiler produced no tiles");
   check_cycle_range(job, hw, plan);
-  return plan;
 }
 
 }  // namespace accelnas::hw

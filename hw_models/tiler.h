@@ -51,6 +51,10 @@ struct TilePlan {
 };
 
 TilePlan plan_layer(const LayerJob& job, const HwSpec& hw);
+// The same plan written into `plan` (every field replaced), reusing the storage of its tile list:
+// for loops that plan many layers (the estimator's features). After a UserError `plan` is
+// unspecified.
+void plan_layer(const LayerJob& job, const HwSpec& hw, TilePlan& plan);
 
 // Passes of PF output channels the array makes over every pixel.
 std::int64_t array_passes(const LayerJob& job, const HwSpec& hw);

@@ -26,6 +26,7 @@
 
 #include "error.h"
 #include "estimator.h"
+#include "net_space.h"
 #include "simulate.h"
 #include "zoo/zoo.h"
 
@@ -199,6 +200,28 @@ int run(const Args& a) {
   const double one_off = us_per_net(reps, one_batch.size(), nothing, batch(one_batch));
   const double pop_off = us_per_net(std::max(3, reps / 4), pop.size(), nothing, batch(pop));
 
+  // Networks seen for the first time: random networks of the validation space, predicted in
+  // one batch from an empty cache that fills as it goes (a zero-shot scan of a search space).
+  est.set_cache_capacity(32768, 65536);
+  const cal::NetSampler sampler(cal::net_space_preset("mobilenet"), est.hw().parallelism_factor, 7);
+  std::vector<wl::Network> fresh;
+  for (std::uint64_t i = 0; i < 300; ++i) fresh.push_back(sampler.sample(i));
+  double sim_fresh_us = 0;
+  std::size_t mapped = 0;
+  for (const wl::Network& n : fresh) {
+    try {
+      sim_fresh_us += seconds_of([&] { sim::simulate_network(n, est.hw(), opt); }) * 1e6;
+      ++mapped;
+    } catch (const UserError&) {  // unmappable on this hardware: its time is left out
+    }
+  }
+  sim_fresh_us /= static_cast<double>(std::max<std::size_t>(1, mapped));
+  est.clear_cache();
+  const double fresh_us =
+      seconds_of([&] { est.predict_batch(fresh, opt); }) * 1e6 / static_cast<double>(fresh.size());
+  const cal::PredictionCacheStats fresh_stats = est.cache_stats();
+  est.set_cache_capacity(0, 0);
+
   std::size_t units = 0;
   for (const cal::NetworkPrediction& p : est.predict_batch(pop, opt)) units += p.units.size();
   std::printf(
@@ -218,7 +241,19 @@ int run(const Args& a) {
   row("population, cache off", pop_off, sim_pop);
   row("population, cold cache", pop_cold, sim_pop);
   row("population, warm cache", pop_warm, sim_pop);
-  std::printf("\nsimulation (sim::simulate_network, 1 thread): mobilenet_v2 %.0f us", sim_one_us);
+  row("300 random networks, first sight", fresh_us, sim_fresh_us);
+  const auto hit_rate = [](std::int64_t hits, std::int64_t misses) {
+    return 100.0 * static_cast<double>(hits) /
+           static_cast<double>(std::max<std::int64_t>(1, hits + misses));
+  };
+  std::printf(
+      "\nrandom networks (net space \"mobilenet\", seed 7; one run from an empty cache): "
+      "%.0f%% unit hits, %.0f%% layer-job hits; simulating them takes %.0f us per network "
+      "(%zu of %zu mappable)\n",
+      hit_rate(fresh_stats.unit_hits, fresh_stats.unit_misses),
+      hit_rate(fresh_stats.layer_hits, fresh_stats.layer_misses), sim_fresh_us, mapped,
+      fresh.size());
+  std::printf("simulation (sim::simulate_network, 1 thread): mobilenet_v2 %.0f us", sim_one_us);
   if (a.sim_population) {
     std::printf(", population mean %.0f us per network\n", sim_pop_us);
   } else {
