@@ -81,4 +81,5 @@ done
 echo
 "$BIN" label --space zoo --count 3000 --db "$TMP/est.db" -q
 "$BIN" fit --db "$TMP/est.db" -o "$TMP/est.json" >/dev/null
-"$BUILD/calibration/accelnas_bench_estimator" --estimator "$TMP/est.json" --reps "$RUNS"
+"$BUILD/calibration/accelnas_bench_estimator" --estimator "$TMP/est.json" --reps "$RUNS" \
+  --net-space mobilenet --net-space "$ROOT/calibration/bench/curated_net_space.yaml"

@@ -9,6 +9,7 @@
 //
 // Usage: accelnas_bench_estimator (--estimator FILE | --labels DB [--hw-hash HASH]
 //                                  [--rounds N] [--save FILE]) [--reps N] [--sim-population]
+//                                  [--net-space NAME|YAML ...]
 //                                  [--profile-loops N [--profile-cold]]
 // Times are CPU time of the predicting thread.
 // --labels fits a small estimator in-process first (not timed): the forest's size changes the
@@ -36,6 +37,7 @@ using namespace accelnas;
 
 struct Args {
   std::string estimator, labels, hw_hash, save;
+  std::vector<std::string> net_spaces;  // of the first-sight rows: presets or YAML files
   int rounds = 300;
   int reps = 21;
   bool sim_population = false;
@@ -57,6 +59,8 @@ Args parse_args(int argc, char** argv) {
       a.labels = value();
     } else if (k == "--save") {
       a.save = value();
+    } else if (k == "--net-space") {
+      a.net_spaces.push_back(value());
     } else if (k == "--hw-hash") {
       a.hw_hash = value();
     } else if (k == "--rounds") {
@@ -73,6 +77,7 @@ Args parse_args(int argc, char** argv) {
       throw UserError("unknown argument " + k);
     }
   }
+  if (a.net_spaces.empty()) a.net_spaces.push_back("mobilenet");
   if (a.estimator.empty() == a.labels.empty())
     throw UserError("give one of --estimator FILE or --labels DB");
   return a;
@@ -132,6 +137,47 @@ double us_per_net(int reps, std::size_t nets, const std::function<void()>& befor
     t.push_back(seconds_of(run) * 1e6 / static_cast<double>(nets));
   }
   return median(t);
+}
+
+constexpr int kFirstSightNetworks = 300;
+
+struct FirstSight {
+  std::string name;
+  double predict_us = 0, simulate_us = 0;  // per network
+  double unit_hit_percent = 0, layer_hit_percent = 0;
+  std::size_t mapped = 0;
+};
+
+double percent(std::int64_t hits, std::int64_t misses) {
+  return 100.0 * static_cast<double>(hits) /
+         static_cast<double>(std::max<std::int64_t>(1, hits + misses));
+}
+
+// Networks seen for the first time: random networks of a net space, predicted in one batch from
+// an empty cache that fills as it goes (a zero-shot scan of a search space), against simulating
+// the same networks (the unmappable ones are left out of the simulation mean).
+FirstSight first_sight(cal::Estimator& est, const sim::PlanOptions& opt, const std::string& space) {
+  FirstSight f;
+  const cal::NetSampler sampler(cal::load_net_space(space), est.hw().parallelism_factor, 7);
+  f.name = sampler.space().name;
+  std::vector<wl::Network> nets;
+  for (int i = 0; i < kFirstSightNetworks; ++i)
+    nets.push_back(sampler.sample(static_cast<std::uint64_t>(i)));
+  for (const wl::Network& n : nets) {
+    try {
+      f.simulate_us += seconds_of([&] { sim::simulate_network(n, est.hw(), opt); }) * 1e6;
+      ++f.mapped;
+    } catch (const UserError&) {
+    }
+  }
+  f.simulate_us /= static_cast<double>(std::max<std::size_t>(1, f.mapped));
+  est.set_cache_capacity(32768, 65536);
+  f.predict_us =
+      seconds_of([&] { est.predict_batch(nets, opt); }) * 1e6 / static_cast<double>(nets.size());
+  const cal::PredictionCacheStats st = est.cache_stats();
+  f.unit_hit_percent = percent(st.unit_hits, st.unit_misses);
+  f.layer_hit_percent = percent(st.layer_hits, st.layer_misses);
+  return f;
 }
 
 void row(const char* what, double us, double sim_us) {
@@ -200,27 +246,8 @@ int run(const Args& a) {
   const double one_off = us_per_net(reps, one_batch.size(), nothing, batch(one_batch));
   const double pop_off = us_per_net(std::max(3, reps / 4), pop.size(), nothing, batch(pop));
 
-  // Networks seen for the first time: random networks of the validation space, predicted in
-  // one batch from an empty cache that fills as it goes (a zero-shot scan of a search space).
-  est.set_cache_capacity(32768, 65536);
-  const cal::NetSampler sampler(cal::net_space_preset("mobilenet"), est.hw().parallelism_factor, 7);
-  std::vector<wl::Network> fresh;
-  for (std::uint64_t i = 0; i < 300; ++i) fresh.push_back(sampler.sample(i));
-  double sim_fresh_us = 0;
-  std::size_t mapped = 0;
-  for (const wl::Network& n : fresh) {
-    try {
-      sim_fresh_us += seconds_of([&] { sim::simulate_network(n, est.hw(), opt); }) * 1e6;
-      ++mapped;
-    } catch (const UserError&) {  // unmappable on this hardware: its time is left out
-    }
-  }
-  sim_fresh_us /= static_cast<double>(std::max<std::size_t>(1, mapped));
-  est.clear_cache();
-  const double fresh_us =
-      seconds_of([&] { est.predict_batch(fresh, opt); }) * 1e6 / static_cast<double>(fresh.size());
-  const cal::PredictionCacheStats fresh_stats = est.cache_stats();
-  est.set_cache_capacity(0, 0);
+  std::vector<FirstSight> first;
+  for (const std::string& space : a.net_spaces) first.push_back(first_sight(est, opt, space));
 
   std::size_t units = 0;
   for (const cal::NetworkPrediction& p : est.predict_batch(pop, opt)) units += p.units.size();
@@ -241,18 +268,17 @@ int run(const Args& a) {
   row("population, cache off", pop_off, sim_pop);
   row("population, cold cache", pop_cold, sim_pop);
   row("population, warm cache", pop_warm, sim_pop);
-  row("300 random networks, first sight", fresh_us, sim_fresh_us);
-  const auto hit_rate = [](std::int64_t hits, std::int64_t misses) {
-    return 100.0 * static_cast<double>(hits) /
-           static_cast<double>(std::max<std::int64_t>(1, hits + misses));
-  };
-  std::printf(
-      "\nrandom networks (net space \"mobilenet\", seed 7; one run from an empty cache): "
-      "%.0f%% unit hits, %.0f%% layer-job hits; simulating them takes %.0f us per network "
-      "(%zu of %zu mappable)\n",
-      hit_rate(fresh_stats.unit_hits, fresh_stats.unit_misses),
-      hit_rate(fresh_stats.layer_hits, fresh_stats.layer_misses), sim_fresh_us, mapped,
-      fresh.size());
+  for (const FirstSight& f : first)
+    row(("first sight: " + f.name).c_str(), f.predict_us, f.simulate_us);
+  std::printf("\n");
+  for (const FirstSight& f : first) {
+    std::printf(
+        "first sight: %d random networks of net space %s (seed 7), one batch from an empty "
+        "cache: %.0f%% unit hits, %.0f%% layer-job hits; simulating them: %.0f us per network "
+        "(%zu mappable)\n",
+        kFirstSightNetworks, f.name.c_str(), f.unit_hit_percent, f.layer_hit_percent, f.simulate_us,
+        f.mapped);
+  }
   std::printf("simulation (sim::simulate_network, 1 thread): mobilenet_v2 %.0f us", sim_one_us);
   if (a.sim_population) {
     std::printf(", population mean %.0f us per network\n", sim_pop_us);
