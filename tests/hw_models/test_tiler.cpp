@@ -318,3 +318,69 @@ TEST_CASE("tiler: inputs already on chip cost no input loads") {
     CHECK(loaded_bytes(p) == job.weight_bytes);
   }
 }
+
+TEST_CASE("tiler: shares of counts whose products overflow 64 bits stay exact") {
+  // A vector job with 2^20 rows and ~2^44 element operations: a band's share
+  // vector_ops * row / rows needs 128-bit arithmetic, and the tiles must still add up exactly.
+  LayerJob j = global_pool_job(1, 1, 1);
+  j.op = "add";
+  j.output_whole = false;
+  j.rows = std::int64_t{1} << 20;
+  j.vector_ops = (std::int64_t{1} << 44) + 12345;
+  j.inputs[0].rows = j.rows;
+  j.inputs[0].bytes = j.rows;
+  j.output_bytes = j.rows;
+  const TilePlan p = plan_layer(j, hw_with({}));
+  std::int64_t ops = 0, rows = 0;
+  for (const Tile& t : p.tiles) {
+    ops += t.vector_ops;
+    rows += t.rows;
+  }
+  CHECK(p.tiles.size() > 1);
+  CHECK(ops == j.vector_ops);
+  CHECK(rows == j.rows);
+}
+
+TEST_CASE("tiler: planning into a reused TilePlan gives the plan a fresh call gives") {
+  std::vector<LayerJob> jobs = {conv_job({56, 56, 24, 144, 1}), global_pool_job(7, 7, 1280),
+                                conv_job({112, 112, 32, 32, 3, 1, 32, true}),
+                                conv_job({14, 14, 512, 1024, 3})};
+  for (const HwSpec& hw : varied_hw()) {
+    TilePlan reused;
+    for (int round = 0; round < 2; ++round) {
+      for (const LayerJob& j : jobs) {
+        INFO(j.op << " " << j.rows << " rows, round " << round);
+        TilePlan fresh;
+        try {
+          fresh = plan_layer(j, hw);
+        } catch (const accelnas::UserError&) {
+          continue;  // unmappable on this hardware: nothing to compare
+        }
+        plan_layer(j, hw, reused);
+        CHECK(reused.passes == fresh.passes);
+        CHECK(reused.bands == fresh.bands);
+        CHECK(reused.band_rows == fresh.band_rows);
+        CHECK(reused.weights_streamed == fresh.weights_streamed);
+        CHECK(reused.k_chunks == fresh.k_chunks);
+        CHECK(reused.first_band_per_pass == fresh.first_band_per_pass);
+        CHECK(reused.inputs_pinned == fresh.inputs_pinned);
+        CHECK(reused.inputs_reread == fresh.inputs_reread);
+        CHECK(reused.preload_bytes == fresh.preload_bytes);
+        CHECK(reused.weight_slot_bytes == fresh.weight_slot_bytes);
+        CHECK(reused.pinned_activation_bytes == fresh.pinned_activation_bytes);
+        CHECK(reused.buffer_activation_bytes == fresh.buffer_activation_bytes);
+        REQUIRE(reused.tiles.size() == fresh.tiles.size());
+        for (std::size_t i = 0; i < fresh.tiles.size(); ++i) {
+          const Tile &a = reused.tiles[i], &b = fresh.tiles[i];
+          CHECK(a.rows == b.rows);
+          CHECK(a.passes == b.passes);
+          CHECK(a.load_bytes == b.load_bytes);
+          CHECK(a.store_bytes == b.store_bytes);
+          CHECK(a.pixels == b.pixels);
+          CHECK(a.vector_ops == b.vector_ops);
+          CHECK(a.sram_access_bytes == b.sram_access_bytes);
+        }
+      }
+    }
+  }
+}
