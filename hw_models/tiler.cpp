@@ -24,7 +24,9 @@ i64 mul_div(i64 a, i64 b, i64 c) {
 
 // The part of `total` that falls in parts [begin, end) of `n` equal parts; exact when summed.
 i64 share(i64 total, i64 begin, i64 end, i64 n) {
-  return mul_div(total, end, n) - mul_div(total, begin, n);
+  // total * n / n is total and total * 0 / n is 0: the divisions are skipped, not changed.
+  const i64 to_end = end == n ? total : mul_div(total, end, n);
+  return begin == 0 ? to_end : to_end - mul_div(total, begin, n);
 }
 
 bool streamed(const OperandDesc& op) {
