@@ -1,5 +1,8 @@
 #include "validate.h"
 
+#include <time.h>
+
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <limits>
@@ -31,6 +34,20 @@ json number(double v) {
   return std::isfinite(v) ? json(v) : json(nullptr);
 }
 
+// CPU time of the calling thread, in microseconds.
+double thread_us() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return 1e6 * static_cast<double>(ts.tv_sec) + 1e-3 * static_cast<double>(ts.tv_nsec);
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return kNaN;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
 std::string text(double v, int decimals) {
   if (!std::isfinite(v)) return "-";
   std::ostringstream os;
@@ -41,7 +58,8 @@ std::string text(double v, int decimals) {
 }  // namespace
 
 ValidationReport validate(const Estimator& est, const std::vector<ValidationNetwork>& nets,
-                          const sim::PlanOptions& opt, const ValidationProgress& progress) {
+                          const sim::PlanOptions& opt, const ValidationProgress& progress,
+                          const ValidationOptions& options) {
   ValidationReport out;
   for (std::size_t i = 0; i < nets.size(); ++i) {
     const ValidationNetwork& v = nets[i];
@@ -50,8 +68,14 @@ ValidationReport validate(const Estimator& est, const std::vector<ValidationNetw
     row.source = v.source;
     row.params = wl::total_params(v.net);
     try {
+      const double t0 = options.timing ? thread_us() : 0;
       const NetworkPrediction p = est.predict(v.net, opt);
+      const double t1 = options.timing ? thread_us() : 0;
       const sim::SimResult s = sim::simulate_network(v.net, est.hw(), opt);
+      if (options.timing) {
+        row.predict_us = t1 - t0;
+        row.simulate_us = thread_us() - t1;
+      }
       row.simulated_cycles = s.total.cycles;
       row.predicted_cycles = p.cycles;
       row.error_pct =
@@ -64,11 +88,12 @@ ValidationReport validate(const Estimator& est, const std::vector<ValidationNetw
     out.rows.push_back(row);
     if (progress) progress(i + 1, nets.size(), &out.rows.back(), nullptr);
   }
-  out.summary = summarize(out.rows, static_cast<std::int64_t>(out.skipped.size()));
+  out.summary = summarize(out.rows, static_cast<std::int64_t>(out.skipped.size()), options.timing);
   return out;
 }
 
-ValidationSummary summarize(const std::vector<ValidationRow>& rows, std::int64_t skipped) {
+ValidationSummary summarize(const std::vector<ValidationRow>& rows, std::int64_t skipped,
+                            bool timing) {
   ValidationSummary s;
   s.networks = static_cast<std::int64_t>(rows.size());
   s.skipped = skipped;
@@ -88,6 +113,7 @@ ValidationSummary summarize(const std::vector<ValidationRow>& rows, std::int64_t
       pred_random.push_back(r.predicted_cycles);
     }
     if (r.source == "zoo") ++s.zoo_networks;
+    if (r.source == "file") ++s.file_networks;
   }
   const double n = static_cast<double>(rows.size());
   s.mape = rows.empty() ? kNaN : mean_abs(rows, "");
@@ -95,18 +121,33 @@ ValidationSummary summarize(const std::vector<ValidationRow>& rows, std::int64_t
   s.within10 = rows.empty() ? kNaN : static_cast<double>(in10) / n;
   if (rows.empty()) s.max_error_pct = kNaN;
   s.zoo_mape = mean_abs(rows, "zoo");
+  s.file_mape = mean_abs(rows, "file");
   s.random_mape = mean_abs(rows, "random");
   s.kendall_tau = kendall_tau_b(sim_random, pred_random);
   s.spearman_rho = spearman_rho(sim_random, pred_random);
+  s.timing = timing;
+  if (timing) {
+    std::vector<double> predict, simulate, speedup;
+    for (const auto& r : rows) {
+      predict.push_back(r.predict_us);
+      simulate.push_back(r.simulate_us);
+      if (r.predict_us > 0) speedup.push_back(r.simulate_us / r.predict_us);
+    }
+    s.predict_us_median = median(predict);
+    s.simulate_us_median = median(simulate);
+    s.speedup_median = median(speedup);
+  }
   return s;
 }
 
-void write_validation_csv(std::ostream& os, const std::vector<ValidationRow>& rows) {
-  os << "network,source,params,simulated_cycles,predicted_cycles,error_pct\n";
+void write_validation_csv(std::ostream& os, const std::vector<ValidationRow>& rows, bool timing) {
+  os << "network,source,params,simulated_cycles,predicted_cycles,error_pct"
+     << (timing ? ",predict_us,simulate_us" : "") << "\n";
   for (const auto& r : rows) {
     os << sim::csv_escape(r.network) << "," << r.source << "," << r.params << ","
-       << r.simulated_cycles << "," << text(r.predicted_cycles, 1) << "," << text(r.error_pct, 4)
-       << "\n";
+       << r.simulated_cycles << "," << text(r.predicted_cycles, 1) << "," << text(r.error_pct, 4);
+    if (timing) os << "," << text(r.predict_us, 1) << "," << text(r.simulate_us, 1);
+    os << "\n";
   }
 }
 
@@ -115,35 +156,48 @@ json to_json(const ValidationReport& r) {
   json skipped = json::array();
   for (const auto& k : r.skipped)
     skipped.push_back({{"network", k.network}, {"source", k.source}, {"reason", k.reason}});
-  return json{{"networks", s.networks},
-              {"zoo_networks", s.zoo_networks},
-              {"random_networks", s.random_networks},
-              {"skipped", s.skipped},
-              {"mape_pct", number(s.mape)},
-              {"within_5pct", number(s.within5)},
-              {"within_10pct", number(s.within10)},
-              {"max_error_pct", number(s.max_error_pct)},
-              {"max_error_network", s.max_error_network},
-              {"zoo_mape_pct", number(s.zoo_mape)},
-              {"random_mape_pct", number(s.random_mape)},
-              {"kendall_tau_b", number(s.kendall_tau)},
-              {"spearman_rho", number(s.spearman_rho)},
-              {"skipped_networks", skipped}};
+  json j{{"networks", s.networks},
+         {"zoo_networks", s.zoo_networks},
+         {"file_networks", s.file_networks},
+         {"random_networks", s.random_networks},
+         {"skipped", s.skipped},
+         {"mape_pct", number(s.mape)},
+         {"within_5pct", number(s.within5)},
+         {"within_10pct", number(s.within10)},
+         {"max_error_pct", number(s.max_error_pct)},
+         {"max_error_network", s.max_error_network},
+         {"zoo_mape_pct", number(s.zoo_mape)},
+         {"file_mape_pct", number(s.file_mape)},
+         {"random_mape_pct", number(s.random_mape)},
+         {"kendall_tau_b", number(s.kendall_tau)},
+         {"spearman_rho", number(s.spearman_rho)},
+         {"skipped_networks", skipped}};
+  if (s.timing) {
+    j["timing"] = {{"predict_us_median", number(s.predict_us_median)},
+                   {"simulate_us_median", number(s.simulate_us_median)},
+                   {"speedup_median", number(s.speedup_median)}};
+  }
+  return j;
 }
 
 std::string format_summary(const ValidationReport& r) {
   const ValidationSummary& s = r.summary;
   std::ostringstream os;
-  os << "validated " << s.networks << " networks (" << s.zoo_networks << " zoo, "
-     << s.random_networks << " random), skipped " << s.skipped << " unmappable\n";
-  os << "  MAPE " << text(s.mape, 2) << "% (zoo " << text(s.zoo_mape, 2) << "%, random "
-     << text(s.random_mape, 2) << "%)\n";
+  os << "validated " << s.networks << " networks (" << s.zoo_networks << " zoo, " << s.file_networks
+     << " files, " << s.random_networks << " random), skipped " << s.skipped << " unmappable\n";
+  os << "  MAPE " << text(s.mape, 2) << "% (zoo " << text(s.zoo_mape, 2) << "%, files "
+     << text(s.file_mape, 2) << "%, random " << text(s.random_mape, 2) << "%)\n";
   os << "  within 5%: " << text(100 * s.within5, 1)
      << "%, within 10%: " << text(100 * s.within10, 1) << "%\n";
   os << "  max error " << text(s.max_error_pct, 2) << "%"
      << (s.max_error_network.empty() ? "" : " (" + s.max_error_network + ")") << "\n";
   os << "  random networks: Kendall tau-b " << text(s.kendall_tau, 4) << ", Spearman rho "
      << text(s.spearman_rho, 4) << "\n";
+  if (s.timing) {
+    os << "  median per network: predict " << text(s.predict_us_median, 1) << " us, simulate "
+       << text(s.simulate_us_median, 1) << " us, speed-up " << text(s.speedup_median, 1)
+       << "x (thread CPU time)\n";
+  }
   for (const auto& k : r.skipped)
     os << "  skipped " << k.network << " (" << k.source << "): " << k.reason << "\n";
   return os.str();

@@ -23,7 +23,7 @@ namespace accelnas::cal {
 
 struct ValidationNetwork {
   wl::Network net;
-  std::string source;  // "zoo" or "random"
+  std::string source;  // "zoo", "file" (a network YAML or ONNX file) or "random"
 };
 
 struct ValidationRow {
@@ -33,6 +33,9 @@ struct ValidationRow {
   std::int64_t simulated_cycles = 0;
   double predicted_cycles = 0;
   double error_pct = 0;  // 100 * (predicted / simulated - 1)
+  // CPU time of this thread for the prediction (the estimator's cache as the earlier networks of
+  // the run left it) and for the simulation; measured only with ValidationOptions::timing.
+  double predict_us = 0, simulate_us = 0;
 };
 
 struct ValidationSkip {
@@ -49,10 +52,13 @@ struct ValidationSummary {
   double within10 = 0;
   double max_error_pct = 0;  // largest |error_pct|
   std::string max_error_network;
-  double zoo_mape = 0, random_mape = 0;  // NaN when there is no such network
-  std::int64_t zoo_networks = 0, random_networks = 0;
+  double zoo_mape = 0, file_mape = 0, random_mape = 0;  // NaN when there is no such network
+  std::int64_t zoo_networks = 0, file_networks = 0, random_networks = 0;
   double kendall_tau = 0;  // over the random networks; NaN with fewer than two
   double spearman_rho = 0;
+  // With timing: medians over the compared networks (speed-up: of simulate_us / predict_us).
+  bool timing = false;
+  double predict_us_median = 0, simulate_us_median = 0, speedup_median = 0;
 };
 
 struct ValidationReport {
@@ -66,15 +72,25 @@ struct ValidationReport {
 using ValidationProgress =
     std::function<void(std::size_t, std::size_t, const ValidationRow*, const ValidationSkip*)>;
 
+struct ValidationOptions {
+  // Time each prediction and simulation (thread CPU time). Off by default: times differ from run
+  // to run, and without them the report files are a pure function of the inputs.
+  bool timing = false;
+};
+
 // Simulates and predicts each network on the estimator's hardware, in order, in this process's
 // SystemC kernel.
 ValidationReport validate(const Estimator& est, const std::vector<ValidationNetwork>& nets,
-                          const sim::PlanOptions& opt, const ValidationProgress& progress = {});
+                          const sim::PlanOptions& opt, const ValidationProgress& progress = {},
+                          const ValidationOptions& options = {});
 
-ValidationSummary summarize(const std::vector<ValidationRow>& rows, std::int64_t skipped);
+ValidationSummary summarize(const std::vector<ValidationRow>& rows, std::int64_t skipped,
+                            bool timing = false);
 
-// network,source,params,simulated_cycles,predicted_cycles,error_pct
-void write_validation_csv(std::ostream& os, const std::vector<ValidationRow>& rows);
+// network,source,params,simulated_cycles,predicted_cycles,error_pct[,predict_us,simulate_us]
+// (the last two with `timing`).
+void write_validation_csv(std::ostream& os, const std::vector<ValidationRow>& rows,
+                          bool timing = false);
 // The summary plus the skipped networks; NaN statistics are null.
 nlohmann::json to_json(const ValidationReport& r);
 // A few lines for humans.

@@ -4,8 +4,9 @@
 Usage: plot_validation.py REPORT_DIR
 
 Reads REPORT_DIR/validation.csv (network, source, params, simulated_cycles, predicted_cycles,
-error_pct) and writes REPORT_DIR/validation.png: log-log axes, the y = x line with its +-5% band,
-zoo networks and random networks in different markers. Needs matplotlib (Debian:
+error_pct, and with --timing predict_us, simulate_us) and writes REPORT_DIR/validation.png: log-log
+axes, the y = x line with its +-5% band, zoo networks, network files and random networks in
+different markers. Needs matplotlib (Debian:
 python3-matplotlib); `accelnas validate` calls it and skips the plot when matplotlib is missing.
 """
 import csv

@@ -57,15 +57,18 @@ Network load_network_string(const std::string& text, const std::string& source_n
   return build_network(cfg::Node::load_string(text, source_name));
 }
 
+bool is_model_file(const std::string& spec) {
+  std::error_code ec;
+  return is_onnx_path(spec) || std::filesystem::exists(spec, ec) || ends_with(spec, ".yaml") ||
+         ends_with(spec, ".yml");
+}
+
 Network resolve_model(const std::string& spec) {
   if (is_onnx_path(spec)) return import_onnx(spec);
   std::error_code ec;
   if (std::filesystem::is_directory(spec, ec))
     throw UserError(spec + ": is a directory, not a network file");
-  if (std::filesystem::is_regular_file(spec, ec) || ends_with(spec, ".yaml") ||
-      ends_with(spec, ".yml")) {
-    return load_network_file(spec);
-  }
+  if (is_model_file(spec)) return load_network_file(spec);
   return build_zoo(spec);
 }
 

@@ -28,6 +28,9 @@ Network load_network_string(const std::string& text, const std::string& source_n
 // spec
 // ("mobilenet_v2:width=0.75").
 Network resolve_model(const std::string& spec);
+// True when resolve_model(spec) reads a file (ONNX, or a network YAML) rather than building a
+// zoo model.
+bool is_model_file(const std::string& spec);
 
 // Writes `net` in the format above, deterministically. load_network_string(to_yaml(net)) gives
 // back the same layers, attributes and shapes.

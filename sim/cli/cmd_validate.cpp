@@ -126,7 +126,7 @@ std::optional<std::string> plot(const std::string& dir) {
 
 struct Opts {
   std::string estimator, hw, space = "mobilenet", output;
-  bool force = false, zoo = false, quiet = false, no_plot = false;
+  bool force = false, zoo = false, quiet = false, no_plot = false, timing = false;
   std::vector<std::string> models;
   long long random = -1;  // -1: not given
   std::uint64_t seed = 1;
@@ -141,7 +141,7 @@ std::vector<cal::ValidationNetwork> networks(const Opts& o, const cal::Estimator
   for (const auto& spec : specs) {
     ModelSource source;  // a zoo spec, a network YAML or an ONNX file
     source.model = spec;
-    nets.push_back({load_model(source), "zoo"});
+    nets.push_back({load_model(source), wl::is_model_file(spec) ? "file" : "zoo"});
   }
   if (o.random > 0) {
     const cal::NetSampler sampler(cal::load_net_space(o.space), est.hw().parallelism_factor,
@@ -190,9 +190,10 @@ void run_validate(const Opts& o) {
   }
   const sim::PlanOptions opt;
   const cal::ValidationReport report =
-      cal::validate(est, nets, opt, o.quiet ? cal::ValidationProgress() : print_progress);
+      cal::validate(est, nets, opt, o.quiet ? cal::ValidationProgress() : print_progress,
+                    cal::ValidationOptions{o.timing});
 
-  cal::write_validation_csv(csv.stream(), report.rows);
+  cal::write_validation_csv(csv.stream(), report.rows, o.timing);
   csv.commit();
   json j = cal::to_json(report);
   j["estimator"] = o.estimator;
@@ -240,6 +241,9 @@ void add_validate(CLI::App& app) {
   cmd->add_option("-o,--output", o->output, "Report directory (created when missing)")->required();
   cmd->add_flag("-q,--quiet", o->quiet, "No progress on stderr");
   cmd->add_flag("--no-plot", o->no_plot, "Do not write validation.png");
+  cmd->add_flag("--timing", o->timing,
+                "Also time each prediction and simulation (thread CPU time): two more CSV "
+                "columns and medians in summary.json. Times vary from run to run");
   cmd->callback([o]() { run_validate(*o); });
 }
 

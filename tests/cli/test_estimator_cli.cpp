@@ -135,6 +135,32 @@ TEST_CASE("estimator cli: label, fit, estimate and validate agree end to end on 
   const auto rows2 = split_lines(read_text(dir.file("again") + "/validation.csv"));
   REQUIRE(rows2.size() == 6);
   for (std::size_t i = 1; i < rows2.size(); ++i) CHECK(rows2[i] == rows[i + 2]);
+
+  // A network file is reported as "file"; --timing adds the two time columns and the medians.
+  const std::string tiny_yaml = dir.file("tiny.yaml");
+  REQUIRE(run_cli({"transform", "--model", "tiny", "-o", tiny_yaml}).exit_code == 0);
+  const auto timed = run_cli({"validate", "--estimator", est, "--models", tiny_yaml + ",tiny",
+                              "--timing", "-o", dir.file("timed"), "-q", "--no-plot"});
+  INFO(timed.err);
+  REQUIRE(timed.exit_code == 0);
+  CHECK(contains(timed.out, "median per network: predict "));
+  const auto trows = split_lines(read_text(dir.file("timed") + "/validation.csv"));
+  REQUIRE(trows.size() == 3);
+  CHECK(trows[0] ==
+        "network,source,params,simulated_cycles,predicted_cycles,error_pct,predict_us,simulate_us");
+  const auto file_row = split_csv_row(trows[1]), zoo_row = split_csv_row(trows[2]);
+  REQUIRE(file_row.size() == 8);
+  CHECK(file_row[1] == "file");
+  CHECK(zoo_row[1] == "zoo");
+  CHECK(file_row[3] == zoo_row[3]);  // the same network, simulated alike
+  CHECK(std::stod(file_row[6]) > 0);
+  CHECK(std::stod(file_row[7]) > 0);
+  const json ts = json::parse(read_text(dir.file("timed") + "/summary.json"));
+  CHECK(ts.at("file_networks").get<int>() == 1);
+  CHECK(ts.at("zoo_networks").get<int>() == 1);
+  CHECK(ts.at("timing").at("predict_us_median").get<double>() > 0);
+  CHECK(ts.at("timing").at("speedup_median").get<double>() > 0);
+  CHECK(!s.contains("timing"));  // only when asked: without it the report is reproducible
 }
 
 TEST_CASE("estimator cli: bad input gets one line and exit code 2") {
@@ -225,7 +251,7 @@ TEST_CASE("estimator cli: fit, estimate and validate --help name every option") 
         "--output"}},
       {"validate",
        {"--estimator", "--hw", "--models", "--zoo", "--random", "--space", "--seed", "--output",
-        "--quiet"}}};
+        "--quiet", "--no-plot", "--timing"}}};
   for (const auto& [cmd, options] : cases) {
     const auto r = run_cli({cmd, "--help"});
     INFO(cmd);
