@@ -3,11 +3,14 @@
 #define ACCELNAS_TESTS_CALIBRATION_CAL_HELPERS_H
 
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 
+#include "estimator.h"
 #include "hw_spec.h"
 #include "label_gen.h"
 #include "layer_job.h"
@@ -34,6 +37,42 @@ inline std::string make_label_store(const std::filesystem::path& dir, std::uint6
                   writer);
   writer.finish();
   return req.db;
+}
+
+// A directory <tmp>/<prefix>_<pid>, removed with its contents when this object is destroyed.
+struct ProcessTempDir {
+  std::filesystem::path path;
+  explicit ProcessTempDir(const std::string& prefix)
+      : path(std::filesystem::temp_directory_path() / (prefix + "_" + std::to_string(::getpid()))) {
+    std::filesystem::create_directories(path);
+  }
+  ~ProcessTempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  ProcessTempDir(const ProcessTempDir&) = delete;
+  ProcessTempDir& operator=(const ProcessTempDir&) = delete;
+};
+
+// A label store made in-process (make_label_store) and an estimator fitted on it.
+struct EstimatorFixture {
+  std::filesystem::path dir;
+  std::string db_path;
+  std::string hw_hash;
+  std::unique_ptr<cal::Estimator> est;
+  cal::FitReport report;
+};
+
+inline EstimatorFixture make_estimator_fixture(const std::filesystem::path& dir,
+                                               std::uint64_t count, std::uint64_t seed,
+                                               const cal::FitOptions& fit) {
+  EstimatorFixture x;
+  x.dir = dir;
+  x.db_path = make_label_store(dir, count, seed);
+  const cal::LabelDb db(x.db_path, cal::LabelDb::Mode::ReadOnly);
+  x.hw_hash = db.hardware().front().hash;
+  x.est = std::make_unique<cal::Estimator>(cal::fit(db, x.hw_hash, fit, &x.report));
+  return x;
 }
 
 inline const hw::HwSpec& pf32() {

@@ -3,7 +3,6 @@
 // prediction.
 #include <doctest/doctest.h>
 #include <omp.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <cstring>
@@ -25,14 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace accelnas;
 
-struct Fixture {
-  fs::path dir;
-  std::string db_path;
-  std::string hw_hash;
-  std::unique_ptr<cal::Estimator> est;
-  cal::FitReport report;
-};
-
 cal::FitOptions small_fit() {
   cal::FitOptions o;
   o.rounds = 60;
@@ -41,30 +32,10 @@ cal::FitOptions small_fit() {
   return o;
 }
 
-// The temp directory of this process, removed at exit.
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("accelnas_est_" + std::to_string(::getpid()));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
 // One label store and one estimator for the whole file (made on first use).
-Fixture& fixture() {
-  static TempDir tmp;
-  static Fixture f = [] {
-    Fixture x;
-    x.dir = tmp.path;
-    const std::string db_path = test::make_label_store(x.dir, 400, 3);
-    const cal::LabelDb db(db_path, cal::LabelDb::Mode::ReadOnly);
-    const std::string hw_hash = db.hardware().front().hash;
-    x.db_path = db_path;
-    x.hw_hash = hw_hash;
-    x.est = std::make_unique<cal::Estimator>(cal::fit(db, x.hw_hash, small_fit(), &x.report));
-    return x;
-  }();
+test::EstimatorFixture& fixture() {
+  static test::ProcessTempDir tmp("accelnas_est");
+  static test::EstimatorFixture f = test::make_estimator_fixture(tmp.path, 400, 3, small_fit());
   return f;
 }
 
@@ -75,7 +46,7 @@ struct Rows {
   std::vector<cal::UnitDesc> descs;
 };
 Rows label_rows() {
-  Fixture& f = fixture();
+  test::EstimatorFixture& f = fixture();
   const hw::HwSpec hw = hw::load_hw("npu-pf32");
   Rows r;
   std::vector<float> row(cal::feature_count());
@@ -165,7 +136,7 @@ TEST_CASE("tree walker: reproduces XGBoost's own margins") {
 }
 
 TEST_CASE("estimator file: save then load predicts bit-identically") {
-  Fixture& f = fixture();
+  test::EstimatorFixture& f = fixture();
   const std::string path = (f.dir / "est.json").string();
   f.est->save(path);
   CHECK(!fs::exists(path + ".tmp"));
@@ -182,7 +153,7 @@ TEST_CASE("estimator file: save then load predicts bit-identically") {
 }
 
 TEST_CASE("estimator file: another hardware is refused unless forced") {
-  Fixture& f = fixture();
+  test::EstimatorFixture& f = fixture();
   const std::string path = (f.dir / "est_hw.json").string();
   f.est->save(path);
   const hw::HwSpec pf16 = hw::load_hw("npu-pf16");
@@ -195,7 +166,7 @@ TEST_CASE("estimator file: another hardware is refused unless forced") {
 }
 
 TEST_CASE("estimator file: truncated, garbage or newer files are errors naming the file") {
-  Fixture& f = fixture();
+  test::EstimatorFixture& f = fixture();
   const std::string good = (f.dir / "est_good.json").string();
   f.est->save(good);
   std::stringstream ss;
@@ -223,7 +194,7 @@ TEST_CASE("estimator file: truncated, garbage or newer files are errors naming t
 }
 
 TEST_CASE("estimator: predictions are identical with 1 and 2 OpenMP threads") {
-  Fixture& f = fixture();
+  test::EstimatorFixture& f = fixture();
   std::vector<wl::Network> nets;
   for (int k = 0; k < 3; ++k)
     for (wl::Network& n : zoo_nets()) nets.push_back(std::move(n));
@@ -243,7 +214,7 @@ TEST_CASE("estimator: predictions are identical with 1 and 2 OpenMP threads") {
 }
 
 TEST_CASE("estimator: a network's cycles are the sum of its units' predicted cycles") {
-  Fixture& f = fixture();
+  test::EstimatorFixture& f = fixture();
   for (const wl::Network& net : zoo_nets()) {
     INFO(net.name);
     const cal::NetworkPrediction p = f.est->predict(net, sim::PlanOptions{});
@@ -262,7 +233,7 @@ TEST_CASE("estimator: a network's cycles are the sum of its units' predicted cyc
 }
 
 TEST_CASE("estimator: a unit that cannot be mapped makes its network an error") {
-  Fixture& f = fixture();
+  test::EstimatorFixture& f = fixture();
   const std::string path = (f.dir / "est_small_sram.json").string();
   f.est->save(path);
   const hw::HwSpec small = hw::load_hw("npu-pf32", {{"sram.activations", "4KiB"}});

@@ -5,7 +5,6 @@
 // itself is measured by accelnas_bench_estimator.
 #include <doctest/doctest.h>
 #include <omp.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -25,38 +24,17 @@
 
 namespace {
 
-namespace fs = std::filesystem;
 using namespace accelnas;
 
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("accelnas_speed_" + std::to_string(::getpid()));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-struct Fixture {
-  fs::path dir;
-  std::unique_ptr<cal::Estimator> est;
-};
-
 // One small estimator for the file (made on first use).
-Fixture& fixture() {
-  static TempDir tmp;
-  static Fixture f = [] {
-    Fixture x;
-    x.dir = tmp.path;
-    const std::string db_path = test::make_label_store(x.dir, 200, 5);
-    const cal::LabelDb db(db_path, cal::LabelDb::Mode::ReadOnly);
-    const std::string hw_hash = db.hardware().front().hash;
+test::EstimatorFixture& fixture() {
+  static test::ProcessTempDir tmp("accelnas_speed");
+  static test::EstimatorFixture f = [] {
     cal::FitOptions o;
     o.rounds = 40;
     o.max_depth = 5;
     o.min_type_rows = 20;
-    x.est = std::make_unique<cal::Estimator>(cal::fit(db, hw_hash, o));
-    return x;
+    return test::make_estimator_fixture(tmp.path, 200, 5, o);
   }();
   return f;
 }
@@ -236,7 +214,7 @@ TEST_CASE("prediction cache: never holds more entries than its capacity") {
 }
 
 TEST_CASE("prediction cache: an unmappable unit is reported the same after a warm cache") {
-  Fixture& f = fixture();
+  test::EstimatorFixture& f = fixture();
   const std::string path = (f.dir / "est_small_sram.json").string();
   f.est->save(path);
   const hw::HwSpec small = hw::load_hw("npu-pf32", {{"sram.activations", "4KiB"}});
