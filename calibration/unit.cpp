@@ -47,7 +47,9 @@ void set_geometry(const wl::Layer& l, const sim::PlanOptions& opt, LayerDesc& d)
   d.stride_w = l.stride_w;
   d.padding = l.resolved_padding;
   d.groups = l.groups;
-  d.out_channels = l.out_channels;
+  // A channel slice's job depends on its width only (rule M2), so the description keeps the
+  // width and the rebuilt slice starts at channel 0.
+  d.out_channels = l.op == wl::OpKind::ChannelSlice ? l.slice_end - l.slice_begin : l.out_channels;
   d.bias = l.epilogue.has_bias_term();
   d.out_h = l.out_h;
   d.out_w = l.out_w;
@@ -150,6 +152,10 @@ wl::Layer rebuild_layer(const LayerDesc& d, std::size_t t,
   l.out_h = d.out_h;
   l.out_w = d.out_w;
   l.resize_mode = d.resize_mode;
+  if (d.op == wl::OpKind::ChannelSlice) {
+    l.slice_begin = 0;
+    l.slice_end = d.out_channels;
+  }
   return l;
 }
 

@@ -50,7 +50,9 @@ struct ExternalInput {
 struct LayerDesc {
   // Geometry. Only the fields of `op` are meaningful (and serialised): conv2d uses the window,
   // groups, out_channels and bias; fully_connected out_channels and bias; the pools the window;
-  // resize out_h, out_w and mode. The activation is absent: it is fused and costs nothing (A6).
+  // resize out_h, out_w and mode; channel_slice its width in out_channels (the rebuilt slice
+  // starts at channel 0: its job depends on the width only). The activation is absent: it is fused
+  // and costs nothing (A6).
   wl::OpKind op = wl::OpKind::Conv2d;
   std::vector<TensorRef> inputs;
   Precision precision = Precision::Int8;

@@ -57,6 +57,9 @@ json layer_json(const LayerDesc& d) {
       j["out"] = {d.out_h, d.out_w};
       j["mode"] = d.resize_mode == wl::ResizeMode::Bilinear ? "bilinear" : "nearest";
       break;
+    case wl::OpKind::ChannelSlice:
+      j["channels"] = d.out_channels;
+      break;
     default:
       break;
   }
@@ -283,6 +286,9 @@ std::vector<std::string> layer_keys(wl::OpKind op) {
     case wl::OpKind::Resize:
       keys.insert(keys.end(), {"out", "mode"});
       break;
+    case wl::OpKind::ChannelSlice:
+      keys.emplace_back("channels");
+      break;
     default:
       break;
   }
@@ -333,6 +339,9 @@ LayerDesc read_layer(const Reader& r, const json& j, const std::string& path, st
               : wl::ResizeMode::Nearest;
       break;
     }
+    case wl::OpKind::ChannelSlice:
+      d.out_channels = r.integer(j.at("channels"), child(path, "channels"), 1);
+      break;
     default:
       break;
   }

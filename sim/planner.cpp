@@ -75,6 +75,17 @@ void fill_vector_job(const wl::Network& net, std::size_t i, hw::LayerJob& job,
     case wl::OpKind::Resize:
       if (l.resize_mode == wl::ResizeMode::Bilinear) job.inputs[0].halo_rows = 1;
       break;
+    case wl::OpKind::ChannelSlice: {
+      // Rule M2: in the HWC layout the DMA gathers the slice's channels of every pixel, so the
+      // operand the job reads (from DRAM when streamed, from SRAM when resident) is the slice's
+      // share of the input tensor, not the whole tensor. The tensor's bytes are h * w * c *
+      // batch * element bytes, so the share is exact.
+      hw::OperandDesc& in = job.inputs[0];
+      const i64 in_c = wl::input_channels(net, i);
+      ACCELNAS_CHECK(in.bytes % in_c == 0, "channel_slice: input bytes not a multiple of channels");
+      in.bytes = in.bytes / in_c * l.out.c;
+      break;
+    }
     case wl::OpKind::Add:
     case wl::OpKind::Mul:
       for (auto& in : job.inputs) {

@@ -39,6 +39,9 @@ std::vector<std::string> allowed_keys(OpKind op) {
     case OpKind::Resize:
       add({"size", "scale", "mode"});
       break;
+    case OpKind::ChannelSlice:
+      add({"begin", "end"});
+      break;
     default:
       break;
   }
@@ -198,6 +201,13 @@ void parse_attributes(const cfg::Node& node, ParsedLayer& p) {
       break;
     case OpKind::Resize:
       parse_resize(node, p);
+      break;
+    case OpKind::ChannelSlice:
+      // Both bounds are required; whether they fit the input's channels is a shape rule.
+      if (!node.has("begin")) node.fail("missing 'begin' (first channel of the slice)");
+      if (!node.has("end")) node.fail("missing 'end' (one past the slice's last channel)");
+      l.slice_begin = integer(node["begin"], 0);
+      l.slice_end = integer(node["end"], 1);
       break;
     default:
       break;

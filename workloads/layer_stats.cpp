@@ -66,6 +66,7 @@ std::int64_t layer_vector_ops(const Network& net, std::size_t i) {
     case OpKind::Add:
     case OpKind::Mul:
     case OpKind::Concat:
+    case OpKind::ChannelSlice:  // a copy of the selected channels
       return l.out.elements();
     case OpKind::MaxPool:
     case OpKind::AvgPool:

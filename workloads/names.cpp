@@ -7,7 +7,7 @@
 namespace accelnas::wl {
 namespace {
 
-constexpr std::array<std::pair<OpKind, const char*>, 10> kOps = {{
+constexpr std::array<std::pair<OpKind, const char*>, 11> kOps = {{
     {OpKind::Input, "input"},
     {OpKind::Conv2d, "conv2d"},
     {OpKind::FullyConnected, "fully_connected"},
@@ -18,6 +18,7 @@ constexpr std::array<std::pair<OpKind, const char*>, 10> kOps = {{
     {OpKind::GlobalAvgPool, "global_avgpool"},
     {OpKind::Concat, "concat"},
     {OpKind::Resize, "resize"},
+    {OpKind::ChannelSlice, "channel_slice"},
 }};
 
 constexpr std::array<std::pair<Activation, const char*>, 6> kActivations = {{

@@ -28,6 +28,7 @@ enum class OpKind {
   GlobalAvgPool,  // h x w x c -> 1 x 1 x c
   Concat,         // along channels; all inputs share h and w
   Resize,         // to out_h x out_w, nearest or bilinear
+  ChannelSlice,   // channels [slice_begin, slice_end) of its input; same h and w
 };
 
 enum class Activation { None, Relu, Relu6, HSwish, Sigmoid, HSigmoid };
@@ -93,6 +94,9 @@ struct Layer {
   // resize
   std::int64_t out_h = 0, out_w = 0;
   ResizeMode resize_mode = ResizeMode::Nearest;
+
+  // channel_slice: the channel range [slice_begin, slice_end) of the input, 0 <= begin < end <= c
+  std::int64_t slice_begin = 0, slice_end = 0;
 
   // Inferred by Network::finalize().
   Shape out;

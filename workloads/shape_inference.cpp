@@ -81,6 +81,18 @@ Shape infer_elementwise(const Layer& l, const std::vector<const Layer*>& in) {
   return a;
 }
 
+Shape infer_channel_slice(const Layer& l, const Shape& in) {
+  const std::int64_t b = l.slice_begin, e = l.slice_end;
+  const std::string range = "channel range [" + std::to_string(b) + ", " + std::to_string(e) + ")";
+  if (b < 0) fail(l, range + " starts below channel 0");
+  if (b >= e) fail(l, range + " is empty (need begin < end)");
+  if (e > in.c) {
+    fail(l, range + " goes past the input's " + std::to_string(in.c) +
+                " channels (need end <= " + std::to_string(in.c) + ")");
+  }
+  return Shape{in.h, in.w, e - b};
+}
+
 Shape infer_concat(const Layer& l, const std::vector<const Layer*>& in) {
   Shape out = in[0]->out;
   for (std::size_t k = 1; k < in.size(); ++k) {
@@ -200,6 +212,9 @@ void infer_layer_shape_unchecked(Layer& l, const std::vector<const Layer*>& in) 
         fail(l, "resize output size must be >= 1, got " + hw(l.out_h, l.out_w));
       }
       l.out = Shape{l.out_h, l.out_w, in[0]->out.c};
+      return;
+    case OpKind::ChannelSlice:
+      l.out = infer_channel_slice(l, in[0]->out);
       return;
   }
   ACCELNAS_PANIC("infer_layer_shape: unhandled op");

@@ -120,6 +120,10 @@ std::string layer_line(const Layer& l, Precision default_precision) {
       line.add("size", "[" + std::to_string(l.out_h) + ", " + std::to_string(l.out_w) + "]");
       line.add("mode", l.resize_mode == ResizeMode::Bilinear ? "bilinear" : "nearest");
       break;
+    case OpKind::ChannelSlice:
+      line.add("begin", std::to_string(l.slice_begin));
+      line.add("end", std::to_string(l.slice_end));
+      break;
     default:
       break;
   }

@@ -29,6 +29,18 @@ layers:
   - {name: fc, op: fully_connected, input: pool, out_channels: 10, epilogue: [bias]}
 )";
 
+// A ShuffleNetV2 stride-1 unit: the channel split, the right branch, the concat.
+const char* kShuffleUnit = R"(name: shuffle_unit
+layers:
+  - {name: x, op: input, shape: [28, 28, 116]}
+  - {name: lo, op: channel_slice, input: x, begin: 0, end: 58}
+  - {name: hi, op: channel_slice, input: x, begin: 58, end: 116}
+  - {name: pw1, op: conv2d, input: hi, out_channels: 58, kernel: 1, epilogue: [bn, relu]}
+  - {name: dw, op: conv2d, input: pw1, out_channels: 58, kernel: 3, groups: 58, epilogue: [bn]}
+  - {name: pw2, op: conv2d, input: dw, out_channels: 58, kernel: 1, epilogue: [bn, relu]}
+  - {name: cat, op: concat, inputs: [lo, pw2]}
+)";
+
 std::vector<std::size_t> planned_layers(const wl::Network& net) {
   std::vector<std::size_t> out;
   for (std::size_t i : net.order())
@@ -117,6 +129,41 @@ TEST_CASE("round trip: jobs rebuilt from a unit's description equal the planned 
               std::string(c.preset) + " " + entry.name + " " + plan.jobs[u.jobs[t]].name);
         }
       }
+    }
+  }
+}
+
+TEST_CASE(
+    "decomposition: a channel slice is a vector unit described by its width - its jobs round "
+    "trip with the input in DRAM or on chip") {
+  const wl::Network net = wl::load_network_string(kShuffleUnit, "shuffle.yaml");
+  const hw::HwSpec hw = test::pf32();
+  for (bool on_chip : {false, true}) {
+    CAPTURE(on_chip);
+    sim::PlanOptions opt;
+    opt.inputs_on_chip = on_chip;
+    const sim::NetworkPlan plan = sim::plan_network(net, hw, opt);
+    const auto units = cal::decompose(net, hw, opt, plan);
+    REQUIRE(units.size() == 6);
+    for (std::size_t u : {0, 1}) {
+      CAPTURE(u);
+      CHECK(units[u].desc.type == UnitType::Vector);
+      REQUIRE(units[u].desc.layers.size() == 1);
+      CHECK(units[u].desc.layers[0].op == wl::OpKind::ChannelSlice);
+      CHECK(units[u].desc.layers[0].out_channels == 58);
+      CHECK(units[u].desc.inputs.at(0).on_chip == on_chip);
+      const std::string text = cal::canonical_text(units[u].desc);
+      CHECK(text.find("\"channels\":58") != std::string::npos);
+      CHECK(text.find("begin") == std::string::npos);
+    }
+    // The slice's operand is its 58 of the 116 channels (rule M2).
+    CHECK(plan.jobs[units[1].jobs[0]].inputs[0].bytes == 28 * 28 * 58);
+    CHECK(units[5].desc.type == UnitType::Vector);
+    for (const auto& u : units) {
+      const auto jobs = cal::unit_jobs(u, hw);
+      REQUIRE(jobs.size() == u.jobs.size());
+      for (std::size_t t = 0; t < jobs.size(); ++t)
+        test::check_same_job(jobs[t], plan.jobs[u.jobs[t]], plan.jobs[u.jobs[t]].name);
     }
   }
 }

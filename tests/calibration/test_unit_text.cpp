@@ -34,6 +34,7 @@ layers:
   - {name: g, op: global_avgpool, input: cat}
   - {name: e, op: mul, inputs: [cat, g]}
   - {name: fc, op: fully_connected, input: g, out_channels: 10}
+  - {name: sl, op: channel_slice, input: cat, begin: 3, end: 11}
 )";
 
 void check_round_trip(const cal::UnitDesc& d, const hw::HwSpec& hw, const std::string& where) {

@@ -77,7 +77,7 @@ TEST_CASE("cli: list models includes mobilenet_v2 and tiny") {
 TEST_CASE("cli: list ops includes every operator a network file may use") {
   const auto names = first_column(list_csv("ops"));
   for (const char* op : {"conv2d", "fully_connected", "add", "mul", "maxpool", "avgpool",
-                         "global_avgpool", "concat", "resize", "input"}) {
+                         "global_avgpool", "concat", "resize", "channel_slice", "input"}) {
     INFO("op " << op);
     CHECK(has(names, op));
   }

@@ -156,6 +156,8 @@ class OnnxBuilder {
   }
 
   std::int64_t channels(const std::string& tensor) const { return channels_.at(tensor); }
+  // For tensors whose channels node() cannot follow (a Slice or Split output).
+  void set_channels(const std::string& tensor, std::int64_t c) { channels_[tensor] = c; }
 
   // Square kernel, symmetric padding, as torch.nn.Conv2d exports it.
   std::string conv(const std::string& x, std::int64_t out, int k, int stride = 1, int pad = 0,

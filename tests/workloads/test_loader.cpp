@@ -66,6 +66,8 @@ void check_same_layer(const Layer& a, const Layer& b) {
   CHECK(a.epilogue.batchnorm == b.epilogue.batchnorm);
   CHECK(a.epilogue.activation == b.epilogue.activation);
   CHECK(a.resize_mode == b.resize_mode);
+  CHECK(a.slice_begin == b.slice_begin);
+  CHECK(a.slice_end == b.slice_end);
   CHECK(a.out == b.out);
 }
 
@@ -221,6 +223,24 @@ TEST_CASE("to_yaml: explicit padding is written as [t, l, b, r] - SAME as same")
                  "padding: [0, 1, 2, 3]}"));
   CHECK(
       contains(text, "{name: d, op: conv2d, input: c, out_channels: 4, kernel: 3, padding: same}"));
+  check_round_trip(net);
+}
+
+TEST_CASE("to_yaml: a channel_slice is written with its begin and end and read back") {
+  const Network net = load_network_string(
+      "layers:\n"
+      "  - {name: x, op: input, shape: [8, 8, 12]}\n"
+      "  - {name: lo, op: channel_slice, input: x, begin: 0, end: 5}\n"
+      "  - {name: hi, op: channel_slice, input: x, begin: 5, end: 12}\n"
+      "  - {name: cat, op: concat, inputs: [hi, lo]}\n",
+      "slice.yaml");
+  CHECK(net.layer(net.index_of("lo")).out == Shape{8, 8, 5});
+  CHECK(net.layer(net.index_of("hi")).out == Shape{8, 8, 7});
+  CHECK(net.layer(net.index_of("cat")).out == Shape{8, 8, 12});
+  CHECK(layer_macs(net, net.index_of("hi")) == 0);
+  CHECK(layer_params(net, net.index_of("hi")) == 0);
+  CHECK(layer_vector_ops(net, net.index_of("hi")) == 8 * 8 * 7);
+  CHECK(contains(to_yaml(net), "{name: hi, op: channel_slice, input: x, begin: 5, end: 12}"));
   check_round_trip(net);
 }
 

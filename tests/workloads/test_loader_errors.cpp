@@ -54,7 +54,7 @@ TEST_CASE("loader errors: an unknown op lists the valid ops") {
   CHECK(contains(msg, "bad.yaml:3: layers[1].op: unknown op 'conv' (did you mean: conv2d?)"));
   CHECK(contains(msg,
                  "valid ops: input, conv2d, fully_connected, add, mul, maxpool, avgpool, "
-                 "global_avgpool, concat, resize"));
+                 "global_avgpool, concat, resize, channel_slice"));
 }
 
 TEST_CASE("loader errors: wrong value types are located at the key") {
@@ -133,6 +133,31 @@ TEST_CASE("loader errors: a layer gives exactly one of input and inputs") {
                  "bad.yaml:3: layers[1]: missing 'input' (or 'inputs')"));
   CHECK(contains(load_error(kHead + "  - {name: y, op: input, input: x, shape: [1, 1, 1]}\n"),
                  "bad.yaml:3: layers[1].input: unknown key"));
+}
+
+TEST_CASE("loader errors: a channel_slice range outside its input names the layer and the range") {
+  CHECK(load_error(kHead + "  - {name: s, op: channel_slice, input: x, begin: 2, end: 6}\n") ==
+        "bad.yaml:3: layers[1] (s): channel range [2, 6) goes past the input's 4 channels "
+        "(need end <= 4)");
+  CHECK(load_error(kHead + "  - {name: s, op: channel_slice, input: x, begin: 3, end: 3}\n") ==
+        "bad.yaml:3: layers[1] (s): channel range [3, 3) is empty (need begin < end)");
+  CHECK(contains(load_error(kHead + "  - {name: s, op: channel_slice, input: x, begin: -1, "
+                                    "end: 2}\n"),
+                 "bad.yaml:3: layers[1].begin: expected an integer between 0 and"));
+  CHECK(
+      load_error(kHead + "  - {name: s, op: channel_slice, inputs: [x, x], begin: 0, end: 2}\n") ==
+      "bad.yaml:3: layers[1] (s): channel_slice takes exactly 1 input, got 2");
+}
+
+TEST_CASE("loader errors: a channel_slice needs begin and end and takes no other key") {
+  CHECK(contains(load_error(kHead + "  - {name: s, op: channel_slice, input: x, begin: 0}\n"),
+                 "bad.yaml:3: layers[1]: missing 'end'"));
+  CHECK(contains(load_error(kHead + "  - {name: s, op: channel_slice, input: x, end: 2}\n"),
+                 "bad.yaml:3: layers[1]: missing 'begin'"));
+  const std::string msg = load_error(
+      kHead + "  - {name: s, op: channel_slice, input: x, begin: 0, end: 2, channels: 2}\n");
+  CHECK(contains(msg, "bad.yaml:3: layers[1].channels: unknown key"));
+  CHECK(contains(msg, "begin, end"));
 }
 
 TEST_CASE("loader errors: required attributes are named when missing") {

@@ -11,8 +11,8 @@ using namespace accelnas::wl::test;
 
 TEST_CASE("op names: every op round-trips through its name") {
   const std::vector<std::string> expected = {
-      "input",   "conv2d",  "fully_connected", "add",    "mul",
-      "maxpool", "avgpool", "global_avgpool",  "concat", "resize"};
+      "input",   "conv2d",         "fully_connected", "add",    "mul",          "maxpool",
+      "avgpool", "global_avgpool", "concat",          "resize", "channel_slice"};
   CHECK(op_names() == expected);
   for (const auto& name : op_names()) {
     OpKind op = OpKind::Input;

@@ -17,6 +17,7 @@ bool vector_op(const Layer& l) {
     case OpKind::AvgPool:
     case OpKind::GlobalAvgPool:
     case OpKind::Resize:
+    case OpKind::ChannelSlice:
       return true;
     default:
       return false;

@@ -31,6 +31,10 @@
 // - Flatten, Reshape, Squeeze, Unsqueeze, Identity, Dropout and Cast add no layer (a reshape
 //   that moves data between H, W and C is unsupported). Nodes whose inputs are all constants
 //   (shape arithmetic) are left to shape inference and add no layer.
+// - Slice along channels (axis 1, step 1) and Split along channels become channel_slice layers
+//   (one per used Split output, named "<node>", "<node>_1", ...); a Slice keeping every channel
+//   adds no layer. Bounds may be constants or shape arithmetic on them and on known shapes
+//   (PyTorch's chunk); they clamp as ONNX specifies. Other axes, steps and bounds are unsupported.
 // - A channel shuffle (Reshape to [N, g, C/g, H, W], Transpose [0, 2, 1, 3, 4], Reshape back)
 //   adds no layer when the producer is a conv2d, fully_connected or vector op with no other
 //   reader (it writes the channels in the new order), else it is a 1x1 avgpool pass. Other

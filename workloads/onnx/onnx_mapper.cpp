@@ -164,6 +164,7 @@ void Mapper::count_uses() {
     for (const auto& in : node.input()) {
       if (sw != swish_.end() && in != sw->second.first) continue;  // the absorbed gate
       ++uses_[in];
+      consumers_[in].push_back(&node);
     }
   }
   for (const auto& out : model_.graph().output()) ++uses_[out.name()];
@@ -180,6 +181,12 @@ bool Mapper::swish(const onnx::NodeProto& mul, std::string& x, bool& silu) const
 int Mapper::uses(const std::string& tensor) const {
   const auto it = uses_.find(tensor);
   return it == uses_.end() ? 0 : it->second;
+}
+
+const std::vector<const onnx::NodeProto*>& Mapper::consumers(const std::string& tensor) const {
+  static const std::vector<const onnx::NodeProto*> kNone;
+  const auto it = consumers_.find(tensor);
+  return it == consumers_.end() ? kNone : it->second;
 }
 
 void Mapper::add_inputs() {
@@ -306,6 +313,13 @@ Layer Mapper::new_layer(const onnx::NodeProto& node, OpKind op,
 }
 
 void Mapper::emit(const onnx::NodeProto& node, Layer layer) {
+  const bool window =
+      layer.op == OpKind::Conv2d || layer.op == OpKind::MaxPool || layer.op == OpKind::AvgPool;
+  for (int k = 0; k < node.input_size() && !window; ++k) {
+    const auto it = values_.find(node.input(k));
+    ACCELNAS_CHECK(it == values_.end() || !it->second.padded(),
+                   "a Pad's pending padding reached a layer without a window");
+  }
   std::vector<const Layer*> producers;
   for (const auto& in : layer.inputs) producers.push_back(&layers_.at(layer_index_.at(in)));
   infer_layer_shape(layer, producers);
@@ -324,6 +338,45 @@ void Mapper::emit(const onnx::NodeProto& node, Layer layer) {
   set_output(node, 0, Value{Value::Kind::Feature, name, d, uses(node.output(0)) == 1});
 }
 
+void Mapper::emit_output(const onnx::NodeProto& node, int k, Layer layer) {
+  if (k == 0) return emit(node, std::move(layer));
+  // Node names are claimed up front (assign_names), so a later node's name is never taken here.
+  const auto taken = [this](const std::string& name) {
+    if (layer_index_.count(name) != 0) return true;
+    for (const auto& entry : node_names_) {
+      if (entry.second == name) return true;
+    }
+    for (const auto& entry : input_names_) {
+      if (entry.second == name) return true;
+    }
+    return false;
+  };
+  const std::string base = layer.name + "_" + std::to_string(k);
+  layer.name = base;
+  for (int n = 2; taken(layer.name); ++n) layer.name = base + "_" + std::to_string(n);
+  for (const auto& in : node.input()) {
+    const auto it = values_.find(in);
+    ACCELNAS_CHECK(it == values_.end() || !it->second.padded(),
+                   "a Pad's pending padding reached a layer without a window");
+  }
+  std::vector<const Layer*> producers;
+  for (const auto& in : layer.inputs) producers.push_back(&layers_.at(layer_index_.at(in)));
+  infer_layer_shape(layer, producers);
+  Dims d;
+  if (model_.dims(node.output(k), d)) {
+    if (!is_view(d, layer.out)) {
+      fail(node, "output " + std::to_string(k) + " imported as " + op_name(layer.op) +
+                     " with output " + to_string(layer.out) + ", but ONNX infers " + dims_text(d));
+    }
+  } else {
+    d = nchw(layer.out, 4);
+  }
+  const std::string name = layer.name;
+  layer_index_[name] = layers_.size();
+  layers_.push_back(std::move(layer));
+  set_output(node, k, Value{Value::Kind::Feature, name, d, uses(node.output(k)) == 1});
+}
+
 void Mapper::alias(const onnx::NodeProto& node, const Value& in) {
   Dims d;
   if (!model_.dims(node.output(0), d)) d = in.dims;
@@ -334,6 +387,23 @@ void Mapper::alias(const onnx::NodeProto& node, const Value& in) {
   }
   const Value v{Value::Kind::Feature, in.layer, d, in.sole && uses(node.output(0)) == 1};
   set_output(node, 0, v);
+}
+
+void Mapper::pad(const onnx::NodeProto& node, const Value& in,
+                 const std::array<std::int64_t, 4>& pad) {
+  Value v = in;
+  for (std::size_t k = 0; k < pad.size(); ++k) v.pad[k] += pad[k];
+  const Shape& s = shape_of(in);
+  const Dims padded{1, s.c, s.h + v.pad[0] + v.pad[2], s.w + v.pad[1] + v.pad[3]};
+  Dims d;
+  if (model_.dims(node.output(0), d) && d.size() == 4 && d[1] == s.c && d[2] >= 0 && d[3] >= 0 &&
+      (d[2] != padded[2] || d[3] != padded[3])) {
+    fail(node, "padded to " + dims_text(padded) + ", but ONNX infers " + dims_text(d));
+  }
+  v.dims = padded;
+  v.dims[0] = in.dims.empty() ? 1 : in.dims[0];
+  v.sole = in.sole && uses(node.output(0)) == 1;
+  set_output(node, 0, std::move(v));
 }
 
 void Mapper::emit_pass(const onnx::NodeProto& node, const Value& in) {

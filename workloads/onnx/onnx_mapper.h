@@ -8,6 +8,7 @@
 #ifndef ACCELNAS_WORKLOADS_ONNX_ONNX_MAPPER_H
 #define ACCELNAS_WORKLOADS_ONNX_ONNX_MAPPER_H
 
+#include <array>
 #include <deque>
 #include <map>
 #include <set>
@@ -28,6 +29,10 @@ struct Value {
   // Feature: every tensor from the layer's output up to this one has exactly one consumer, so
   // the consumer may fuse into the layer.
   bool sole = false;
+  // Feature: zero padding a Pad node added around H and W ([top, left, bottom, right]), not yet
+  // applied. Only a Conv or pool consumes such a value: it adds the padding to its own window.
+  std::array<std::int64_t, 4> pad{};
+  bool padded() const { return pad[0] != 0 || pad[1] != 0 || pad[2] != 0 || pad[3] != 0; }
 };
 
 class Mapper;
@@ -72,13 +77,21 @@ class Mapper {
   const Shape& shape_of(const Value& v) const;  // the producing layer's output shape
   // Consumers of a tensor, counting graph outputs and not counting absorbed nodes.
   int uses(const std::string& tensor) const;
+  // The nodes among them (each once per input that reads the tensor), in file order.
+  const std::vector<const onnx::NodeProto*>& consumers(const std::string& tensor) const;
 
   // A layer named after `node` with its origin set.
   Layer new_layer(const onnx::NodeProto& node, OpKind op, std::vector<std::string> inputs) const;
   // Adds `layer` (shape inferred now, checked against ONNX) as the value of output 0.
   void emit(const onnx::NodeProto& node, Layer layer);
+  // As emit(), for output k of a node with several (Split): output 0's layer keeps its name,
+  // output k > 0's is renamed "<name>_<k>" (with a further "_<n>" when that name is taken).
+  void emit_output(const onnx::NodeProto& node, int k, Layer layer);
   // Output 0 is `in` seen through a shape-only operator (is_view); unsupported() otherwise.
   void alias(const onnx::NodeProto& node, const Value& in);
+  // Output 0 is `in` with `pad` ([top, left, bottom, right]) more zero padding, left for the
+  // consuming Conv or pool to fold into its window (Value::pad).
+  void pad(const onnx::NodeProto& node, const Value& in, const std::array<std::int64_t, 4>& pad);
   // A 1x1 avgpool pass on the vector unit standing in for an elementwise operator.
   void emit_pass(const onnx::NodeProto& node, const Value& in);
   // The node is not supported (reason): a UserError, or with allow_unsupported a vector-unit
@@ -110,6 +123,7 @@ class Mapper {
   std::set<const onnx::NodeProto*> absorbed_;       // Sigmoid / HardSigmoid of a swish
   std::map<const onnx::NodeProto*, std::pair<std::string, bool>> swish_;  // Mul -> (x, silu)
   std::map<std::string, int> uses_;
+  std::map<std::string, std::vector<const onnx::NodeProto*>> consumers_;
   std::map<std::string, Value> values_;
   std::deque<Layer> layers_;  // stable references while layers are added
   std::map<std::string, std::size_t> layer_index_;

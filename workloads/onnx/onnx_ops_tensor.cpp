@@ -1,7 +1,9 @@
-// Elementwise operators, activations, BatchNormalization, Concat and the shape-only operators.
+// Elementwise operators, activations, BatchNormalization, Concat, Slice / Split along channels
+// and the shape-only operators.
 #include <limits>
 
 #include "onnx/onnx_fusion.h"
+#include "onnx/onnx_shape_eval.h"
 
 namespace accelnas::wl::onnx_detail {
 namespace {
@@ -106,6 +108,137 @@ void map_concat(Mapper& m, const onnx::NodeProto& n) {
   m.emit(n, m.new_layer(n, OpKind::Concat, ins));
 }
 
+// Input k's values: a constant, or shape arithmetic on constants and known shapes.
+bool integer_input(const Mapper& m, const onnx::NodeProto& n, int k, Dims& out) {
+  return m.has_input(n, k) && integer_values(m.model(), n.input(k), out);
+}
+
+std::string list_text(const Dims& v) {
+  std::string s;
+  for (auto x : v) s += (s.empty() ? "" : ", ") + std::to_string(x);
+  return "[" + s + "]";
+}
+
+const char* kNchwAxis[] = {"batch", "channels", "height", "width"};
+
+// Slice of an NCHW tensor along channels (axis 1, step 1): a channel_slice layer, or no layer
+// when it keeps every channel. Bounds are attributes before opset 10 and inputs (constants or
+// shape arithmetic, as PyTorch's chunk exports them) after. An entry for another axis is allowed
+// when it keeps that whole axis.
+void map_slice(Mapper& m, const onnx::NodeProto& n) {
+  const Value& x = m.feature(n, 0);
+  const Dims& dims = x.dims;
+  if (dims.size() != 4) {
+    return m.unsupported(n, "slice of a rank-" + std::to_string(dims.size()) + " tensor " +
+                                dims_text(dims) + " (only NCHW along channels)");
+  }
+  Dims starts, ends, axes, steps;
+  if (m.model().opset() < 10) {
+    starts = attr_ints(n, "starts", {});
+    ends = attr_ints(n, "ends", {});
+    axes = attr_ints(n, "axes", {});
+  } else {
+    if (!integer_input(m, n, 1, starts) || !integer_input(m, n, 2, ends))
+      return m.unsupported(n, "starts or ends that are not constants (nor shape arithmetic)");
+    if (m.has_input(n, 3) && !integer_input(m, n, 3, axes))
+      return m.unsupported(n, "axes that are not constants");
+    if (m.has_input(n, 4) && !integer_input(m, n, 4, steps))
+      return m.unsupported(n, "steps that are not constants");
+  }
+  if (axes.empty()) {
+    for (std::size_t k = 0; k < starts.size(); ++k) axes.push_back(static_cast<std::int64_t>(k));
+  }
+  if (starts.empty() || ends.size() != starts.size() || axes.size() != starts.size() ||
+      (!steps.empty() && steps.size() != starts.size())) {
+    m.fail(n, "starts " + list_text(starts) + ", ends " + list_text(ends) + ", axes " +
+                  list_text(axes) + " and steps " + list_text(steps) + " differ in length");
+  }
+  std::int64_t begin = 0, end = dims[1];
+  for (std::size_t k = 0; k < axes.size(); ++k) {
+    const std::int64_t axis = axes[k] < 0 ? axes[k] + 4 : axes[k];
+    if (axis < 0 || axis >= 4)
+      m.fail(n, "axis " + std::to_string(axes[k]) + " is out of range for a rank-4 tensor");
+    const std::int64_t step = steps.empty() ? 1 : steps[k];
+    std::int64_t b = 0, e = 0;
+    clamp_slice(starts[k], ends[k], dims[static_cast<std::size_t>(axis)], b, e);
+    const std::string what =
+        "axis " + std::to_string(axis) + " (" + kNchwAxis[static_cast<std::size_t>(axis)] + ")";
+    if (step != 1) {
+      return m.unsupported(
+          n, "step " + std::to_string(step) + " along " + what + " (only step 1 along channels)");
+    }
+    if (axis == 1) {
+      begin = b;
+      end = e;
+    } else if (b != 0 || e != dims[static_cast<std::size_t>(axis)]) {
+      return m.unsupported(n, "slice [" + std::to_string(b) + ", " + std::to_string(e) +
+                                  ") along " + what + " of a " + dims_text(dims) +
+                                  " tensor (only along channels, axis 1)");
+    }
+  }
+  if (begin >= end) {
+    return m.unsupported(n, "empty channel range [" + std::to_string(begin) + ", " +
+                                std::to_string(end) + ") of " + std::to_string(dims[1]) +
+                                " channels");
+  }
+  if (begin == 0 && end == dims[1]) return m.alias(n, x);
+  Layer l = m.new_layer(n, OpKind::ChannelSlice, {x.layer});
+  l.slice_begin = begin;
+  l.slice_end = end;
+  m.emit(n, std::move(l));
+}
+
+// Split of an NCHW tensor along channels: one channel_slice layer per used output. Sizes come
+// from input 1 (opset 13+), the `split` attribute (before) or equal parts.
+void map_split(Mapper& m, const onnx::NodeProto& n) {
+  const Value& x = m.feature(n, 0);
+  const Dims& dims = x.dims;
+  const auto rank = static_cast<std::int64_t>(dims.size());
+  std::int64_t axis = attr_int(n, "axis", 0);
+  if (axis < 0) axis += rank;
+  if (rank != 4 || axis != 1) {
+    return m.unsupported(n, "split along axis " + std::to_string(axis) + " of a " +
+                                dims_text(dims) + " tensor (only NCHW along channels, axis 1)");
+  }
+  const std::int64_t channels = dims[1];
+  const auto parts = static_cast<std::int64_t>(n.output_size());
+  Dims sizes;
+  if (m.model().opset() >= 13) {
+    if (m.has_input(n, 1) && !integer_input(m, n, 1, sizes))
+      return m.unsupported(n, "split sizes that are not constants");
+  } else {
+    sizes = attr_ints(n, "split", {});
+  }
+  if (sizes.empty()) {
+    if (parts < 1 || channels % parts != 0) {
+      return m.unsupported(n, std::to_string(channels) + " channels do not split into " +
+                                  std::to_string(parts) + " equal parts");
+    }
+    sizes.assign(static_cast<std::size_t>(parts), channels / parts);
+  }
+  std::int64_t total = 0;
+  for (auto s : sizes) total += s;
+  if (static_cast<std::int64_t>(sizes.size()) != parts || total != channels) {
+    m.fail(n, "split sizes " + list_text(sizes) + " do not cut " + std::to_string(channels) +
+                  " channels into the node's " + std::to_string(parts) + " outputs");
+  }
+  for (auto s : sizes) {
+    if (s < 1) return m.unsupported(n, "an empty part in split sizes " + list_text(sizes));
+  }
+  if (parts == 1) return m.alias(n, x);
+  std::int64_t begin = 0;
+  for (int k = 0; k < n.output_size(); ++k) {
+    const std::int64_t end = begin + sizes[static_cast<std::size_t>(k)];
+    if (!n.output(k).empty() && m.uses(n.output(k)) > 0) {
+      Layer l = m.new_layer(n, OpKind::ChannelSlice, {x.layer});
+      l.slice_begin = begin;
+      l.slice_end = end;
+      m.emit_output(n, k, std::move(l));
+    }
+    begin = end;
+  }
+}
+
 // Flatten, Reshape, Squeeze, Unsqueeze, Identity, Dropout (inference), Cast: no layer.
 void map_view(Mapper& m, const onnx::NodeProto& n) {
   m.alias(n, m.feature(n, 0));
@@ -148,6 +281,8 @@ void add_tensor_ops(OpTable& t) {
   t["HardSwish"] = map_hard_swish;
   t["BatchNormalization"] = map_batchnorm;
   t["Concat"] = map_concat;
+  t["Slice"] = map_slice;
+  t["Split"] = map_split;
   for (const char* op :
        {"Flatten", "Reshape", "Squeeze", "Unsqueeze", "Identity", "Dropout", "Cast"})
     t[op] = map_view;

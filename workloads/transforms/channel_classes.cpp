@@ -55,6 +55,12 @@ ChannelClasses::ChannelClasses(const Network& net)
           for (const Term& t : expr_[p]) expr_[v].push_back(t);
         }
         break;
+      case OpKind::ChannelSlice:
+        // The range is fixed in channels of the input: the input's classes and the slice's
+        // width keep their counts, so the range stays valid whatever the other classes become.
+        for (const Term& t : expr_[in[0]]) frozen_[static_cast<std::size_t>(t.var)] = true;
+        expr_[v] = {{new_var(l.slice_end - l.slice_begin, true), 1}};
+        break;
       default:  // pools, global pool, resize
         expr_[v] = expr_[in[0]];
         break;

@@ -5,9 +5,11 @@
 // channels are expressions over variables: pools, resize and global pools pass their input's on,
 // a depthwise conv multiplies it by out / in channels, concat sums its inputs'. add and mul need
 // equal channels: when both sides are one variable the two are merged into one class, any other
-// pair freezes every variable on both sides. A grouped conv needs the variables of its input and
-// output to stay multiples of `groups` (the class's quantum). The variables that determine a
-// network output's channels are frozen: frozen classes keep their channel count.
+// pair freezes every variable on both sides. A channel_slice freezes its input's variables and
+// gets a frozen variable of its own (its range is in fixed channel numbers). A grouped conv needs
+// the variables of its input and output to stay multiples of `groups` (the class's quantum). The
+// variables that determine a network output's channels are frozen: frozen classes keep their
+// channel count.
 #ifndef ACCELNAS_WORKLOADS_TRANSFORMS_CHANNEL_CLASSES_H
 #define ACCELNAS_WORKLOADS_TRANSFORMS_CHANNEL_CLASSES_H
 
