@@ -12,11 +12,13 @@ std::string pair_text(const Dims& d) {
   return std::to_string(d[0]) + "x" + std::to_string(d[1]);
 }
 
-// Strides, pads (auto_pad or explicit), dilations and ceil_mode of a 2-D window, set on `l` so
-// that our explicit padding gives ONNX's output size. A dilation keeps the kernel size (and so
-// the MACs) with the padding reduced by the dilation's extra reach. False when the node went to
-// Mapper::unsupported().
-bool set_window(Mapper& m, const onnx::NodeProto& n, Layer& l, const Shape& in, const Dims& k) {
+// Strides, pads (auto_pad or explicit), dilations and ceil_mode of a 2-D window over input `x`,
+// set on `l` so that our explicit padding gives ONNX's output size. The zero padding of a Pad
+// node before the window (x.pad) is added to the window's own. A dilation keeps the kernel size
+// (and so the MACs) with the padding reduced by the dilation's extra reach. False when the node
+// went to Mapper::unsupported().
+bool set_window(Mapper& m, const onnx::NodeProto& n, Layer& l, const Value& x, const Dims& k) {
+  const Shape& in = m.shape_of(x);
   const Dims strides = attr_ints(n, "strides", {1, 1});
   const Dims dilations = attr_ints(n, "dilations", {1, 1});
   Dims pads = attr_ints(n, "pads", {0, 0, 0, 0});
@@ -28,7 +30,8 @@ bool set_window(Mapper& m, const onnx::NodeProto& n, Layer& l, const Shape& in, 
       dilations[1] < 1)
     m.fail(n, "kernel, strides and dilations must be >= 1");
   const std::string auto_pad = attr_string(n, "auto_pad", "NOTSET");
-  const std::int64_t extent[2] = {in.h, in.w};
+  // ONNX sees the input after the Pad node: auto_pad and ceil_mode work on that extent.
+  const std::int64_t extent[2] = {in.h + x.pad[0] + x.pad[2], in.w + x.pad[1] + x.pad[3]};
   Dims onnx_out;
   const bool known_out = m.model().dims(n.output(0), onnx_out) && onnx_out.size() == 4;
   for (int a = 0; a < 2; ++a) {
@@ -55,6 +58,8 @@ bool set_window(Mapper& m, const onnx::NodeProto& n, Layer& l, const Shape& in, 
     }
     if (known_out) out = std::max(out, onnx_out[2 + a]);
     pads[a + 2] = std::max(pads[a + 2], (out - 1) * strides[a] + reach - extent[a] - pads[a]);
+    pads[a] += x.pad[a];  // from here on, around the unpadded input
+    pads[a + 2] += x.pad[a + 2];
     std::int64_t excess = reach - k[a];  // taken off the padding, end side first
     const std::int64_t from_end = std::min(excess, pads[a + 2]);
     pads[a + 2] -= from_end;
@@ -105,7 +110,7 @@ bool is_vector_product(Mapper& m, const onnx::NodeProto& n, const Value& x, cons
   const OpKind producer = m.layer(x.layer).op;
   const Dims pads = attr_ints(n, "pads", {0, 0, 0, 0});
   return in.h == 1 && in.w == 1 && w[2] == 1 && w[3] == 1 && attr_int(n, "group", 1) == 1 &&
-         (producer == OpKind::GlobalAvgPool || producer == OpKind::FullyConnected) &&
+         (producer == OpKind::GlobalAvgPool || producer == OpKind::FullyConnected) && !x.padded() &&
          std::all_of(pads.begin(), pads.end(), [](std::int64_t p) { return p == 0; });
 }
 
@@ -119,7 +124,7 @@ void map_conv(Mapper& m, const onnx::NodeProto& n) {
   l.epilogue.bias = m.has_input(n, 2);
   if (!vector) {
     l.groups = static_cast<int>(attr_int(n, "group", 1));
-    if (!set_window(m, n, l, m.shape_of(x), attr_ints(n, "kernel_shape", {w[2], w[3]}))) return;
+    if (!set_window(m, n, l, x, attr_ints(n, "kernel_shape", {w[2], w[3]}))) return;
   }
   m.emit(n, std::move(l));
 }
@@ -155,7 +160,7 @@ void map_pool(Mapper& m, const onnx::NodeProto& n, OpKind op) {
   const Value& x = m.feature(n, 0);
   if (!has_attr(n, "kernel_shape")) m.fail(n, "missing kernel_shape");
   Layer l = m.new_layer(n, op, {x.layer});
-  if (set_window(m, n, l, m.shape_of(x), attr_ints(n, "kernel_shape", {}))) m.emit(n, std::move(l));
+  if (set_window(m, n, l, x, attr_ints(n, "kernel_shape", {}))) m.emit(n, std::move(l));
 }
 
 void map_maxpool(Mapper& m, const onnx::NodeProto& n) {
@@ -163,6 +168,67 @@ void map_maxpool(Mapper& m, const onnx::NodeProto& n) {
 }
 void map_avgpool(Mapper& m, const onnx::NodeProto& n) {
   map_pool(m, n, OpKind::AvgPool);
+}
+
+// Pad around H and W whose every consumer is a Conv, MaxPool or AveragePool window (PyTorch
+// exports AvgPool2d and explicit F.pad this way): no layer, the windows take the padding as
+// their own (Value::pad). The hardware pads with zeros as it reads; another mode or value costs
+// the same cycles and traffic, so it is modelled the same way with a warning.
+void map_pad(Mapper& m, const onnx::NodeProto& n) {
+  const Value& x = m.feature(n, 0);
+  const auto rank = static_cast<std::int64_t>(x.dims.size());
+  if (rank != 4) return m.unsupported(n, "padding of a rank-" + std::to_string(rank) + " tensor");
+  std::vector<double> values;
+  Dims pads;
+  if (has_attr(n, "pads")) {
+    pads = attr_ints(n, "pads", {});  // opset < 11
+  } else if (m.constant_input(n, 1, values)) {
+    pads.assign(values.begin(), values.end());
+  } else {
+    return m.unsupported(n, "pads that are not a constant");
+  }
+  Dims axes{0, 1, 2, 3};
+  if (m.has_input(n, 3)) {  // opset 18: the axes the pads apply to
+    if (!m.constant_input(n, 3, values)) return m.unsupported(n, "axes that are not a constant");
+    axes.assign(values.begin(), values.end());
+    for (auto& a : axes) a = a < 0 ? a + rank : a;
+  }
+  if (pads.size() != 2 * axes.size()) {
+    m.fail(n, std::to_string(pads.size()) + " pads for " + std::to_string(axes.size()) +
+                  " axes (expected two per axis)");
+  }
+  std::array<std::int64_t, 4> add{};  // top, left, bottom, right
+  for (std::size_t i = 0; i < axes.size(); ++i) {
+    const std::int64_t begin = pads[i], end = pads[i + axes.size()];
+    if (begin < 0 || end < 0) return m.unsupported(n, "negative pads (cropping)");
+    if (axes[i] == 2 || axes[i] == 3) {
+      add[static_cast<std::size_t>(axes[i] - 2)] += begin;
+      add[static_cast<std::size_t>(axes[i])] += end;
+    } else if (axes[i] < 0 || axes[i] >= rank) {
+      m.fail(n, "axis " + std::to_string(axes[i]) + " of a rank-4 tensor");
+    } else if (begin != 0 || end != 0) {
+      return m.unsupported(n, "padding of the batch or channel axis");
+    }
+  }
+  if (add == std::array<std::int64_t, 4>{}) return m.alias(n, x);
+  if (m.uses(n.output(0)) != static_cast<int>(m.consumers(n.output(0)).size()))
+    return m.unsupported(n, "a padded graph output");
+  for (const onnx::NodeProto* c : m.consumers(n.output(0))) {
+    const std::string& op = c->op_type();
+    if ((op != "Conv" && op != "MaxPool" && op != "AveragePool") || c->input(0) != n.output(0)) {
+      return m.unsupported(n, "a Pad that feeds " + op +
+                                  " (zero padding folds only into the window of a Conv, MaxPool "
+                                  "or AveragePool)");
+    }
+  }
+  const std::string mode = attr_string(n, "mode", "constant");
+  double value = attr_float(n, "value", 0.0f);
+  if (m.constant_input(n, 2, values) && values.size() == 1) value = values[0];
+  if (mode != "constant" || value != 0) {
+    m.warn(n, "'" + mode + "' padding" + (mode == "constant" ? " with a non-zero value" : "") +
+                  " modelled as the window's zero padding (same cycles and traffic)");
+  }
+  m.pad(n, x, add);
 }
 
 void map_global_pool(Mapper& m, const onnx::NodeProto& n) {
@@ -230,6 +296,7 @@ void add_compute_ops(OpTable& t) {
   t["Conv"] = map_conv;
   t["Gemm"] = map_gemm;
   t["MatMul"] = map_matmul_op;
+  t["Pad"] = map_pad;
   t["MaxPool"] = map_maxpool;
   t["AveragePool"] = map_avgpool;
   t["GlobalAveragePool"] = map_global_pool;
