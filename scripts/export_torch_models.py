@@ -23,6 +23,22 @@ DEFAULT_MODELS = [
     "shufflenet_v2_x1_0",
     "regnet_y_400mf",
     "squeezenet1_1",
+    # checked since: branches, concatenations, Pad before pools, grouped and wide convs
+    "googlenet",
+    "inception_v3",
+    "densenet121",
+    "resnet34",
+    "resnext50_32x4d",
+    "wide_resnet50_2",
+    "alexnet",
+    "vgg11_bn",
+    "efficientnet_b3",
+    "efficientnet_v2_s",
+    "regnet_x_400mf",
+    "regnet_y_800mf",
+    "mnasnet0_5",
+    "shufflenet_v2_x0_5",
+    "squeezenet1_0",
 ]
 
 

@@ -35,6 +35,9 @@
 //   (one per used Split output, named "<node>", "<node>_1", ...); a Slice keeping every channel
 //   adds no layer. Bounds may be constants or shape arithmetic on them and on known shapes
 //   (PyTorch's chunk); they clamp as ONNX specifies. Other axes, steps and bounds are unsupported.
+// - Pad of H and W read only by Conv, MaxPool or AveragePool windows adds no layer: its pads
+//   join the window's padding (any mode or value: the same cost, with a warning when not zeros).
+//   Other pads (batch, channels, negative) and other readers are unsupported.
 // - A channel shuffle (Reshape to [N, g, C/g, H, W], Transpose [0, 2, 1, 3, 4], Reshape back)
 //   adds no layer when the producer is a conv2d, fully_connected or vector op with no other
 //   reader (it writes the channels in the new order), else it is a 1x1 avgpool pass. Other
