@@ -313,49 +313,30 @@ Layer Mapper::new_layer(const onnx::NodeProto& node, OpKind op,
 }
 
 void Mapper::emit(const onnx::NodeProto& node, Layer layer) {
-  const bool window =
-      layer.op == OpKind::Conv2d || layer.op == OpKind::MaxPool || layer.op == OpKind::AvgPool;
-  for (int k = 0; k < node.input_size() && !window; ++k) {
-    const auto it = values_.find(node.input(k));
-    ACCELNAS_CHECK(it == values_.end() || !it->second.padded(),
-                   "a Pad's pending padding reached a layer without a window");
-  }
-  std::vector<const Layer*> producers;
-  for (const auto& in : layer.inputs) producers.push_back(&layers_.at(layer_index_.at(in)));
-  infer_layer_shape(layer, producers);
-  Dims d;
-  if (model_.dims(node.output(0), d)) {
-    if (!is_view(d, layer.out)) {
-      fail(node, "imported as " + std::string(op_name(layer.op)) + " with output " +
-                     to_string(layer.out) + ", but ONNX infers " + dims_text(d));
-    }
-  } else {
-    d = nchw(layer.out, layer.op == OpKind::FullyConnected ? 2 : 4);
-  }
-  const std::string name = layer.name;
-  layer_index_[name] = layers_.size();
-  layers_.push_back(std::move(layer));
-  set_output(node, 0, Value{Value::Kind::Feature, name, d, uses(node.output(0)) == 1});
+  emit_output(node, 0, std::move(layer));
 }
 
 void Mapper::emit_output(const onnx::NodeProto& node, int k, Layer layer) {
-  if (k == 0) return emit(node, std::move(layer));
-  // Node names are claimed up front (assign_names), so a later node's name is never taken here.
-  const auto taken = [this](const std::string& name) {
-    if (layer_index_.count(name) != 0) return true;
-    for (const auto& entry : node_names_) {
-      if (entry.second == name) return true;
-    }
-    for (const auto& entry : input_names_) {
-      if (entry.second == name) return true;
-    }
-    return false;
-  };
-  const std::string base = layer.name + "_" + std::to_string(k);
-  layer.name = base;
-  for (int n = 2; taken(layer.name); ++n) layer.name = base + "_" + std::to_string(n);
-  for (const auto& in : node.input()) {
-    const auto it = values_.find(in);
+  if (k > 0) {
+    // Node names are claimed up front (assign_names), so a later node's name is never taken.
+    const auto taken = [this](const std::string& name) {
+      if (layer_index_.count(name) != 0) return true;
+      for (const auto& entry : node_names_) {
+        if (entry.second == name) return true;
+      }
+      for (const auto& entry : input_names_) {
+        if (entry.second == name) return true;
+      }
+      return false;
+    };
+    const std::string base = layer.name + "_" + std::to_string(k);
+    layer.name = base;
+    for (int n = 2; taken(layer.name); ++n) layer.name = base + "_" + std::to_string(n);
+  }
+  const bool window =
+      layer.op == OpKind::Conv2d || layer.op == OpKind::MaxPool || layer.op == OpKind::AvgPool;
+  for (int i = 0; i < node.input_size() && !window; ++i) {
+    const auto it = values_.find(node.input(i));
     ACCELNAS_CHECK(it == values_.end() || !it->second.padded(),
                    "a Pad's pending padding reached a layer without a window");
   }
@@ -365,11 +346,12 @@ void Mapper::emit_output(const onnx::NodeProto& node, int k, Layer layer) {
   Dims d;
   if (model_.dims(node.output(k), d)) {
     if (!is_view(d, layer.out)) {
-      fail(node, "output " + std::to_string(k) + " imported as " + op_name(layer.op) +
-                     " with output " + to_string(layer.out) + ", but ONNX infers " + dims_text(d));
+      fail(node, (k > 0 ? "output " + std::to_string(k) + " " : std::string()) + "imported as " +
+                     op_name(layer.op) + " with output " + to_string(layer.out) +
+                     ", but ONNX infers " + dims_text(d));
     }
   } else {
-    d = nchw(layer.out, 4);
+    d = nchw(layer.out, layer.op == OpKind::FullyConnected ? 2 : 4);
   }
   const std::string name = layer.name;
   layer_index_[name] = layers_.size();
