@@ -22,6 +22,15 @@ i64 mul_div(i64 a, i64 b, i64 c) {
   return static_cast<i64>(static_cast<i128>(a) * b / c);
 }
 
+// ceil(a * b / c), exact, for a, b >= 0 and c > 0, with the same 64 / 128-bit split as mul_div.
+// The callers' results are at most max(a, b) (b / c or a / c is a fraction of at most one).
+i64 ceil_mul_div(i64 a, i64 b, i64 c) {
+  i64 product = 0;
+  if (!__builtin_mul_overflow(a, b, &product)) return ceil_div(product, c);
+  const i128 p = static_cast<i128>(a) * b;
+  return static_cast<i64>((p + c - 1) / c);
+}
+
 // The part of `total` that falls in parts [begin, end) of `n` equal parts; exact when summed.
 i64 share(i64 total, i64 begin, i64 end, i64 n) {
   // total * n / n is total and total * 0 / n is 0: the divisions are skipped, not changed.
@@ -37,17 +46,16 @@ bool streamed(const OperandDesc& op) {
 i64 band_bytes(const OperandDesc& op, i64 r0, i64 r1, i64 rows) {
   if (op.whole) return op.bytes;
   const i64 first = mul_div(op.rows, r0, rows);
-  const i64 last = ceil_div(static_cast<i64>(static_cast<i128>(op.rows) * r1), rows);
+  const i64 last = ceil_mul_div(op.rows, r1, rows);
   const i64 in_rows = std::min(op.rows, last - first + op.halo_rows);
-  return ceil_div(static_cast<i64>(static_cast<i128>(in_rows) * op.bytes), op.rows);
+  return ceil_mul_div(in_rows, op.bytes, op.rows);
 }
 
 // Upper bound of band_bytes over every alignment of an r-row band.
 i64 band_bytes_bound(const OperandDesc& op, i64 r, i64 rows) {
   if (op.whole) return op.bytes;
-  const i64 in_rows = std::min(
-      op.rows, ceil_div(static_cast<i64>(static_cast<i128>(op.rows) * r), rows) + 1 + op.halo_rows);
-  return ceil_div(static_cast<i64>(static_cast<i128>(in_rows) * op.bytes), op.rows);
+  const i64 in_rows = std::min(op.rows, ceil_mul_div(op.rows, r, rows) + 1 + op.halo_rows);
+  return ceil_mul_div(in_rows, op.bytes, op.rows);
 }
 
 bool output_streamed(const LayerJob& job) {
@@ -57,7 +65,7 @@ bool output_streamed(const LayerJob& job) {
 i64 output_buffer_bound(const LayerJob& job, i64 r) {
   if (!output_streamed(job)) return 0;
   if (job.output_whole) return job.output_bytes;
-  return 2 * ceil_div(static_cast<i64>(static_cast<i128>(job.output_bytes) * r), job.rows);
+  return 2 * ceil_mul_div(job.output_bytes, r, job.rows);
 }
 
 i64 buffer_need(const LayerJob& job, i64 r, bool inputs_pinned) {

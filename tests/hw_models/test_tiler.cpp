@@ -341,6 +341,21 @@ TEST_CASE("tiler: shares of counts whose products overflow 64 bits stay exact") 
   CHECK(rows == j.rows);
 }
 
+TEST_CASE("tiler: a band of an operand whose rows times bytes overflow 64 bits does not fit") {
+  // 8 rows of 2^59 bytes: a one-row band's halo-aligned bound is 2 rows, 2 * 2^62 bytes before
+  // the division by 8 rows. Narrowed to 64 bits that product is negative and the band "fits".
+  LayerJob j = global_pool_job(1, 1, 1);
+  j.op = "add";
+  j.output_whole = false;
+  j.rows = 8;
+  j.vector_ops = 8;
+  j.inputs[0].rows = 8;
+  j.inputs[0].bytes = std::int64_t{1} << 62;
+  j.output_bytes = 8;
+  CHECK(test_util::contains(test_util::user_error([&] { plan_layer(j, hw_with({})); }),
+                            "one row band does not fit the activation SRAM"));
+}
+
 TEST_CASE("tiler: planning into a reused TilePlan gives the plan a fresh call gives") {
   std::vector<LayerJob> jobs = {conv_job({56, 56, 24, 144, 1}), global_pool_job(7, 7, 1280),
                                 conv_job({112, 112, 32, 32, 3, 1, 32, true}),
