@@ -146,6 +146,11 @@ class UnitBuilder {
       case wl::OpKind::Concat:
         b_.concat("concat", {x, input("in2", r, channels(p_.out_channels))});
         break;
+      case wl::OpKind::ChannelSlice: {
+        // The unit depends on the width only (rule M2), so the range starts at channel 0.
+        b_.channel_slice("slice", x, 0, std::min(c, channels(p_.out_channels)));
+        break;
+      }
       case wl::OpKind::Resize: {
         const auto mode = rng_.chance(0.5) ? wl::ResizeMode::Bilinear : wl::ResizeMode::Nearest;
         b_.resize("up", x, 2 * r, 2 * r, mode);

@@ -144,7 +144,7 @@ std::vector<T> name_list(const Node& n, const std::vector<std::string>& valid,
 
 const std::vector<std::string>& vector_op_names() {
   static const std::vector<std::string> names = {
-      "add", "mul", "avgpool", "maxpool", "global_avgpool", "concat", "resize"};
+      "add", "mul", "avgpool", "maxpool", "global_avgpool", "concat", "resize", "channel_slice"};
   return names;
 }
 

@@ -255,3 +255,34 @@ TEST_CASE("sampler: max_tensor_elements bounds every unit's largest tensor, batc
   CHECK(contains(err, "sampling space 'tight'"));
   CHECK(contains(err, "max_tensor_elements 10"));
 }
+
+TEST_CASE(
+    "sampler: a channel_slice vector unit keeps the first w channels of its input, w at most all") {
+  const cal::Space space = cal::parse_space_string(
+      "units:\n"
+      "  - {type: vector, ops: [channel_slice]}\n"
+      "precision: [int8]\n"
+      "in_channels: {min: 16, max: 64}\n"
+      "out_channels: {min: 8, max: 96}\n",
+      "slices.yaml");
+  const cal::Sampler s(space, test::pf32(), 3);
+  int whole = 0, part = 0;
+  for (std::uint64_t i = 0; i < 200; ++i) {
+    const cal::UnitDesc d = s.sample(i);
+    INFO(cal::canonical_text(d));
+    REQUIRE(d.type == cal::UnitType::Vector);
+    REQUIRE(d.layers.size() == 1);
+    CHECK(d.layers[0].op == wl::OpKind::ChannelSlice);
+    const wl::Shape in = d.inputs.at(0).shape;
+    const std::int64_t width = d.layers[0].out_channels;
+    CHECK(width >= 1);
+    CHECK(width <= in.c);
+    (width == in.c ? whole : part) += 1;
+    // Rule M2: the job reads the slice's channels of the input, one byte each in int8.
+    const std::vector<hw::LayerJob> jobs = cal::unit_jobs(d, test::pf32());
+    REQUIRE(jobs.size() == 1);
+    CHECK(jobs[0].inputs.at(0).bytes == in.h * in.w * width * d.batch);
+  }
+  CHECK(whole > 0);
+  CHECK(part > 0);
+}

@@ -145,6 +145,14 @@ std::string NetworkBuilder::concat(const std::string& name, const std::vector<st
   return push(make(name, OpKind::Concat, ins), c);
 }
 
+std::string NetworkBuilder::channel_slice(const std::string& name, const std::string& in,
+                                          std::int64_t begin, std::int64_t end) {
+  Layer l = make(name, OpKind::ChannelSlice, {in});
+  l.slice_begin = begin;
+  l.slice_end = end;
+  return push(std::move(l), end - begin);
+}
+
 std::string NetworkBuilder::resize(const std::string& name, const std::string& in,
                                    std::int64_t out_h, std::int64_t out_w, ResizeMode mode) {
   Layer l = make(name, OpKind::Resize, {in});

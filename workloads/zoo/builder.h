@@ -44,6 +44,9 @@ class NetworkBuilder {
   std::string avgpool(const std::string& name, const std::string& in, int kernel, int stride);
   std::string global_avgpool(const std::string& name, const std::string& in);
   std::string concat(const std::string& name, const std::vector<std::string>& ins);
+  // Channels [begin, end) of `in` (channel_slice).
+  std::string channel_slice(const std::string& name, const std::string& in, std::int64_t begin,
+                            std::int64_t end);
   std::string resize(const std::string& name, const std::string& in, std::int64_t out_h,
                      std::int64_t out_w, ResizeMode mode);
 
