@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Export torchvision image classifiers to ONNX, for `accelnas import` and `accelnas validate`.
+"""Export torchvision image classifiers and segmentation models to ONNX, for `accelnas import`
+and `accelnas validate`.
 
 Each model is built with random weights (weights=None, seeded: nothing is downloaded), put in
 eval mode and exported with torch.onnx.export at batch 1 (1x3xSIZExSIZE, static shapes, the
@@ -39,6 +40,11 @@ DEFAULT_MODELS = [
     "mnasnet0_5",
     "shufflenet_v2_x0_5",
     "squeezenet1_0",
+    # semantic segmentation (torchvision.models.segmentation): dilated convs, resizes back to
+    # the input size computed from its shape
+    "lraspp_mobilenet_v3_large",
+    "deeplabv3_mobilenet_v3_large",
+    "fcn_resnet50",
 ]
 
 
@@ -65,16 +71,31 @@ def import_torch():
     return torch, torchvision
 
 
-def build(torchvision, name):
+def build(torch, torchvision, name):
+    """The model, random weights; a segmentation model is wrapped to return its "out" map."""
     builder = getattr(torchvision.models, name, None)
+    if builder is not None and callable(builder):
+        return builder(weights=None)
+    builder = getattr(torchvision.models.segmentation, name, None)
     if builder is None or not callable(builder):
         raise ValueError("torchvision %s has no model '%s'" % (torchvision.__version__, name))
-    return builder(weights=None)
+    # weights_backbone=None too: its default would download ImageNet weights.
+    model = builder(weights=None, weights_backbone=None)
+
+    class SegmentationOut(torch.nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, x):
+            return self.inner(x)["out"]
+
+    return SegmentationOut(model)
 
 
 def export(torch, torchvision, name, args, outdir):
     torch.manual_seed(args.seed)
-    model = build(torchvision, name).eval()
+    model = build(torch, torchvision, name).eval()
     x = torch.randn(1, 3, args.size, args.size)
     path = outdir / (name + ".onnx")
     with torch.no_grad():

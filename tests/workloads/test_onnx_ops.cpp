@@ -251,6 +251,27 @@ TEST_CASE("onnx import: Resize with scales or sizes inputs and Upsample are resi
     CHECK(l.out == Shape{5, 7, 8});
     CHECK(l.resize_mode == wl::ResizeMode::Nearest);
   }
+  SUBCASE("Resize-13 with sizes from shape arithmetic (F.interpolate(x, size=y.shape[-2:]))") {
+    OnnxBuilder b(13);
+    std::string image = b.input("image", {1, 3, 16, 12});
+    std::string x = b.conv(image, 8, 3, 4, 1);  // 4x3
+    const auto dim = [&](std::int64_t k) {
+      onnx::NodeProto& g = b.node("Gather", {b.op("Shape", {image}), b.int_constant({k})});
+      OnnxBuilder::attr(g, "axis", std::int64_t{0});
+      return g.output(0);
+    };
+    const std::string nc =
+        b.op("Slice", {b.op("Shape", {x}), b.int_constant({0}), b.int_constant({2})});
+    onnx::NodeProto& sizes = b.node("Concat", {nc, dim(2), dim(3)});
+    OnnxBuilder::attr(sizes, "axis", std::int64_t{0});
+    onnx::NodeProto& n = b.node("Resize", {x, "", "", sizes.output(0)});
+    OnnxBuilder::attr(n, "mode", std::string("linear"));
+    b.output(n.output(0));
+    const auto layers = body(import_model(b).net);
+    REQUIRE(layers.size() == 2);
+    CHECK(layers[1].op == OpKind::Resize);
+    CHECK(layers[1].out == Shape{16, 12, 8});
+  }
   SUBCASE("Upsample-9") {
     OnnxBuilder b(9);
     std::string x = b.input("image", {1, 8, 10, 12});

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "onnx/onnx_mapper.h"
+#include "onnx/onnx_shape_eval.h"
 #include "shape_inference.h"
 
 namespace accelnas::wl::onnx_detail {
@@ -252,7 +253,8 @@ void map_reduce_mean(Mapper& m, const onnx::NodeProto& n) {
 }
 
 // Resize (opset 10: X, scales; 11+: X, roi, scales, sizes) and Upsample (scales attribute or
-// input 1). The output size comes from ONNX shape inference, else from sizes or scales.
+// input 1). The output size comes from ONNX shape inference, else from sizes (constant or shape
+// arithmetic, onnx_shape_eval.h) or constant scales.
 void map_resize(Mapper& m, const onnx::NodeProto& n) {
   const Value& x = m.feature(n, 0);
   const Shape& in = m.shape_of(x);
@@ -274,10 +276,12 @@ void map_resize(Mapper& m, const onnx::NodeProto& n) {
     return m.emit(n, std::move(l));
   }
   const bool resize11 = n.op_type() == "Resize" && m.model().opset() >= 11;
-  std::vector<double> sizes, scales;
-  if (resize11 && m.constant_input(n, 3, sizes) && sizes.size() == 4) {
-    l.out_h = static_cast<std::int64_t>(sizes[2]);
-    l.out_w = static_cast<std::int64_t>(sizes[3]);
+  std::vector<double> scales;
+  Dims sizes;  // a constant, or shape arithmetic (F.interpolate(x, size=y.shape[-2:]))
+  if (resize11 && m.has_input(n, 3) && integer_values(m.model(), n.input(3), sizes) &&
+      sizes.size() == 4) {
+    l.out_h = sizes[2];
+    l.out_w = sizes[3];
   } else if (m.constant_input(n, resize11 ? 2 : 1, scales) && scales.size() == 4) {
     l.out_h = static_cast<std::int64_t>(std::floor(static_cast<double>(in.h) * scales[2]));
     l.out_w = static_cast<std::int64_t>(std::floor(static_cast<double>(in.w) * scales[3]));
@@ -285,7 +289,9 @@ void map_resize(Mapper& m, const onnx::NodeProto& n) {
     l.out_h = static_cast<std::int64_t>(std::floor(static_cast<double>(in.h) * scales[2]));
     l.out_w = static_cast<std::int64_t>(std::floor(static_cast<double>(in.w) * scales[3]));
   } else {
-    m.fail(n, "cannot determine the output size (scales and sizes are not constants)");
+    m.fail(n,
+           "cannot determine the output size (scales and sizes are neither constants nor shape "
+           "arithmetic)");
   }
   m.emit(n, std::move(l));
 }
