@@ -80,6 +80,31 @@ std::string shuffle(OnnxBuilder& b, const std::string& x, std::int64_t hw) {
   return y;
 }
 
+// The same as exported with a dynamic batch: both target shapes are computed from Shape(x)
+// (Gather, Div, Concat), which ONNX shape inference does not follow.
+std::string dynamic_shuffle(OnnxBuilder& b, const std::string& x) {
+  const std::int64_t c = b.channels(x);
+  const std::string shape = b.op("Shape", {x});
+  const auto dim = [&](std::int64_t k) {
+    onnx::NodeProto& g = b.node("Gather", {shape, b.int_constant({k})});
+    OnnxBuilder::attr(g, "axis", std::int64_t{0});
+    return g.output(0);
+  };
+  const auto cat = [&](const std::vector<std::string>& parts) {
+    onnx::NodeProto& n = b.node("Concat", parts);
+    OnnxBuilder::attr(n, "axis", std::int64_t{0});
+    return n.output(0);
+  };
+  const std::string per_group = b.op("Div", {dim(1), b.int_constant({2})});
+  std::string y =
+      b.op("Reshape", {x, cat({dim(0), b.int_constant({2}), per_group, dim(2), dim(3)})});
+  onnx::NodeProto& t = b.node("Transpose", {y});
+  OnnxBuilder::attr(t, "perm", Dims{0, 2, 1, 3, 4});
+  y = b.op("Reshape", {t.output(0), cat({dim(0), b.int_constant({-1}), dim(2), dim(3)})});
+  b.set_channels(y, c);
+  return y;
+}
+
 // ShuffleNetV2's branch2: 1x1 conv, 3x3 depthwise (stride s), 1x1 conv, with BN and ReLU.
 std::string branch2(OnnxBuilder& b, const std::string& x, std::int64_t out, int stride) {
   std::string y = conv_bn_relu(b, x, out);
@@ -255,4 +280,21 @@ TEST_CASE(
     CHECK(l.out == (l.op == OpKind::Concat ? Shape{8, 8, 48} : Shape{8, 8, 24}));
   }
   CHECK(r.warnings.empty());
+}
+
+TEST_CASE(
+    "onnx import: with a dynamic batch the channel shuffle's computed shapes and the chunk after "
+    "it are evaluated on the importer's shapes - no extra layer") {
+  OnnxBuilder b(13);
+  std::string x = b.conv(b.input("image", {-1, 3, 8, 8}, {"batch"}), 8, 1);
+  const auto [x1, x2] = torch_chunk(b, x);
+  x = b.concat({x1, b.conv(x2, 4, 1)});  // read by the Shape of the shuffle too
+  const auto [y1, y2] = torch_chunk(b, dynamic_shuffle(b, x));
+  b.output(b.concat({y1, b.conv(y2, 4, 1)}));
+  const auto r = import_model(b);
+  CHECK(ops_of(r.net) == Strings{"conv2d", "channel_slice", "channel_slice", "conv2d", "concat",
+                                 "channel_slice", "channel_slice", "conv2d", "concat"});
+  const auto layers = body(r.net);
+  CHECK(layers[5].slice_end == 4);
+  CHECK(layers.back().out == Shape{8, 8, 8});
 }

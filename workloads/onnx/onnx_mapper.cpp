@@ -5,6 +5,7 @@
 
 #include "error.h"
 #include "onnx/block_patterns.h"
+#include "onnx/onnx_shape_eval.h"
 #include "shape_inference.h"
 
 namespace accelnas::wl::onnx_detail {
@@ -160,6 +161,9 @@ void Mapper::find_swish_patterns() {
 void Mapper::count_uses() {
   for (const auto& node : model_.graph().node()) {
     if (absorbed_.count(&node) != 0) continue;
+    // Shape and Size read a tensor's dimensions, not its data: the producer may still fuse what
+    // follows (a channel shuffle after a dynamic-batch export's Concat, say).
+    if (node.op_type() == "Shape" || node.op_type() == "Size") continue;
     const auto sw = swish_.find(&node);
     for (const auto& in : node.input()) {
       if (sw != swish_.end() && in != sw->second.first) continue;  // the absorbed gate
@@ -294,6 +298,17 @@ bool Mapper::constant_input(const onnx::NodeProto& node, int k, std::vector<doub
   return has_input(node, k) && model_.constant_values(node.input(k), out);
 }
 
+bool Mapper::integer_input(const onnx::NodeProto& node, int k, Dims& out) const {
+  const DimsLookup own = [this](const std::string& tensor, Dims& dims) {
+    const auto it = values_.find(tensor);
+    if (it == values_.end() || it->second.kind != Value::Kind::Feature || it->second.dims.empty())
+      return false;
+    dims = it->second.dims;
+    return true;
+  };
+  return has_input(node, k) && integer_values(model_, node.input(k), out, own);
+}
+
 Layer& Mapper::layer(const std::string& name) {
   return layers_.at(layer_index_.at(name));
 }
@@ -359,9 +374,9 @@ void Mapper::emit_output(const onnx::NodeProto& node, int k, Layer layer) {
   set_output(node, k, Value{Value::Kind::Feature, name, d, uses(node.output(k)) == 1});
 }
 
-void Mapper::alias(const onnx::NodeProto& node, const Value& in) {
+void Mapper::alias(const onnx::NodeProto& node, const Value& in, const Dims* dims) {
   Dims d;
-  if (!model_.dims(node.output(0), d)) d = in.dims;
+  if (!model_.dims(node.output(0), d)) d = dims != nullptr ? *dims : in.dims;
   const Shape& s = shape_of(in);
   if (!is_view(d, s)) {
     return unsupported(node, "the result " + dims_text(d) + " changes the layout of the " +

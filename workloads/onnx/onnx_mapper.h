@@ -73,9 +73,13 @@ class Mapper {
   bool has_input(const onnx::NodeProto& node, int k) const;
   // Input k's constant values; false when it is absent or not a decodable constant.
   bool constant_input(const onnx::NodeProto& node, int k, std::vector<double>& out) const;
+  // Input k's integer values: a constant, or shape arithmetic on constants and on the shapes of
+  // tensors (ONNX's, else the importer's own, Value::dims). False when absent or not computable.
+  bool integer_input(const onnx::NodeProto& node, int k, Dims& out) const;
   Layer& layer(const std::string& name);
   const Shape& shape_of(const Value& v) const;  // the producing layer's output shape
-  // Consumers of a tensor, counting graph outputs and not counting absorbed nodes.
+  // Consumers of a tensor, counting graph outputs and not counting absorbed nodes, nor Shape and
+  // Size (they read dimensions only).
   int uses(const std::string& tensor) const;
   // The nodes among them (each once per input that reads the tensor), in file order.
   const std::vector<const onnx::NodeProto*>& consumers(const std::string& tensor) const;
@@ -87,8 +91,9 @@ class Mapper {
   // As emit(), for output k of a node with several (Split): output 0's layer keeps its name,
   // output k > 0's is renamed "<name>_<k>" (with a further "_<n>" when that name is taken).
   void emit_output(const onnx::NodeProto& node, int k, Layer layer);
-  // Output 0 is `in` seen through a shape-only operator (is_view); unsupported() otherwise.
-  void alias(const onnx::NodeProto& node, const Value& in);
+  // Output 0 is `in` seen through a shape-only operator (is_view); unsupported() otherwise. Its
+  // dims are ONNX's, else `dims` when given, else in's.
+  void alias(const onnx::NodeProto& node, const Value& in, const Dims* dims = nullptr);
   // Output 0 is `in` with `pad` ([top, left, bottom, right]) more zero padding, left for the
   // consuming Conv or pool to fold into its window (Value::pad).
   void pad(const onnx::NodeProto& node, const Value& in, const std::array<std::int64_t, 4>& pad);

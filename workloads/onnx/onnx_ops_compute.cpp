@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include "onnx/onnx_mapper.h"
-#include "onnx/onnx_shape_eval.h"
 #include "shape_inference.h"
 
 namespace accelnas::wl::onnx_detail {
@@ -278,8 +277,7 @@ void map_resize(Mapper& m, const onnx::NodeProto& n) {
   const bool resize11 = n.op_type() == "Resize" && m.model().opset() >= 11;
   std::vector<double> scales;
   Dims sizes;  // a constant, or shape arithmetic (F.interpolate(x, size=y.shape[-2:]))
-  if (resize11 && m.has_input(n, 3) && integer_values(m.model(), n.input(3), sizes) &&
-      sizes.size() == 4) {
+  if (resize11 && m.integer_input(n, 3, sizes) && sizes.size() == 4) {
     l.out_h = sizes[2];
     l.out_w = sizes[3];
   } else if (m.constant_input(n, resize11 ? 2 : 1, scales) && scales.size() == 4) {

@@ -108,11 +108,6 @@ void map_concat(Mapper& m, const onnx::NodeProto& n) {
   m.emit(n, m.new_layer(n, OpKind::Concat, ins));
 }
 
-// Input k's values: a constant, or shape arithmetic on constants and known shapes.
-bool integer_input(const Mapper& m, const onnx::NodeProto& n, int k, Dims& out) {
-  return m.has_input(n, k) && integer_values(m.model(), n.input(k), out);
-}
-
 std::string list_text(const Dims& v) {
   std::string s;
   for (auto x : v) s += (s.empty() ? "" : ", ") + std::to_string(x);
@@ -138,11 +133,11 @@ void map_slice(Mapper& m, const onnx::NodeProto& n) {
     ends = attr_ints(n, "ends", {});
     axes = attr_ints(n, "axes", {});
   } else {
-    if (!integer_input(m, n, 1, starts) || !integer_input(m, n, 2, ends))
+    if (!m.integer_input(n, 1, starts) || !m.integer_input(n, 2, ends))
       return m.unsupported(n, "starts or ends that are not constants (nor shape arithmetic)");
-    if (m.has_input(n, 3) && !integer_input(m, n, 3, axes))
+    if (m.has_input(n, 3) && !m.integer_input(n, 3, axes))
       return m.unsupported(n, "axes that are not constants");
-    if (m.has_input(n, 4) && !integer_input(m, n, 4, steps))
+    if (m.has_input(n, 4) && !m.integer_input(n, 4, steps))
       return m.unsupported(n, "steps that are not constants");
   }
   if (axes.empty()) {
@@ -204,7 +199,7 @@ void map_split(Mapper& m, const onnx::NodeProto& n) {
   const auto parts = static_cast<std::int64_t>(n.output_size());
   Dims sizes;
   if (m.model().opset() >= 13) {
-    if (m.has_input(n, 1) && !integer_input(m, n, 1, sizes))
+    if (m.has_input(n, 1) && !m.integer_input(n, 1, sizes))
       return m.unsupported(n, "split sizes that are not constants");
   } else {
     sizes = attr_ints(n, "split", {});
@@ -242,6 +237,42 @@ void map_split(Mapper& m, const onnx::NodeProto& n) {
 // Flatten, Reshape, Squeeze, Unsqueeze, Identity, Dropout (inference), Cast: no layer.
 void map_view(Mapper& m, const onnx::NodeProto& n) {
   m.alias(n, m.feature(n, 0));
+}
+
+// The dims a Reshape gives `in` when its shape input is computable (0 copies the input's
+// dimension unless allowzero, -1 takes what is left); empty when not.
+Dims reshaped_dims(Mapper& m, const onnx::NodeProto& n, const Value& in) {
+  Dims shape;
+  if (in.dims.empty() || !m.integer_input(n, 1, shape)) return {};
+  std::int64_t elements = 1, known = 1, infer = -1;
+  for (auto d : in.dims) elements *= d;
+  const bool allow_zero = attr_int(n, "allowzero", 0) != 0;
+  for (std::size_t k = 0; k < shape.size(); ++k) {
+    if (shape[k] == 0 && !allow_zero) {
+      if (k >= in.dims.size()) return {};
+      shape[k] = in.dims[k];
+    }
+    if (shape[k] == -1) {
+      if (infer >= 0) return {};
+      infer = static_cast<std::int64_t>(k);
+      continue;
+    }
+    if (shape[k] < 0) return {};
+    known *= shape[k];
+  }
+  if (infer >= 0) {
+    if (known == 0 || elements % known != 0) return {};
+    shape[static_cast<std::size_t>(infer)] = elements / known;
+  }
+  return shape;
+}
+
+// Reshape: a view. When ONNX could not infer the result (a shape computed from a dynamic
+// batch), the shape input is evaluated as shape arithmetic over the importer's own shapes.
+void map_reshape(Mapper& m, const onnx::NodeProto& n) {
+  const Value& x = m.feature(n, 0);
+  const Dims d = reshaped_dims(m, n, x);
+  m.alias(n, x, d.empty() ? nullptr : &d);
 }
 
 // Transpose: the identity permutation adds no layer. Swapping the two channel factors of an
@@ -283,9 +314,9 @@ void add_tensor_ops(OpTable& t) {
   t["Concat"] = map_concat;
   t["Slice"] = map_slice;
   t["Split"] = map_split;
-  for (const char* op :
-       {"Flatten", "Reshape", "Squeeze", "Unsqueeze", "Identity", "Dropout", "Cast"})
+  for (const char* op : {"Flatten", "Squeeze", "Unsqueeze", "Identity", "Dropout", "Cast"})
     t[op] = map_view;
+  t["Reshape"] = map_reshape;
   t["Transpose"] = map_transpose;
   t["Shape"] = t["Size"] = map_shape_query;
   t["Softmax"] = t["LogSoftmax"] = map_softmax;

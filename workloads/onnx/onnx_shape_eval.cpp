@@ -53,7 +53,8 @@ void clamp_range(double start, double end, std::int64_t n, std::int64_t& b, std:
 
 class Evaluator {
  public:
-  explicit Evaluator(const OnnxModel& model) : model_(model) {
+  Evaluator(const OnnxModel& model, const DimsLookup& known_dims)
+      : model_(model), known_dims_(known_dims) {
     for (const auto& node : model.graph().node()) {
       for (const auto& out : node.output()) producer_[out] = &node;
     }
@@ -145,7 +146,9 @@ class Evaluator {
 
   std::optional<Val> shape(const onnx::NodeProto& n) const {
     Dims d;
-    if (n.input_size() < 1 || !model_.dims(n.input(0), d)) return std::nullopt;
+    if (n.input_size() < 1) return std::nullopt;
+    if (!model_.dims(n.input(0), d) && !(known_dims_ && known_dims_(n.input(0), d)))
+      return std::nullopt;
     const auto rank = static_cast<std::int64_t>(d.size());
     std::int64_t b = 0, e = rank;
     const auto* start = find_attr(n, "start");
@@ -235,6 +238,7 @@ class Evaluator {
   }
 
   const OnnxModel& model_;
+  const DimsLookup& known_dims_;
   std::map<std::string, const onnx::NodeProto*> producer_;
   std::map<std::string, int> initializer_type_;
   std::map<std::string, std::optional<Val>> memo_;
@@ -251,8 +255,8 @@ void clamp_slice(std::int64_t start, std::int64_t end, std::int64_t n, std::int6
 }
 
 bool integer_values(const OnnxModel& model, const std::string& tensor,
-                    std::vector<std::int64_t>& out) {
-  Evaluator e(model);
+                    std::vector<std::int64_t>& out, const DimsLookup& known_dims) {
+  Evaluator e(model, known_dims);
   const std::optional<Val> v = e.eval(tensor, 0);
   if (!v) return false;
   out.clear();

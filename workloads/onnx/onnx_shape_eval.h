@@ -6,6 +6,7 @@
 #define ACCELNAS_WORKLOADS_ONNX_ONNX_SHAPE_EVAL_H
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,8 +19,11 @@ namespace accelnas::wl::onnx_detail {
 // Div (truncating on integer tensors), Floor, Ceil, Min, Max, Neg, Concat, Slice (step 1),
 // Unsqueeze, Squeeze, Reshape, Identity and Cast. Values beyond int64 saturate (ONNX uses
 // INT64_MAX as "to the end"). False when any step is something else or is unknown.
+// `known_dims`, when given, supplies the dims of tensors ONNX shape inference left unknown (the
+// importer's own shapes: a Reshape to a computed shape after a dynamic batch, say) for Shape.
+using DimsLookup = std::function<bool(const std::string& tensor, std::vector<std::int64_t>& dims)>;
 bool integer_values(const OnnxModel& model, const std::string& tensor,
-                    std::vector<std::int64_t>& out);
+                    std::vector<std::int64_t>& out, const DimsLookup& known_dims = {});
 
 // [b, e) of a dimension of size n for ONNX Slice bounds with a positive step: negative values
 // count from the end, and everything is clamped to [0, n].
