@@ -57,6 +57,11 @@ def parse_args(argv):
     p.add_argument("--size", type=int, default=224, help="input height and width (default: 224)")
     p.add_argument("--opset", type=int, default=13, help="ONNX opset (default: 13)")
     p.add_argument("--seed", type=int, default=0, help="seed for the random weights (default: 0)")
+    p.add_argument("--dynamic-batch", action="store_true",
+                   help="export the batch dimension as dynamic (dynamic_axes), as deployment "
+                        "exports often are")
+    p.add_argument("--no-constant-folding", action="store_true",
+                   help="keep batchnorm and shape arithmetic unfolded in the graph")
     return p.parse_args(argv)
 
 
@@ -99,9 +104,10 @@ def export(torch, torchvision, name, args, outdir):
     x = torch.randn(1, 3, args.size, args.size)
     path = outdir / (name + ".onnx")
     with torch.no_grad():
+        dynamic = {"input": {0: "batch"}, "logits": {0: "batch"}} if args.dynamic_batch else None
         torch.onnx.export(model, x, str(path), opset_version=args.opset,
                           input_names=["input"], output_names=["logits"],
-                          do_constant_folding=True)
+                          dynamic_axes=dynamic, do_constant_folding=not args.no_constant_folding)
     return path
 
 
