@@ -178,19 +178,16 @@ void map_pad(Mapper& m, const onnx::NodeProto& n) {
   const Value& x = m.feature(n, 0);
   const auto rank = static_cast<std::int64_t>(x.dims.size());
   if (rank != 4) return m.unsupported(n, "padding of a rank-" + std::to_string(rank) + " tensor");
-  std::vector<double> values;
-  Dims pads;
+  Dims pads;  // opset < 11: an attribute; after: a constant or shape arithmetic
   if (has_attr(n, "pads")) {
-    pads = attr_ints(n, "pads", {});  // opset < 11
-  } else if (m.constant_input(n, 1, values)) {
-    pads.assign(values.begin(), values.end());
-  } else {
-    return m.unsupported(n, "pads that are not a constant");
+    pads = attr_ints(n, "pads", {});
+  } else if (!m.integer_input(n, 1, pads)) {
+    return m.unsupported(n, "pads that are neither a constant nor shape arithmetic");
   }
   Dims axes{0, 1, 2, 3};
   if (m.has_input(n, 3)) {  // opset 18: the axes the pads apply to
-    if (!m.constant_input(n, 3, values)) return m.unsupported(n, "axes that are not a constant");
-    axes.assign(values.begin(), values.end());
+    if (!m.integer_input(n, 3, axes))
+      return m.unsupported(n, "axes that are neither a constant nor shape arithmetic");
     for (auto& a : axes) a = a < 0 ? a + rank : a;
   }
   if (pads.size() != 2 * axes.size()) {
@@ -223,6 +220,7 @@ void map_pad(Mapper& m, const onnx::NodeProto& n) {
   }
   const std::string mode = attr_string(n, "mode", "constant");
   double value = attr_float(n, "value", 0.0f);
+  std::vector<double> values;
   if (m.constant_input(n, 2, values) && values.size() == 1) value = values[0];
   if (mode != "constant" || value != 0) {
     m.warn(n, "'" + mode + "' padding" + (mode == "constant" ? " with a non-zero value" : "") +
