@@ -139,6 +139,13 @@ hw::LayerJob make_job(const wl::Network& net, std::size_t i, const hw::HwSpec& h
   return job;
 }
 
+void check_runnable(const wl::Network& net) {
+  for (std::size_t i = 0; i < net.size(); ++i) {
+    if (net.layer(i).op != wl::OpKind::Input) return;
+  }
+  throw UserError(net.name + ": nothing to simulate: the network has only input layers");
+}
+
 NetworkPlan plan_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOptions& opt) {
   NetworkPlan plan;
   plan_network(net, hw, opt, plan);
@@ -156,6 +163,7 @@ void plan_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOption
   pos.assign(net.size(), -1);
   std::size_t n = 0;
   for (std::size_t i : net.order()) n += net.layer(i).op != wl::OpKind::Input;
+  if (n == 0) check_runnable(net);               // throws
   thread_local std::vector<hw::LayerJob> spare;  // jobs of earlier, longer plans, for reuse
   resize_reusing(plan.jobs, n, spare);
   plan.layer_of_job.clear();

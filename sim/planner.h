@@ -45,6 +45,11 @@ struct NetworkPlan {
   std::vector<std::size_t> layer_of_job;  // network layer index of each job
 };
 
+// Throws UserError "<network>: nothing to simulate: the network has only input layers" unless
+// some layer of `net` runs on the accelerator. plan_network() checks it, so every command that
+// runs a network (simulate, sweep, estimate) fails the same way; sweep checks it before any work.
+void check_runnable(const wl::Network& net);
+
 NetworkPlan plan_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOptions& opt);
 // The same plan written into `plan`, reusing its storage: the jobs' names, operator names and
 // operand lists keep their capacity, so planning networks of similar size in a loop (the
