@@ -1,6 +1,7 @@
 #include "report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -27,12 +28,14 @@ const std::vector<std::string> kLayerColumns = {"name",
                                                 "tiles",
                                                 "weights_streamed"};
 
-Table layer_table(const SimResult& r) {
+}  // namespace
+
+Table layer_table(const std::vector<hw::LayerStats>& layers) {
   Table t;
   t.columns = kLayerColumns;
   t.numeric = {false, false, false, true, true, true, true,
                true,  true,  true,  true, true, true, false};
-  for (const auto& l : r.layers) {
+  for (const auto& l : layers) {
     t.rows.push_back({l.name, l.op, precision_name(l.precision), std::to_string(l.cycles),
                       std::to_string(l.compute_cycles), std::to_string(l.stall_cycles),
                       std::to_string(l.macs), fixed(l.utilization, 4),
@@ -42,6 +45,8 @@ Table layer_table(const SimResult& r) {
   }
   return t;
 }
+
+namespace {
 
 json totals_json(const Totals& t) {
   json j;
@@ -93,6 +98,28 @@ json layer_json(const hw::LayerStats& l) {
   return j;
 }
 
+// Names come from user files: invalid UTF-8 is replaced rather than thrown on.
+std::string json_string(const std::string& s) {
+  return json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// The time of `cycle` at `clock_hz` in whole picoseconds, rounded to nearest, in integers.
+std::int64_t cycle_picoseconds(std::int64_t cycle, double clock_hz) {
+  ACCELNAS_CHECK(cycle >= 0, "trace: negative cycle");
+  __extension__ using i128 = __int128;  // cycle * 10^12 needs more than 64 bits
+  const i128 hz = std::llround(clock_hz);
+  return static_cast<std::int64_t>((static_cast<i128>(cycle) * 1'000'000'000'000 + hz / 2) / hz);
+}
+
+// Picoseconds as a decimal number of microseconds: exact, at most 6 decimals, no trailing zeros.
+std::string picoseconds_as_us(std::int64_t ps) {
+  std::string frac = std::to_string(ps % 1'000'000);
+  frac.insert(0, 6 - frac.size(), '0');
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  const std::string whole = std::to_string(ps / 1'000'000);
+  return frac.empty() ? whole : whole + "." + frac;
+}
+
 }  // namespace
 
 std::string csv_escape(const std::string& s) {
@@ -136,7 +163,9 @@ void write_table(std::ostream& os, Format f, const Table& t) {
       json rec;
       for (std::size_t c = 0; c < row.size(); ++c) {
         const bool num = c < t.numeric.size() && t.numeric[c];
-        if (num) {
+        if (num && row[c].empty()) {
+          rec[t.columns[c]] = nullptr;  // no value (e.g. an unmappable configuration)
+        } else if (num) {
           rec[t.columns[c]] = json::parse(row[c], nullptr, false);
           if (rec[t.columns[c]].is_discarded()) rec[t.columns[c]] = row[c];
         } else {
@@ -179,7 +208,7 @@ void write_result(std::ostream& os, Format f, const SimResult& r, const hw::HwSp
     os << j.dump(2) << "\n";
     return;
   }
-  Table t = layer_table(r);
+  Table t = layer_table(r.layers);
   if (f == Format::Csv) {
     const Totals& s = r.total;
     t.rows.push_back({"total", "-", "-", std::to_string(s.cycles), "", "", std::to_string(s.macs),
@@ -202,31 +231,39 @@ void write_result(std::ostream& os, Format f, const SimResult& r, const hw::HwSp
      << fixed(s.sram_peak_bytes / 1024.0, 0) << " KiB, energy " << fixed(s.energy_uj, 1) << " uJ\n";
 }
 
-void write_trace_json(std::ostream& os, const hw::TraceLog& trace, const hw::HwSpec& hw) {
-  const std::vector<std::string> blocks = {"controller", "dma", "dot_product_array", "vector_unit"};
-  json events = json::array();
-  for (std::size_t i = 0; i < blocks.size(); ++i) {
-    events.push_back({{"name", "thread_name"},
-                      {"ph", "M"},
-                      {"pid", 1},
-                      {"tid", i},
-                      {"args", {{"name", blocks[i]}}}});
+void write_trace_json(std::ostream& os, const hw::TraceLog& trace,
+                      const std::vector<hw::LayerStats>& layers, const hw::HwSpec& hw) {
+  const std::vector<std::string> tracks = {"controller", "dma", "dot_product_array", "vector_unit",
+                                           "layers"};
+  const std::size_t layer_tid = tracks.size() - 1;
+  const char* sep = "\n";
+  os << R"({"displayTimeUnit":"ns","traceEvents":[)";
+  for (std::size_t tid = 0; tid < tracks.size(); ++tid) {
+    os << sep << R"({"name":"thread_name","ph":"M","pid":1,"tid":)" << tid << R"(,"args":{"name":)"
+       << json_string(tracks[tid]) << "}}";
+    sep = ",\n";
   }
-  const double us_per_cycle = 1e6 / hw.clock_hz;
+  // The layer track first in the viewer, above the blocks.
+  os << sep << R"({"name":"thread_sort_index","ph":"M","pid":1,"tid":)" << layer_tid
+     << R"(,"args":{"sort_index":-1}})";
+  // Complete events ("X"); ts and dur come from whole picoseconds, so a span ending where the
+  // next begins prints the same number for both.
+  auto span = [&](const std::string& name, const std::string& cat, std::size_t tid,
+                  std::int64_t begin, std::int64_t end) {
+    const std::int64_t ps0 = cycle_picoseconds(begin, hw.clock_hz);
+    const std::int64_t ps1 = cycle_picoseconds(end, hw.clock_hz);
+    os << sep << R"({"name":)" << json_string(name) << R"(,"cat":)" << json_string(cat)
+       << R"(,"ph":"X","pid":1,"tid":)" << tid << R"(,"ts":)" << picoseconds_as_us(ps0)
+       << R"(,"dur":)" << picoseconds_as_us(ps1 - ps0) << "}";
+  };
   for (const auto& e : trace.events()) {
-    const auto tid = std::find(blocks.begin(), blocks.end(), e.block) - blocks.begin();
-    events.push_back({{"name", e.label},
-                      {"cat", e.block},
-                      {"ph", "X"},
-                      {"pid", 1},
-                      {"tid", tid},
-                      {"ts", static_cast<double>(e.start_cycle) * us_per_cycle},
-                      {"dur", static_cast<double>(e.end_cycle - e.start_cycle) * us_per_cycle}});
+    const auto tid =
+        static_cast<std::size_t>(std::find(tracks.begin(), tracks.end(), e.block) - tracks.begin());
+    span(e.label, e.block, tid, e.start_cycle, e.end_cycle);
   }
-  json j;
-  j["traceEvents"] = events;
-  j["displayTimeUnit"] = "ns";
-  os << j.dump() << "\n";
+  for (const auto& l : layers)
+    span(l.name, "layer", layer_tid, l.start_cycle, l.start_cycle + l.cycles);
+  os << "\n]}\n";
 }
 
 }  // namespace accelnas::sim

@@ -22,7 +22,8 @@ void add_simulate(CLI::App& app) {
       "utilisation, DRAM traffic, SRAM peak and energy");
   add_run_options(*cmd, o->run);
   cmd->add_option("--trace", o->trace,
-                  "Write a Chrome/Perfetto trace-event JSON of every block's busy intervals");
+                  "Write a Chrome/Perfetto trace-event JSON: every block's busy intervals, and a "
+                  "'layers' track with one span per layer");
   cmd->callback([o]() {
     const sim::PlanOptions opt = plan_options(o->run);
     const sim::Format format = sim::parse_format(o->run.format);
@@ -34,7 +35,7 @@ void add_simulate(CLI::App& app) {
     hw::TraceLog trace;
     const sim::SimResult r = sim::simulate_network(net, hw, opt, trace_out ? &trace : nullptr);
     if (trace_out) {
-      sim::write_trace_json(trace_out->stream(), trace, hw);
+      sim::write_trace_json(trace_out->stream(), trace, r.layers, hw);
       trace_out->commit();
     }
     sim::write_result(out.stream(), format, r, hw);

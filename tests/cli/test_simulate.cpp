@@ -2,7 +2,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli_helpers.h"
 
@@ -175,4 +177,85 @@ TEST_CASE("cli: a network YAML file given by path is simulated, named after its 
   // 16x16 output pixels x 32 channels x 3x3x8 taps.
   CHECK(j["layers"][0]["macs"] == 16 * 16 * 32 * 9 * 8);
   CHECK(j["total"]["cycles"].get<std::int64_t>() > 0);
+}
+
+namespace {
+
+// Every number after "ts": or "dur": in the raw trace text.
+std::vector<std::string> trace_times(const std::string& text) {
+  std::vector<std::string> out;
+  for (const std::string key : {"\"ts\":", "\"dur\":"}) {
+    for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at + 1)) {
+      const auto begin = at + key.size();
+      out.push_back(text.substr(begin, text.find_first_of(",}", begin) - begin));
+    }
+  }
+  return out;
+}
+
+std::int64_t picoseconds(const json& us) {
+  return static_cast<std::int64_t>(std::llround(us.get<double>() * 1e6));
+}
+
+}  // namespace
+
+TEST_CASE(
+    "cli: the trace has a 'layers' track with one span per layer, back to back from 0 to the "
+    "total, and timestamps printed exactly") {
+  const TempDir dir;
+  for (const std::string clock : {"1GHz", "300MHz"}) {
+    INFO("clock " << clock);
+    const std::string hw = dir.write("hw.yaml", "clock: " + clock + "\n");
+    const std::string path = dir.file("trace.json");
+    const json r = json::parse(
+        run_ok({"simulate", "--model", "tiny", "--hw", hw, "--format", "json", "--trace", path}));
+    const std::string text = read_text(path);
+    const json t = json::parse(text);
+    std::optional<std::int64_t> tid;
+    for (const json& e : t["traceEvents"]) {
+      if (e.value("ph", "") == "M" && e.value("name", "") == "thread_name" &&
+          e["args"].value("name", "") == "layers") {
+        CHECK_FALSE(tid.has_value());
+        tid = e["tid"].get<std::int64_t>();
+      }
+    }
+    REQUIRE(tid.has_value());
+    std::vector<const json*> spans;
+    for (const json& e : t["traceEvents"]) {
+      if (e.value("ph", "") == "X" && e["tid"] == *tid) spans.push_back(&e);
+    }
+    const json& layers = r["layers"];
+    REQUIRE(spans.size() == layers.size());
+    std::int64_t end = 0;
+    for (std::size_t i = 0; i < spans.size(); ++i) {
+      const json& s = *spans[i];
+      INFO("span " << s.dump());
+      CHECK(s["name"] == layers[i]["name"]);
+      CHECK(picoseconds(s["ts"]) == end);  // starts where the one before ended
+      end = picoseconds(s["ts"]) + picoseconds(s["dur"]);
+    }
+    // The last span ends at the total, to the picosecond.
+    const double total_ps = static_cast<double>(r["total"]["cycles"].get<std::int64_t>()) * 1e12 /
+                            (clock == "1GHz" ? 1e9 : 3e8);
+    CHECK(std::abs(static_cast<double>(end) - total_ps) <= 1.0);
+    // Whole picoseconds at most; at 1 GHz, whole nanoseconds.
+    const std::size_t max_decimals = clock == "1GHz" ? 3 : 6;
+    const auto times = trace_times(text);
+    CHECK(times.size() > 2 * spans.size());
+    for (const std::string& v : times) {
+      INFO("time " << v);
+      CHECK(v.find_first_not_of("0123456789.") == std::string::npos);
+      const auto dot = v.find('.');
+      CHECK((dot == std::string::npos || v.size() - dot - 1 <= max_decimals));
+    }
+  }
+}
+
+TEST_CASE("cli: a network of only input layers has nothing to simulate and says so") {
+  const TempDir dir;
+  const std::string path =
+      dir.write("only_input.yaml", "layers:\n  - {name: image, op: input, shape: [8, 8, 3]}\n");
+  const CliResult r = run_cli({"simulate", "--model", path});
+  check_error(r, {"only_input: nothing to simulate: the network has only input layers"});
+  CHECK(r.out.empty());
 }
