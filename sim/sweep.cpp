@@ -9,36 +9,43 @@
 
 #include "error.h"
 #include "hw_spec.h"
+#include "planner.h"
 
 namespace accelnas::sim {
 namespace {
 
 using json = nlohmann::json;
 
-void evaluate(const std::string& hw_spec, const wl::Network& net, const PlanOptions& opt,
+constexpr const char* kUnmappable = "unmappable: ";
+
+void evaluate(const std::string& hw_spec, const std::vector<wl::Network>& nets, bool per_layer,
               SweepPoint& p) {
   const hw::HwSpec hw = hw::load_hw(hw_spec, p.overrides);
   p.hw_name = hw.name;
   try {
-    p.total = simulate_network(net, hw, opt).total;
+    const SimResult r = simulate_network(nets.at(p.model), hw, p.opt);
+    p.total = r.total;
+    if (per_layer) p.layer_rows = layer_table(r.layers).rows;
     p.status = "ok";
   } catch (const UserError& e) {
-    p.status = std::string("unmappable: ") + e.what();
+    p.status = kUnmappable + std::string(e.what());
   }
 }
 
 json to_json(const SweepPoint& p) {
   const Totals& t = p.total;
-  return json{{"status", p.status},
-              {"hw_name", p.hw_name},
-              {"cycles", t.cycles},
-              {"latency_ms", t.latency_ms},
-              {"energy_uj", t.energy_uj},
-              {"macs", t.macs},
-              {"utilization", t.utilization},
-              {"dram_read_bytes", t.dram_read_bytes},
-              {"dram_write_bytes", t.dram_write_bytes},
-              {"sram_peak_bytes", t.sram_peak_bytes}};
+  json j{{"status", p.status},
+         {"hw_name", p.hw_name},
+         {"cycles", t.cycles},
+         {"latency_ms", t.latency_ms},
+         {"energy_uj", t.energy_uj},
+         {"macs", t.macs},
+         {"utilization", t.utilization},
+         {"dram_read_bytes", t.dram_read_bytes},
+         {"dram_write_bytes", t.dram_write_bytes},
+         {"sram_peak_bytes", t.sram_peak_bytes}};
+  if (!p.layer_rows.empty()) j["layer_rows"] = p.layer_rows;
+  return j;
 }
 
 void from_json(const json& j, SweepPoint& p) {
@@ -53,6 +60,7 @@ void from_json(const json& j, SweepPoint& p) {
   t.dram_read_bytes = j.at("dram_read_bytes").get<std::int64_t>();
   t.dram_write_bytes = j.at("dram_write_bytes").get<std::int64_t>();
   t.sram_peak_bytes = j.at("sram_peak_bytes").get<std::int64_t>();
+  if (j.contains("layer_rows")) j.at("layer_rows").get_to(p.layer_rows);
 }
 
 void write_all(int fd, const std::string& s) {
@@ -72,12 +80,13 @@ struct Worker {
 };
 
 // Worker k evaluates points k, k+jobs, ... and writes one JSON line per point to its pipe.
-void run_worker(int fd, int k, int jobs, const std::string& hw_spec, const wl::Network& net,
-                const PlanOptions& opt, std::vector<SweepPoint>& points) {
+void run_worker(int fd, int k, int jobs, const std::string& hw_spec,
+                const std::vector<wl::Network>& nets, bool per_layer,
+                std::vector<SweepPoint>& points) {
   try {
     for (std::size_t i = static_cast<std::size_t>(k); i < points.size();
          i += static_cast<std::size_t>(jobs)) {
-      evaluate(hw_spec, net, opt, points[i]);
+      evaluate(hw_spec, nets, per_layer, points[i]);
       json line = to_json(points[i]);
       line["index"] = i;
       write_all(fd, line.dump() + "\n");
@@ -115,9 +124,20 @@ SweepAxis parse_axis(const std::string& text) {
   return axis;
 }
 
-std::vector<SweepPoint> expand(const std::vector<SweepAxis>& axes) {
-  std::vector<SweepPoint> points(1);
-  for (const auto& axis : axes) {
+std::vector<SweepPoint> expand(const SweepSpace& space) {
+  std::vector<SweepPoint> points;
+  for (std::size_t m = 0; m < space.models.size(); ++m) {
+    for (const auto& precision : space.precisions) {
+      for (const std::int64_t batch : space.batches) {
+        SweepPoint p;
+        p.model = m;
+        p.opt.precision = precision;
+        p.opt.batch = batch;
+        points.push_back(p);
+      }
+    }
+  }
+  for (const auto& axis : space.axes) {
     std::vector<SweepPoint> next;
     for (const auto& p : points) {
       for (const auto& v : axis.values) {
@@ -131,15 +151,20 @@ std::vector<SweepPoint> expand(const std::vector<SweepAxis>& axes) {
   return points;
 }
 
-void run_sweep(const std::string& hw_spec, const wl::Network& net, const PlanOptions& opt,
-               std::vector<SweepPoint>& points, int jobs,
+void run_sweep(const std::string& hw_spec, const std::vector<wl::Network>& nets,
+               std::vector<SweepPoint>& points, int jobs, bool per_layer,
                const std::function<void(std::size_t, std::size_t)>& progress) {
   // Validate every configuration before any work, so a bad value fails fast and clearly.
-  for (auto& p : points) p.hw_name = hw::load_hw(hw_spec, p.overrides).name;
+  for (const auto& net : nets) check_runnable(net);
+  for (auto& p : points) {
+    ACCELNAS_CHECK(p.model < nets.size(), "sweep: a point names a model that was not loaded");
+    wl::check_batch(p.opt.batch);
+    p.hw_name = hw::load_hw(hw_spec, p.overrides).name;
+  }
   jobs = std::max(1, std::min<int>(jobs, static_cast<int>(points.size())));
   if (jobs == 1) {
     for (std::size_t i = 0; i < points.size(); ++i) {
-      evaluate(hw_spec, net, opt, points[i]);
+      evaluate(hw_spec, nets, per_layer, points[i]);
       progress(i + 1, points.size());
     }
     return;
@@ -155,7 +180,7 @@ void run_sweep(const std::string& hw_spec, const wl::Network& net, const PlanOpt
     if (pid == 0) {
       ::close(fds[0]);
       for (int j = 0; j < k; ++j) ::close(workers[static_cast<std::size_t>(j)].fd);
-      run_worker(fds[1], k, jobs, hw_spec, net, opt, points);
+      run_worker(fds[1], k, jobs, hw_spec, nets, per_layer, points);
     }
     ::close(fds[1]);
     workers[static_cast<std::size_t>(k)] = Worker{pid, fds[0], {}};
@@ -192,22 +217,56 @@ void run_sweep(const std::string& hw_spec, const wl::Network& net, const PlanOpt
   if (done != points.size()) throw UserError("sweep workers returned too few results");
 }
 
-Table sweep_table(const std::vector<SweepAxis>& axes, const std::vector<SweepPoint>& points) {
+Table sweep_table(const SweepSpace& space, const std::vector<SweepPoint>& points, bool per_layer) {
   Table t;
-  for (const auto& a : axes) {
-    t.columns.push_back(a.key);
-    t.numeric.push_back(false);
-  }
-  const std::vector<std::string> cols = {"latency_ms",      "cycles",           "utilization",
-                                         "dram_read_bytes", "dram_write_bytes", "energy_uj",
-                                         "status"};
-  for (const auto& c : cols) {
-    t.columns.push_back(c);
-    t.numeric.push_back(c != "status");
-  }
-  for (const auto& p : points) {
+  auto column = [&t](const std::string& name, bool numeric) {
+    t.columns.push_back(name);
+    t.numeric.push_back(numeric);
+  };
+  // The configuration's columns, prepended on every row.
+  const bool show_model = space.models.size() > 1;
+  const bool show_precision = space.precisions.size() > 1;
+  const bool show_batch = space.batches.size() > 1;
+  if (show_model) column("model", false);
+  if (show_precision) column("precision", false);
+  if (show_batch) column("batch", true);
+  for (const auto& a : space.axes) column(a.key, false);
+  auto config = [&](const SweepPoint& p) {
     std::vector<std::string> row;
+    if (show_model) row.push_back(space.models.at(p.model));
+    if (show_precision) row.push_back(p.opt.precision ? precision_name(*p.opt.precision) : "");
+    if (show_batch) row.push_back(std::to_string(p.opt.batch));
     for (const auto& o : p.overrides) row.push_back(o.second);
+    return row;
+  };
+
+  if (per_layer) {
+    const Table layers = layer_table({});
+    for (std::size_t c = 0; c < layers.columns.size(); ++c) {
+      column(layers.columns[c] == "precision" ? "layer_precision" : layers.columns[c],
+             layers.numeric[c]);
+    }
+    column("status", false);
+    for (const auto& p : points) {
+      std::vector<std::vector<std::string>> rows = p.layer_rows;
+      if (rows.empty()) rows.emplace_back(layers.columns.size());  // unmappable: no layers
+      for (auto& layer : rows) {
+        std::vector<std::string> row = config(p);
+        row.insert(row.end(), layer.begin(), layer.end());
+        row.push_back(p.status);
+        t.rows.push_back(std::move(row));
+      }
+    }
+    return t;
+  }
+
+  for (const char* c : {"latency_ms", "cycles", "utilization", "dram_read_bytes",
+                        "dram_write_bytes", "energy_uj"}) {
+    column(c, true);
+  }
+  column("status", false);
+  for (const auto& p : points) {
+    std::vector<std::string> row = config(p);
     const bool ok = p.status == "ok";
     const Totals& s = p.total;
     row.push_back(ok ? fixed(s.latency_ms, 4) : "");
@@ -217,9 +276,18 @@ Table sweep_table(const std::vector<SweepAxis>& axes, const std::vector<SweepPoi
     row.push_back(ok ? std::to_string(s.dram_write_bytes) : "");
     row.push_back(ok ? fixed(s.energy_uj, 2) : "");
     row.push_back(p.status);
-    t.rows.push_back(row);
+    t.rows.push_back(std::move(row));
   }
   return t;
+}
+
+std::string all_unmappable_reason(const std::vector<SweepPoint>& points) {
+  for (const auto& p : points) {
+    if (p.status == "ok") return "";
+  }
+  if (points.empty()) return "";
+  const std::string& s = points.front().status;
+  return s.rfind(kUnmappable, 0) == 0 ? s.substr(std::strlen(kUnmappable)) : s;
 }
 
 }  // namespace accelnas::sim

@@ -89,29 +89,39 @@ wl::Network load_model(const ModelSource& m) {
   return wl::import_onnx(m.model, options);
 }
 
-void add_run_options(CLI::App& cmd, RunOptions& o) {
-  cmd.add_option("--hw", o.hw, "Hardware preset name or YAML file (see `accelnas list presets`)")
+void add_hw_option(CLI::App& cmd, std::string& hw) {
+  cmd.add_option("--hw", hw, "Hardware preset name or YAML file (see `accelnas list presets`)")
       ->capture_default_str();
+}
+
+void add_report_options(CLI::App& cmd, std::string& format, std::string& output) {
+  cmd.add_option("--format", format, "Output format: table, csv or json")->capture_default_str();
+  cmd.add_option("-o,--output", output, "Write the report to this file instead of stdout");
+}
+
+void add_run_options(CLI::App& cmd, RunOptions& o) {
+  add_hw_option(cmd, o.hw);
   add_model_options(cmd, o.source);
   cmd.add_option("--precision", o.precision,
                  "Run every layer at this precision: int8, int16, fp16 or bf16 (default: each "
                  "layer's own, which defaults to the network's, then int8)");
   cmd.add_option("--batch", o.batch, "Batch size (>= 1)")->capture_default_str();
-  cmd.add_option("--format", o.format, "Output format: table, csv or json")->capture_default_str();
-  cmd.add_option("-o,--output", o.output, "Write the report to this file instead of stdout");
+  add_report_options(cmd, o.format, o.output);
+}
+
+Precision parse_precision_option(const std::string& text) {
+  Precision prec;
+  if (!parse_precision(text, prec)) {
+    throw UserError("--precision: expected int8, int16, fp16 or bf16, got '" + text + "'");
+  }
+  return prec;
 }
 
 sim::PlanOptions plan_options(const RunOptions& o) {
   sim::PlanOptions p;
   wl::check_batch(o.batch);
   p.batch = o.batch;
-  if (!o.precision.empty()) {
-    Precision prec;
-    if (!parse_precision(o.precision, prec)) {
-      throw UserError("--precision: expected int8, int16, fp16 or bf16, got '" + o.precision + "'");
-    }
-    p.precision = prec;
-  }
+  if (!o.precision.empty()) p.precision = parse_precision_option(o.precision);
   sim::parse_format(o.format);  // validate before any work
   return p;
 }

@@ -56,8 +56,14 @@ struct RunOptions {
   std::string output;
 };
 
+// --hw, the model options, --precision, --batch, --format and -o.
 void add_run_options(CLI::App& cmd, RunOptions& o);
 sim::PlanOptions plan_options(const RunOptions& o);
+// The parts of add_run_options, for commands that take these options in another form.
+void add_hw_option(CLI::App& cmd, std::string& hw);
+void add_report_options(CLI::App& cmd, std::string& format, std::string& output);  // --format, -o
+// A --precision value; UserError naming the option otherwise.
+Precision parse_precision_option(const std::string& text);
 
 // stdout, or the file named by -o. A file is written to "<path>.tmp.<pid>" (opened at once, so
 // an unwritable path fails before any work) and renamed over <path> by commit(); if the command
