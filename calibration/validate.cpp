@@ -55,6 +55,24 @@ std::string text(double v, int decimals) {
   return os.str();
 }
 
+struct SourceStats {
+  const char* source;  // as in validation.csv
+  const char* plural;  // as printed: "3 files"
+  std::int64_t networks;
+  double mape;
+};
+
+// The sources that have networks, in a fixed order: a summary names no source it did not see
+// (no "files -%").
+std::vector<SourceStats> present_sources(const ValidationSummary& s) {
+  std::vector<SourceStats> out;
+  for (const SourceStats& x : {SourceStats{"zoo", "zoo", s.zoo_networks, s.zoo_mape},
+                               SourceStats{"file", "files", s.file_networks, s.file_mape},
+                               SourceStats{"random", "random", s.random_networks, s.random_mape}})
+    if (x.networks > 0) out.push_back(x);
+  return out;
+}
+
 }  // namespace
 
 ValidationReport validate(const Estimator& est, const std::vector<ValidationNetwork>& nets,
@@ -166,12 +184,13 @@ json to_json(const ValidationReport& r) {
          {"within_10pct", number(s.within10)},
          {"max_error_pct", number(s.max_error_pct)},
          {"max_error_network", s.max_error_network},
-         {"zoo_mape_pct", number(s.zoo_mape)},
-         {"file_mape_pct", number(s.file_mape)},
-         {"random_mape_pct", number(s.random_mape)},
-         {"kendall_tau_b", number(s.kendall_tau)},
-         {"spearman_rho", number(s.spearman_rho)},
          {"skipped_networks", skipped}};
+  for (const SourceStats& x : present_sources(s))
+    j[std::string(x.source) + "_mape_pct"] = number(x.mape);
+  if (s.random_networks > 0) {
+    j["kendall_tau_b"] = number(s.kendall_tau);
+    j["spearman_rho"] = number(s.spearman_rho);
+  }
   if (s.timing) {
     j["timing"] = {{"predict_us_median", number(s.predict_us_median)},
                    {"simulate_us_median", number(s.simulate_us_median)},
@@ -182,17 +201,28 @@ json to_json(const ValidationReport& r) {
 
 std::string format_summary(const ValidationReport& r) {
   const ValidationSummary& s = r.summary;
+  const std::vector<SourceStats> sources = present_sources(s);
+  std::string counts, mapes;
+  for (const SourceStats& x : sources) {
+    counts += (counts.empty() ? "" : ", ") + std::to_string(x.networks) + " " +
+              (x.networks == 1 ? x.source : x.plural);
+    mapes += (mapes.empty() ? "" : ", ") + std::string(x.plural) + " " + text(x.mape, 2) + "%";
+  }
   std::ostringstream os;
-  os << "validated " << s.networks << " networks (" << s.zoo_networks << " zoo, " << s.file_networks
-     << " files, " << s.random_networks << " random), skipped " << s.skipped << " unmappable\n";
-  os << "  MAPE " << text(s.mape, 2) << "% (zoo " << text(s.zoo_mape, 2) << "%, files "
-     << text(s.file_mape, 2) << "%, random " << text(s.random_mape, 2) << "%)\n";
-  os << "  within 5%: " << text(100 * s.within5, 1)
-     << "%, within 10%: " << text(100 * s.within10, 1) << "%\n";
-  os << "  max error " << text(s.max_error_pct, 2) << "%"
-     << (s.max_error_network.empty() ? "" : " (" + s.max_error_network + ")") << "\n";
-  os << "  random networks: Kendall tau-b " << text(s.kendall_tau, 4) << ", Spearman rho "
-     << text(s.spearman_rho, 4) << "\n";
+  os << "validated " << s.networks << " networks" << (counts.empty() ? "" : " (" + counts + ")")
+     << ", skipped " << s.skipped << " unmappable\n";
+  if (s.networks > 0) {
+    os << "  MAPE " << text(s.mape, 2) << "%" << (sources.size() > 1 ? " (" + mapes + ")" : "")
+       << "\n";
+    os << "  within 5%: " << text(100 * s.within5, 1)
+       << "%, within 10%: " << text(100 * s.within10, 1) << "%\n";
+    os << "  max error " << text(s.max_error_pct, 2) << "%"
+       << (s.max_error_network.empty() ? "" : " (" + s.max_error_network + ")") << "\n";
+  }
+  if (s.random_networks > 0) {
+    os << "  random networks: Kendall tau-b " << text(s.kendall_tau, 4) << ", Spearman rho "
+       << text(s.spearman_rho, 4) << "\n";
+  }
   if (s.timing) {
     os << "  median per network: predict " << text(s.predict_us_median, 1) << " us, simulate "
        << text(s.simulate_us_median, 1) << " us, speed-up " << text(s.speedup_median, 1)
