@@ -12,6 +12,7 @@
 #include "error.h"
 #include "estimator_internal.h"
 #include "hw_text.h"
+#include "input_file.h"
 #include "label_gen.h"
 #include "prediction_cache.h"
 #include "unit_features.h"
@@ -173,13 +174,9 @@ void Estimator::save(const std::string& path) const {
 }
 
 Estimator Estimator::load(const std::string& path, const hw::HwSpec* expected_hw, bool force) {
-  std::ifstream is(path, std::ios::binary);
-  if (!is) throw UserError(path + ": cannot read the estimator file");
-  std::stringstream ss;
-  ss << is.rdbuf();
   json j;
   try {
-    j = json::parse(ss.str());
+    j = json::parse(read_input_file(path));
   } catch (const json::exception&) {
     throw UserError(path + ": not an estimator file (truncated or corrupt JSON)");
   }

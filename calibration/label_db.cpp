@@ -4,9 +4,11 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <sstream>
 
 #include "error.h"
+#include "input_file.h"
 #include "report.h"
 
 namespace accelnas::cal {
@@ -155,14 +157,9 @@ LabelDb::LabelDb(const std::string& path, Mode mode) : path_(path) {
   if (path.empty()) throw UserError("--db: empty path");
   const int flags =
       mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  if (mode == Mode::ReadOnly) {
-    errno = 0;
-    if (FILE* f = std::fopen(path.c_str(), "rb")) {
-      std::fclose(f);
-    } else {
-      throw UserError(path + ": cannot open the label database (" + std::strerror(errno) + ")");
-    }
-  }
+  if (mode == Mode::ReadOnly) check_input_file(path);
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw UserError(path + ": is a directory");
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     const int sys = db_ ? sqlite3_system_errno(db_) : 0;

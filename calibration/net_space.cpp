@@ -213,7 +213,7 @@ NetSpace load_net_space(const std::string& spec) {
   std::error_code ec;
   const bool file = spec.find('/') != std::string::npos ||
                     (spec.size() > 5 && spec.compare(spec.size() - 5, 5, ".yaml") == 0) ||
-                    std::filesystem::is_regular_file(spec, ec);
+                    std::filesystem::exists(spec, ec);
   if (!file) return net_space_preset(spec);
   NetSpace s = parse_root(Node::load_file(spec), std::filesystem::path(spec).stem().string());
   s.source = spec;

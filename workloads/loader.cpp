@@ -65,10 +65,7 @@ bool is_model_file(const std::string& spec) {
 
 Network resolve_model(const std::string& spec) {
   if (is_onnx_path(spec)) return import_onnx(spec);
-  std::error_code ec;
-  if (std::filesystem::is_directory(spec, ec))
-    throw UserError(spec + ": is a directory, not a network file");
-  if (is_model_file(spec)) return load_network_file(spec);
+  if (is_model_file(spec)) return load_network_file(spec);  // a directory too: named as such
   return build_zoo(spec);
 }
 

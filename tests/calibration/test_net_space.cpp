@@ -1,7 +1,9 @@
 // Random networks for validation: deterministic per (seed, index), built from zoo blocks so that
 // every block is one IBN or fused-IBN unit, and covering the space's choices.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <set>
 #include <string>
 
@@ -104,4 +106,13 @@ TEST_CASE("net space: a YAML space overrides the defaults and rejects unknown ke
   CHECK_THROWS_WITH_AS(parse_net_space_string("stages: 2\nkernels: [3]\n", "bad.yaml"),
                        doctest::Contains("bad.yaml:2"), UserError);
   CHECK_THROWS_WITH_AS(net_space_preset("mobilnet"), doctest::Contains("mobilenet"), UserError);
+}
+
+TEST_CASE("net space: a directory or a missing file is named as such, not as an unknown space") {
+  const std::string dir = "net_space_dir_" + std::to_string(::getpid());
+  std::filesystem::create_directory(dir);
+  CHECK_THROWS_WITH_AS(load_net_space(dir), (dir + ": is a directory").c_str(), UserError);
+  std::filesystem::remove(dir);
+  CHECK_THROWS_WITH_AS(load_net_space("/nonexistent/space.yaml"),
+                       "/nonexistent/space.yaml: no such file", UserError);
 }

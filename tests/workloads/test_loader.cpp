@@ -176,15 +176,15 @@ TEST_CASE("loader: load_network_file reads a file and names the network after it
   std::filesystem::remove(path);
 }
 
-TEST_CASE("resolve_model: a missing .yaml path is a cannot-open error, not a zoo lookup") {
+TEST_CASE("resolve_model: a missing .yaml path is a no-such-file error, not a zoo lookup") {
   CHECK(user_error([] { resolve_model("/nonexistent/net.yaml"); }) ==
-        "/nonexistent/net.yaml: cannot open file");
-  CHECK(user_error([] { resolve_model("missing.yml"); }) == "missing.yml: cannot open file");
+        "/nonexistent/net.yaml: no such file");
+  CHECK(user_error([] { resolve_model("missing.yml"); }) == "missing.yml: no such file");
 }
 
 TEST_CASE("resolve_model: a .onnx path goes to the ONNX importer, not the zoo") {
   CHECK(user_error([] { resolve_model("models/resnet50.onnx"); }) ==
-        "models/resnet50.onnx: cannot open file");
+        "models/resnet50.onnx: no such file");
 }
 
 TEST_CASE("resolve_model: anything else is a zoo spec") {

@@ -68,5 +68,5 @@ TEST_CASE("node: malformed YAML and missing files are user errors with the name"
   CHECK(contains(user_error([] { Node::load_string("a: [1, 2\n", "m.yaml"); }), "m.yaml:"));
   CHECK(contains(user_error([] { Node::load_string("a: [1, 2\n", "m.yaml"); }), "malformed YAML"));
   CHECK(user_error([] { Node::load_file("/nonexistent/x.yaml"); }) ==
-        "/nonexistent/x.yaml: cannot open file");
+        "/nonexistent/x.yaml: no such file");
 }

@@ -41,7 +41,7 @@ OnnxBuilder dynamic_model() {
 }  // namespace
 
 TEST_CASE("onnx import: a missing file is one error naming it") {
-  CHECK(error_of("/nonexistent/net.onnx") == "/nonexistent/net.onnx: cannot open file");
+  CHECK(error_of("/nonexistent/net.onnx") == "/nonexistent/net.onnx: no such file");
 }
 
 TEST_CASE("onnx import: a truncated file is one error line naming the file") {

@@ -3,13 +3,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 
 #include "error.h"
+#include "input_file.h"
 #include "units.h"
 
 namespace accelnas::cfg {
@@ -61,15 +60,7 @@ YAML::Node parse_or_throw(const std::string& text, const std::string& name) {
 }  // namespace
 
 Node Node::load_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw UserError(path + ": is a directory, not a file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UserError(path + ": cannot open file");
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) throw UserError(path + ": cannot read file");
-  return load_string(buf.str(), path);
+  return load_string(read_input_file(path), path);
 }
 
 Node Node::load_string(const std::string& text, const std::string& source_name) {

@@ -3,11 +3,11 @@
 #include <onnx/shape_inference/implementation.h>
 
 #include <cstring>
-#include <fstream>
 #include <set>
 #include <sstream>
 
 #include "error.h"
+#include "input_file.h"
 #include "suggest.h"
 
 namespace accelnas::wl::onnx_detail {
@@ -119,12 +119,7 @@ OnnxModel::OnnxModel(const std::string& path, const std::vector<InputShape>& inp
 }
 
 void OnnxModel::parse(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UserError(path + ": cannot open file");
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (!in.good() && !in.eof()) throw UserError(path + ": cannot read file");
-  if (!model_.ParseFromString(bytes.str())) {
+  if (!model_.ParseFromString(read_input_file(path))) {
     throw UserError(path +
                     ": not a valid ONNX model (protobuf parse failed: truncated or corrupt?)");
   }
