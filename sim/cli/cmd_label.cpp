@@ -168,7 +168,8 @@ void export_labels(const cal::LabelDb& db, const std::string& format, std::ostre
   std::vector<std::string> header = {"key", "hw_hash"};
   if (flat) {
     header.push_back("status");
-    for (const auto& c : cal::summary_columns()) header.push_back(c);
+    // unit_: the attributes share names with stats (macs, vector_ops); stats keep the csv's names.
+    for (const auto& c : cal::summary_columns()) header.push_back("unit_" + c);
   } else {
     header.insert(header.end(), {"unit_type", "status", "reason"});
   }
@@ -304,8 +305,8 @@ void add_labels(CLI::App& app) {
   CLI::App* exp = cmd->add_subcommand(
       "export",
       "Write every label, in key order. csv: the stored columns, unit and per-layer stats as "
-      "JSON text; parquet-friendly-csv: one typed column per unit attribute and stat, no nested "
-      "text (empty cells for unmappable units); jsonl: one JSON object per label");
+      "JSON text; parquet-friendly-csv: one typed column per unit attribute (unit_*) and stat, no "
+      "nested text (empty cells for unmappable units); jsonl: one JSON object per label");
   exp->add_option("--db", o->db, "Label database")->required();
   o->format = "csv";
   exp->add_option("--format", o->format, "csv, parquet-friendly-csv or jsonl")

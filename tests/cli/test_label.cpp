@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -246,6 +247,27 @@ TEST_CASE("labels export: csv, parquet-friendly-csv and jsonl") {
   CHECK(contains(stats.out, std::to_string(n) + " labels"));
   CHECK(contains(stats.out, "ibn"));
   CHECK(contains(stats.out, "conv"));
+}
+
+TEST_CASE("labels export: every column name is unique in csv and parquet-friendly-csv") {
+  const TempDir dir;
+  const std::string space = dir.write("small.yaml", kSmallSpace);
+  const std::string db = dir.file("u.db");
+  REQUIRE(run_cli(label_args(space, db, 10)).exit_code == 0);
+  for (const char* format : {"csv", "parquet-friendly-csv"}) {
+    INFO(format);
+    const auto r = run_cli({"labels", "export", "--db", db, "--format", format});
+    REQUIRE(r.exit_code == 0);
+    const auto header = split_csv_row(split_lines(r.out).at(0));
+    std::set<std::string> seen;
+    for (const auto& name : header) {
+      INFO("column " << name);
+      CHECK(seen.insert(name).second);
+    }
+    // The stats keep their names in both formats: one reader serves either file.
+    CHECK(seen.count("cycles") == 1);
+    CHECK(seen.count("macs") == 1);
+  }
 }
 
 TEST_CASE("label: bad input gets one line and exit code 2") {
