@@ -92,7 +92,8 @@ void add_estimate(CLI::App& app) {
   cmd->add_option("--precision", o->run.precision,
                   "Run every layer at this precision: int8, int16, fp16 or bf16 (default: each "
                   "layer's own)");
-  cmd->add_option("--batch", o->run.batch, "Batch size (>= 1)")->capture_default_str();
+  add_integer_option(*cmd, "--batch", o->run.batch, "Batch size", 1, wl::kMaxBatch)
+      ->capture_default_str();
   cmd->add_option("--format", o->run.format, "Output format: table, csv or json")
       ->capture_default_str();
   cmd->add_option("-o,--output", o->run.output, "Write the report to this file instead of stdout");

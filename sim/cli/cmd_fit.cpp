@@ -16,6 +16,8 @@ namespace {
 
 using json = nlohmann::json;
 
+constexpr int kMaxRounds = 100'000;  // boosting rounds: far past any gain, still a bounded fit
+
 std::string hw_name(const cal::HardwareRecord& h) {
   try {
     return json::parse(h.description).at("name").get<std::string>();
@@ -85,9 +87,8 @@ void add_fit(CLI::App& app) {
   cmd->add_option("--hw-hash", o->hw_hash,
                   "Hardware to train for, by hash or a unique prefix of it (needed when the "
                   "database holds several)");
-  cmd->add_option("--rounds", o->rounds, "Boosting rounds")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100000));
+  add_integer_option(*cmd, "--rounds", o->rounds, "Boosting rounds", 1, kMaxRounds)
+      ->capture_default_str();
   cmd->add_option("--target", o->target,
                   "What the trees learn: log-timeline-ratio (cycles over the analytical "
                   "tile-program replay), log-roofline-ratio or log-cycles")

@@ -139,13 +139,15 @@ void add_info(CLI::App& app) {
   cmd->add_option("--precision", o->precision,
                   "Analyse every layer at this precision: int8, int16, fp16 or bf16 (default: "
                   "each layer's own)");
-  cmd->add_option("--batch", o->batch, "Batch size (>= 1)")->capture_default_str();
+  add_integer_option(*cmd, "--batch", o->batch, "Batch size", 1, wl::kMaxBatch)
+      ->capture_default_str();
   cmd->add_option("--format", o->format, "Output format: table, csv or json")
       ->capture_default_str();
   cmd->add_option("-o,--output", o->output, "Write the report to this file instead of stdout");
-  cmd->add_option("--search-states", o->max_states,
-                  "Budget of the exact min-peak order search (executed-layer sets); beyond it a "
-                  "beam search is used")
+  add_integer_option(*cmd, "--search-states", o->max_states,
+                     "Budget of the exact min-peak order search (executed-layer sets); beyond it "
+                     "a beam search is used",
+                     1)
       ->capture_default_str();
   cmd->callback([o]() {
     const sim::Format format = sim::parse_format(o->format);

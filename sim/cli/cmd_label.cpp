@@ -82,14 +82,15 @@ void add_label(CLI::App& app) {
   cmd->add_option("--space", o->req.space,
                   "Sampling space: a preset name (see `accelnas list spaces`) or a YAML file "
                   "(required unless --adaptive)");
-  cmd->add_option("--count", o->count,
-                  "Samples to draw: indices 0..count-1 (required unless --adaptive, where it "
-                  "defaults to 10 per unit sampled around)");
+  add_integer_option(*cmd, "--count", o->count,
+                     "Samples to draw: indices 0..count-1; required unless --adaptive, where it "
+                     "defaults to 10 per unit sampled around",
+                     1, kMaxSampleCount);
   add_seed_option(*cmd, o->req.seed, "Sampling seed");
   cmd->add_option("--db", o->req.db, "Label database (SQLite; created when missing)")->required();
-  cmd->add_option("-j,--jobs", o->jobs, "Worker processes (one SystemC kernel each)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 256));
+  add_integer_option(*cmd, "-j,--jobs", o->jobs, "Worker processes (one SystemC kernel each)", 1,
+                     kMaxJobs)
+      ->capture_default_str();
   cmd->add_flag("--append-hw", o->req.append_hw,
                 "Allow a database that already holds labels for other hardware");
   cmd->add_flag("-q,--quiet", o->quiet, "No progress on stderr");
@@ -97,7 +98,7 @@ void add_label(CLI::App& app) {
       "--adaptive", o->adaptive,
       "Sample around the units of --db the estimator gets most wrong (on its hardware)");
   cmd->add_option("--estimator", o->estimator, "Estimator file, for --adaptive")->needs(adaptive);
-  cmd->add_option("--worst", o->adapt.worst, "With --adaptive: units to sample around")
+  add_integer_option(*cmd, "--worst", o->adapt.worst, "With --adaptive: units to sample around", 1)
       ->capture_default_str()
       ->needs(adaptive);
   cmd->add_option("--min-error", o->adapt.min_error,

@@ -30,7 +30,8 @@ void add_sample(CLI::App& app) {
   cmd->add_option("--space", o->space,
                   "Sampling space: a preset name (see `accelnas list spaces`) or a YAML file")
       ->required();
-  cmd->add_option("--count", o->count, "Number of units to sample (>= 1)")->required();
+  add_integer_option(*cmd, "--count", o->count, "Number of units to sample", 1, kMaxSampleCount)
+      ->required();
   add_seed_option(*cmd, o->seed, "Seed: unit i depends only on (hw, space, seed, i)");
   cmd->add_option("-o,--output", o->output, "Write the units to this file instead of stdout");
   cmd->callback([o]() {

@@ -115,8 +115,11 @@ void add_sweep(CLI::App& app) {
                   "Precisions to sweep, each run at every layer: int8, int16, fp16 or bf16, "
                   "comma-separated (e.g. int8,int16; default: each layer's own)")
       ->delimiter(',');
-  cmd->add_option("--batch", o->batches, "Batch sizes to sweep, comma-separated (default: 1)")
-      ->delimiter(',');
+  cmd->add_option("--batch", o->batches,
+                  "Batch sizes to sweep, comma-separated (default: 1; each " +
+                      range_text(1, wl::kMaxBatch) + ")")
+      ->delimiter(',')
+      ->check(integer_range(1, wl::kMaxBatch));
   cmd->add_option("--set", o->sets,
                   "KEY=V1,V2,... a hardware key and its values; repeat for more axes "
                   "(e.g. --set compute.parallelism_factor=8,16,32,64)");
@@ -124,9 +127,9 @@ void add_sweep(CLI::App& app) {
                 "One row per layer of each configuration (simulate's layer table, its precision "
                 "column named layer_precision) after the configuration's columns, and a status");
   add_report_options(*cmd, o->format, o->output);
-  cmd->add_option("-j,--jobs", o->jobs, "Worker processes (one SystemC kernel each)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 256));
+  add_integer_option(*cmd, "-j,--jobs", o->jobs, "Worker processes (one SystemC kernel each)", 1,
+                     kMaxJobs)
+      ->capture_default_str();
   cmd->add_flag("-q,--quiet", o->quiet, "No progress on stderr");
   cmd->callback([o]() {
     const sim::Format format = sim::parse_format(o->format);

@@ -174,17 +174,18 @@ void add_transform(CLI::App& app) {
                                   "block ids, comma-separated");
   f->expansion = cmd->add_option("--expansion", o->expansion,
                                  "Expansion ratio of the --blocks (expanded = in_channels * E)");
-  f->kernel = cmd->add_option("--kernel", o->kernel,
-                              "Depthwise (or fused KxK) kernel size of the --blocks");
+  f->kernel = add_integer_option(*cmd, "--kernel", o->kernel,
+                                 "Depthwise (or fused KxK) kernel size of the --blocks", 1);
   f->blocks = cmd->add_option("--blocks", o->blocks,
                               "IBN blocks for --kernel and --expansion (default all)");
   f->depth_multiplier = cmd->add_option("--depth-multiplier", o->depth_multiplier,
                                         "Scale every channel count (outputs keep theirs)");
-  f->align = cmd->add_option("--align", o->align,
-                             "Round channels of --depth-multiplier and --expansion to multiples "
-                             "of this (e.g. the parallelism factor)");
-  f->align_channels = cmd->add_option("--align-channels", o->align_channels,
-                                      "Round every channel count to a multiple of this");
+  f->align = add_integer_option(*cmd, "--align", o->align,
+                                "Round channels of --depth-multiplier and --expansion to "
+                                "multiples of this (e.g. the parallelism factor)",
+                                1);
+  f->align_channels = add_integer_option(*cmd, "--align-channels", o->align_channels,
+                                         "Round every channel count to a multiple of this", 1);
   f->align_mode = cmd->add_option("--align-mode", o->align_mode,
                                   "Rounding of --align-channels: up or nearest (default up)");
   f->precision = cmd->add_option("--precision", o->precision,

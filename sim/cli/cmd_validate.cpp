@@ -124,8 +124,10 @@ std::optional<std::string> plot(const std::string& dir) {
   return (fs::path(dir) / "validation.png").string();
 }
 
+constexpr long long kMaxRandomNetworks = 1'000'000;
+
 struct Opts {
-  std::string estimator, hw, space = "mobilenet", output;
+  std::string estimator, hw, net_space = "mobilenet", output;
   bool force = false, zoo = false, quiet = false, no_plot = false, timing = false;
   std::vector<std::string> models;
   long long random = -1;  // -1: not given
@@ -144,7 +146,7 @@ std::vector<cal::ValidationNetwork> networks(const Opts& o, const cal::Estimator
     nets.push_back({load_model(source), wl::is_model_file(spec) ? "file" : "zoo"});
   }
   if (o.random > 0) {
-    const cal::NetSampler sampler(cal::load_net_space(o.space), est.hw().parallelism_factor,
+    const cal::NetSampler sampler(cal::load_net_space(o.net_space), est.hw().parallelism_factor,
                                   o.seed);
     for (long long i = 0; i < o.random; ++i)
       nets.push_back({sampler.sample(static_cast<std::uint64_t>(i)), "random"});
@@ -166,9 +168,6 @@ void print_progress(std::size_t done, std::size_t total, const cal::ValidationRo
 }
 
 void run_validate(const Opts& o) {
-  if (o.random == 0 || o.random < -1 || o.random > 1'000'000)
-    throw UserError("--random: expected an integer from 1 to 1000000, got " +
-                    std::to_string(o.random));
   if (o.models.empty() && !o.zoo && o.random < 0)
     throw UserError("nothing to validate: give --models, --zoo or --random N");
   if (o.force && o.hw.empty()) throw UserError("--force needs --hw");
@@ -200,7 +199,7 @@ void run_validate(const Opts& o) {
   j["hw"] = {{"name", est.hw().name}, {"hash", cal::hardware_record(est.hw()).hash}};
   j["estimator_hw_hash"] = est.hw_hash();  // differs from hw.hash under --force
   j["seed"] = o.seed;
-  if (o.random > 0) j["space"] = o.space;
+  if (o.random > 0) j["net_space"] = o.net_space;
   summary.stream() << j.dump(2) << "\n";
   summary.commit();
 
@@ -232,11 +231,18 @@ void add_validate(CLI::App& app) {
       "Zoo models, network YAML or ONNX files, comma-separated (e.g. tiny,mobilenet_v2); "
       "counted with the zoo networks in the summary");
   cmd->add_flag("--zoo", o->zoo, "Every zoo model at its default parameters");
-  cmd->add_option("--random", o->random,
-                  "Random networks from --space: network i depends only on (space, seed, i)");
-  cmd->add_option("--space", o->space,
+  add_integer_option(*cmd, "--random", o->random,
+                     "Random networks from --net-space: network i depends only on (space, seed, i)",
+                     1, kMaxRandomNetworks);
+  cmd->add_option("--net-space", o->net_space,
                   "Network space for --random: `mobilenet` (built in) or a YAML file")
       ->capture_default_str();
+  // --space was this flag's old name; label's and sample's --space takes another kind of space.
+  cmd->add_option("--space")->group("")->each([](const std::string&) {
+    throw UserError(
+        "--space: validate's network space for --random is now --net-space (whole networks: "
+        "mobilenet or a YAML file); --space is the unit sampling space of label and sample");
+  });
   add_seed_option(*cmd, o->seed, "Seed of the random networks");
   cmd->add_option("-o,--output", o->output, "Report directory (created when missing)")->required();
   cmd->add_flag("-q,--quiet", o->quiet, "No progress on stderr");

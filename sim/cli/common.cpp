@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -105,7 +106,8 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
   cmd.add_option("--precision", o.precision,
                  "Run every layer at this precision: int8, int16, fp16 or bf16 (default: each "
                  "layer's own, which defaults to the network's, then int8)");
-  cmd.add_option("--batch", o.batch, "Batch size (>= 1)")->capture_default_str();
+  add_integer_option(cmd, "--batch", o.batch, "Batch size", 1, wl::kMaxBatch)
+      ->capture_default_str();
   add_report_options(cmd, o.format, o.output);
 }
 
@@ -154,20 +156,39 @@ void Output::commit() {
   committed_ = true;
 }
 
-CLI::Option* add_seed_option(CLI::App& cmd, std::uint64_t& seed, const std::string& help) {
-  const CLI::Validator uint64(
-      [](std::string& text) {
-        const std::string bad = "expected an integer from 0 to 18446744073709551615, got " + text;
-        if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) return bad;
-        try {
-          std::stoull(text);
-        } catch (const std::out_of_range&) {
-          return bad;
+CLI::Validator integer_range(std::uint64_t lo, std::uint64_t hi, std::uint64_t type_max) {
+  return CLI::Validator(
+      [lo, hi, type_max](std::string& text) {
+        const bool digits =
+            !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+        bool too_large = false;
+        std::uint64_t v = 0;
+        if (digits) {
+          try {
+            v = std::stoull(text);
+          } catch (const std::out_of_range&) {
+            too_large = true;
+          }
         }
-        return std::string();
+        too_large = too_large || (digits && v > std::min(hi, type_max));
+        if (digits && !too_large && v >= lo) return std::string();
+        const std::string tail = ", got '" + text + "'";
+        if (hi != kNoLimit) return "expected an integer from " + range_text(lo, hi) + tail;
+        return "expected an integer " + range_text(lo, hi) + tail +
+               (too_large ? " (too large)" : "");
       },
-      "UINT64");
-  return cmd.add_option("--seed", seed, help)->capture_default_str()->check(uint64);
+      "");
+}
+
+std::string range_text(std::uint64_t lo, std::uint64_t hi) {
+  return hi == kNoLimit ? ">= " + std::to_string(lo)
+                        : std::to_string(lo) + " to " + std::to_string(hi);
+}
+
+CLI::Option* add_seed_option(CLI::App& cmd, std::uint64_t& seed, const std::string& help) {
+  return cmd.add_option("--seed", seed, help)
+      ->capture_default_str()
+      ->check(integer_range(0, kNoLimit));
 }
 
 void check_sample_count(long long count) {

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -34,12 +35,33 @@ struct ExitStatus {
   int code = 2;
 };
 
+// Integer options refuse, at parse time, any text that is not an integer from lo to hi, with
+// "--jobs: expected an integer from 1 to 256, got 'abc'" (CLI11's own checks say "Value abc not
+// in range 1 to 256" or "could not be converted", and wrap "-1" into an unsigned value).
+// hi = kNoLimit: no bound of ours ("expected an integer >= 1"), only the target type's, type_max.
+constexpr std::uint64_t kNoLimit = std::numeric_limits<std::uint64_t>::max();
+CLI::Validator integer_range(std::uint64_t lo, std::uint64_t hi, std::uint64_t type_max = kNoLimit);
+// "1 to 256", or ">= 1" for hi = kNoLimit.
+std::string range_text(std::uint64_t lo, std::uint64_t hi);
+
+// Adds an integer option checked by integer_range(lo, hi); its help ends with the range, so the
+// limits --help shows are the constants that enforce them.
+template <class T>
+CLI::Option* add_integer_option(CLI::App& cmd, const std::string& name, T& value,
+                                const std::string& help, std::uint64_t lo,
+                                std::uint64_t hi = kNoLimit) {
+  return cmd.add_option(name, value, help + " (" + range_text(lo, hi) + ")")
+      ->check(integer_range(lo, hi, static_cast<std::uint64_t>(std::numeric_limits<T>::max())));
+}
+
 // --seed, shared by every command that draws: a non-negative integer (no silent wrap of "-1").
 CLI::Option* add_seed_option(CLI::App& cmd, std::uint64_t& seed, const std::string& help);
 
 // The most samples one `label` or `sample` run takes: planning keeps every key in memory (about
 // 100 bytes each). Larger jobs are split by seed.
 constexpr long long kMaxSampleCount = 100'000'000;
+// The most worker processes of `label` and `sweep` (each holds a SystemC kernel).
+constexpr int kMaxJobs = 256;
 // Throws UserError unless 1 <= count <= kMaxSampleCount.
 void check_sample_count(long long count);
 

@@ -2,10 +2,39 @@
 #include <exception>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "commands.h"
 #include "common.h"
 #include "error.h"
+#include "suggest.h"
+
+namespace {
+
+// For a command line that names no valid subcommand where one is required ("accelnas frobnicate",
+// "accelnas labels foo"): "unknown labels command 'foo'; expected one of: export, stats", said in
+// place of CLI11's "A subcommand is required". Empty when the error is another one.
+std::string subcommand_error(const CLI::App& app) {
+  const CLI::App* at = &app;
+  std::string path;  // "labels " for a nested command
+  while (!at->get_subcommands().empty()) {
+    at = at->get_subcommands().front();
+    path += at->get_name() + " ";
+  }
+  if (at->get_require_subcommand_min() == 0 || !at->get_subcommands().empty()) return "";
+  std::vector<std::string> names;
+  for (const CLI::App* sub :
+       at->get_subcommands([](const CLI::App* s) { return !s->get_disabled(); }))
+    names.push_back(sub->get_name());
+  const std::string expected = "expected one of: " + accelnas::join(names, ", ");
+  const std::vector<std::string> rest = at->remaining();
+  if (rest.empty() || rest.front().empty() || rest.front()[0] == '-')
+    return "a " + path + "command is required; " + expected;
+  return "unknown " + path + "command '" + rest.front() + "'" +
+         accelnas::suggestion_suffix(rest.front(), names) + "; " + expected;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -34,7 +63,9 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // Command-line mistakes get the same one-line form as every other user error.
-    std::cerr << "accelnas: error: " << accelnas::cli::one_line(e.what()) << " (see --help)\n";
+    const std::string sub = subcommand_error(app);
+    std::cerr << "accelnas: error: " << accelnas::cli::one_line(sub.empty() ? e.what() : sub)
+              << " (see --help)\n";
     return 2;
   } catch (const accelnas::cli::ExitStatus& e) {
     return e.code;

@@ -3,6 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <cctype>
+#include <filesystem>
+#include <utility>
+#include <vector>
 
 #include "cli_helpers.h"
 
@@ -175,7 +178,7 @@ TEST_CASE("cli: --batch 0 is one error line naming the option and the bound") {
   CHECK(contains(e, "from 1 to 4096"));
   // Past the bound, byte and cycle counts would overflow: refused, not wrapped.
   CHECK(contains(error_message({"simulate", "--model", "tiny", "--batch", "1000000000000"}),
-                 "from 1 to 4096, got 1000000000000"));
+                 "from 1 to 4096, got '1000000000000'"));
   CHECK(contains(error_message({"info", "--model", "tiny", "--batch", "4097"}), "--batch"));
 }
 
@@ -220,4 +223,107 @@ TEST_CASE("cli: a layer needing millions of tiles for tiny SRAMs is one error li
   const std::string msg = error_message({"simulate", "--hw", hw, "--model", net});
   CHECK(contains(msg, "layer 'fc': needs"));
   CHECK(contains(msg, "tiles"));
+}
+
+TEST_CASE("cli: an unknown command is one line naming it and listing the valid commands") {
+  const std::string top = error_message({"frobnicate"});
+  CHECK(contains(top, "unknown command 'frobnicate'; expected one of: simulate, sweep,"));
+  CHECK(contains(top, "validate"));
+  CHECK(contains(error_message({"simulat"}), "did you mean: simulate?"));
+  CHECK(contains(error_message({"labels", "foo"}),
+                 "unknown labels command 'foo'; expected one of: export, stats"));
+  CHECK(contains(error_message({}), "a command is required; expected one of: simulate"));
+  CHECK(contains(error_message({"labels"}),
+                 "a labels command is required; expected one of: export, stats"));
+}
+
+TEST_CASE("cli: a value that is not an integer names the option and its integer range") {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"sweep", "--model", "tiny", "--jobs", "abc"}, "--jobs: expected an integer from 1 to 256"},
+      {{"label", "--space", "zoo", "--db", "x.db", "--jobs", "abc"},
+       "--jobs: expected an integer from 1 to 256"},
+      {{"label", "--space", "zoo", "--db", "x.db", "--count", "abc"},
+       "--count: expected an integer from 1 to 100000000"},
+      {{"sample", "--space", "zoo", "--count", "abc"},
+       "--count: expected an integer from 1 to 100000000"},
+      {{"simulate", "--model", "tiny", "--batch", "abc"},
+       "--batch: expected an integer from 1 to 4096"},
+      {{"sweep", "--model", "tiny", "--batch", "1,abc"},
+       "--batch: expected an integer from 1 to 4096"},
+      {{"info", "--model", "tiny", "--batch", "abc"},
+       "--batch: expected an integer from 1 to 4096"},
+      {{"estimate", "--estimator", "e.json", "--model", "tiny", "--batch", "abc"},
+       "--batch: expected an integer from 1 to 4096"},
+      {{"info", "--model", "tiny", "--search-states", "abc"},
+       "--search-states: expected an integer >= 1"},
+      {{"fit", "--db", "x.db", "-o", "e.json", "--rounds", "abc"},
+       "--rounds: expected an integer from 1 to 100000"},
+      {{"validate", "--estimator", "e.json", "-o", "r", "--random", "abc"},
+       "--random: expected an integer from 1 to 1000000"},
+      {{"label", "--adaptive", "--db", "x.db", "--estimator", "e.json", "--worst", "abc"},
+       "--worst: expected an integer >= 1"},
+      {{"transform", "--model", "tiny", "--kernel", "abc"}, "--kernel: expected an integer >= 1"},
+      {{"transform", "--model", "tiny", "--align-channels", "abc"},
+       "--align-channels: expected an integer >= 1"},
+      {{"sample", "--space", "zoo", "--count", "1", "--seed", "abc"},
+       "--seed: expected an integer >= 0"},
+  };
+  for (const auto& [args, expected] : cases) {
+    const std::string e = error_message(args);
+    CHECK(contains(e, expected + ", got 'abc'"));
+    CHECK(!contains(e, "not in range"));
+  }
+  // Out of range and negative values get the same words, never a wrapped unsigned value.
+  CHECK(contains(error_message({"sample", "--space", "zoo", "--count", "-3"}),
+                 "--count: expected an integer from 1 to 100000000, got '-3'"));
+  CHECK(contains(error_message({"transform", "--model", "tiny", "--kernel", "99999999999"}),
+                 "--kernel: expected an integer >= 1, got '99999999999' (too large)"));
+}
+
+TEST_CASE("cli: a directory or a missing file given as an input file is one line naming it") {
+  const TempDir dir;
+  const std::string sub = dir.path() + "/sub", onnx_dir = dir.path() + "/net.onnx",
+                    yaml_dir = dir.path() + "/net.yaml";
+  std::filesystem::create_directories(sub);
+  std::filesystem::create_directories(onnx_dir);
+  std::filesystem::create_directories(yaml_dir);
+  const std::string absent = dir.file("absent");
+  // Each command with the input path at its {} place.
+  const std::vector<std::vector<std::string>> commands = {
+      {"simulate", "--model", "{}"},
+      {"simulate", "--model", "tiny", "--hw", "{}"},
+      {"estimate", "--estimator", "{}", "--model", "tiny"},
+      {"validate", "--estimator", "{}", "--zoo", "-o", dir.file("r")},
+      {"labels", "stats", "--db", "{}"},
+      {"labels", "export", "--db", "{}"},
+      {"fit", "--db", "{}", "-o", dir.file("e.json")},
+      {"sample", "--space", "{}", "--count", "1"},
+  };
+  for (const auto& command : commands) {
+    for (const auto& [path, what] :
+         std::vector<std::pair<std::string, std::string>>{{sub, "is a directory"},
+                                                          {onnx_dir, "is a directory"},
+                                                          {yaml_dir, "is a directory"},
+                                                          {absent + ".onnx", "no such file"},
+                                                          {absent + ".yaml", "no such file"}}) {
+      std::vector<std::string> args = command;
+      for (auto& a : args)
+        if (a == "{}") a = path;
+      INFO(command_line(args));
+      CHECK(contains(error_message(args), path + ": " + what));
+    }
+  }
+  // import takes *.onnx paths only.
+  CHECK(contains(error_message({"import", onnx_dir}), onnx_dir + ": is a directory"));
+  CHECK(contains(error_message({"import", absent + ".onnx"}), absent + ".onnx: no such file"));
+  // A database to write into cannot be a directory either.
+  CHECK(contains(error_message({"label", "--space", "zoo", "--count", "1", "--db", sub}),
+                 sub + ": is a directory"));
+}
+
+TEST_CASE("cli: validate --space is refused with the rename to --net-space and why") {
+  const std::string e = error_message(
+      {"validate", "--estimator", "e.json", "--random", "3", "-o", "r", "--space", "zoo"});
+  CHECK(contains(e, "--net-space"));
+  CHECK(contains(e, "label"));
 }

@@ -96,7 +96,7 @@ TEST_CASE("estimator cli: label, fit, estimate and validate agree end to end on 
   const std::string nets = dir.write("smallnets.yaml", kSmallNets);
   const std::string out = dir.file("report");
   const auto v = run_cli({"validate", "--estimator", est, "--models", "tiny,mobilenet_v2",
-                          "--random", "5", "--space", nets, "--seed", "3", "-o", out});
+                          "--random", "5", "--net-space", nets, "--seed", "3", "-o", out});
   INFO(v.err);
   REQUIRE(v.exit_code == 0);
   CHECK(contains(v.err, "[7/7]"));
@@ -128,7 +128,7 @@ TEST_CASE("estimator cli: label, fit, estimate and validate agree end to end on 
          contains(v.err, "skipping validation.png")));
 
   // The same seed gives the same random networks and the same numbers.
-  const auto again = run_cli({"validate", "--estimator", est, "--random", "5", "--space", nets,
+  const auto again = run_cli({"validate", "--estimator", est, "--random", "5", "--net-space", nets,
                               "--seed", "3", "-o", dir.file("again"), "-q", "--no-plot"});
   REQUIRE(again.exit_code == 0);
   CHECK(again.err.empty());
@@ -187,7 +187,7 @@ TEST_CASE("estimator cli: bad input gets one line and exit code 2") {
   SUBCASE("validate: --random 0") {
     check_error(run_cli({"validate", "--estimator", dir.file("e.json"), "--random", "0", "-o",
                          dir.file("r")}),
-                {"--random", "got 0"});
+                {"--random", "got '0'"});
   }
   SUBCASE("an estimator of other hardware, unless --force; and --hw-hash") {
     const std::string db = dir.file("l.db"), est = dir.file("e.json");
@@ -250,7 +250,7 @@ TEST_CASE("estimator cli: fit, estimate and validate --help name every option") 
        {"--estimator", "--model", "--hw", "--force", "--batch", "--precision", "--format",
         "--output"}},
       {"validate",
-       {"--estimator", "--hw", "--models", "--zoo", "--random", "--space", "--seed", "--output",
+       {"--estimator", "--hw", "--models", "--zoo", "--random", "--net-space", "--seed", "--output",
         "--quiet", "--no-plot", "--timing"}}};
   for (const auto& [cmd, options] : cases) {
     const auto r = run_cli({cmd, "--help"});

@@ -1,7 +1,11 @@
 // `--help` at the top level and for every subcommand: exit 0, usage on stdout, every option named.
 #include <doctest/doctest.h>
 
+#include <string>
+
+#include "cli/common.h"
 #include "cli_helpers.h"
+#include "network.h"
 
 using namespace accelnas::cli_test;
 
@@ -39,4 +43,28 @@ TEST_CASE("cli: sweep --help exits 0 and names every option") {
 
 TEST_CASE("cli: list --help exits 0 and names every topic") {
   check_help({"list"}, {"presets", "models", "ops", "hw-keys", "--format"});
+}
+
+TEST_CASE("cli: --help states each limit of --batch, --count and --jobs from its constant") {
+  const std::string batch = std::to_string(accelnas::wl::kMaxBatch);
+  const std::string count = std::to_string(accelnas::cli::kMaxSampleCount);
+  const std::string jobs = std::to_string(accelnas::cli::kMaxJobs);
+  for (const char* cmd : {"simulate", "sweep", "info", "estimate"}) {
+    INFO(cmd);
+    check_help({cmd}, {"--batch", "1 to " + batch});
+  }
+  for (const char* cmd : {"label", "sample"}) {
+    INFO(cmd);
+    check_help({cmd}, {"--count", "1 to " + count});
+  }
+  for (const char* cmd : {"label", "sweep"}) {
+    INFO(cmd);
+    check_help({cmd}, {"--jobs", "1 to " + jobs});
+  }
+}
+
+TEST_CASE("cli: validate --help names --net-space, not label's --space") {
+  check_help({"validate"}, {"--net-space"});
+  const CliResult r = run_cli({"validate", "--help"});
+  CHECK(!contains(r.out, "  --space"));
 }

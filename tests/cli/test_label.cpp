@@ -334,7 +334,7 @@ TEST_CASE("label: bad input gets one line and exit code 2") {
   SUBCASE("a negative or overflowing seed, a count past the limit") {
     auto args = label_args(space, dir.file("s.db"), 10);
     args[6] = "-1";  // --seed
-    check_error(run_cli(args), {"--seed", "got -1"});
+    check_error(run_cli(args), {"--seed", "got '-1'"});
     args[6] = "18446744073709551616";
     check_error(run_cli(args), {"--seed"});
     check_error(run_cli(label_args(space, dir.file("s.db"), 100000001)), {"--count", "100000000"});

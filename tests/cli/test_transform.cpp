@@ -104,7 +104,7 @@ TEST_CASE("cli: transform errors name the option and the bad value") {
   CHECK(contains(error_of({"transform", "--model", "tiny", "--depth-multiplier", "0"}),
                  "--depth-multiplier 0: depth_multiplier: multiplier must be > 0"));
   CHECK(contains(error_of({"transform", "--model", "tiny", "--align-channels", "0"}),
-                 "align must be"));
+                 "--align-channels: expected an integer >= 1, got '0'"));
   CHECK(contains(error_of({"transform", "--model", "tiny", "--align", "32"}),
                  "--align applies to --depth-multiplier and --expansion"));
   CHECK(contains(error_of({"transform", "--model", "tiny", "--resolution", "big"}),
