@@ -20,16 +20,15 @@ void DmaEngine::bus_thread() {
     }
     // The bus is continuous: this transfer starts when issued or when the previous one has
     // left the bus, even if that was a fraction of a cycle before this process got here.
-    const double start = std::max(static_cast<double>(req.issue_cycle), bus_free_);
-    bus_free_ = start + dram->bus_time(req.bytes);
-    const std::int64_t done = Dram::whole_cycle(bus_free_);
+    const Dram::BusClock::Slot slot = bus_.transfer(req.issue_cycle, dram->bus_time(req.bytes));
+    const std::int64_t done = slot.done;
     const std::int64_t now = now_cycles();
     if (done > now) sc_core::wait(cycles(done - now));
-    busy_cycles_ += done - Dram::whole_cycle(start);
+    busy_cycles_ += done - slot.start;
     dram->account(req.bytes, req.write);
     if (trace_ != nullptr) {
-      trace_->add("dma", (req.job ? req.job->name + " " : std::string()) + req.what,
-                  Dram::whole_cycle(start), done);
+      trace_->add("dma", (req.job ? req.job->name + " " : std::string()) + req.what, slot.start,
+                  done);
     }
     in_flight_.write(InFlight{req, done + dram->latency_cycles()});
   }

@@ -35,7 +35,7 @@ class DmaEngine : public sc_core::sc_module {
   sc_core::sc_fifo<InFlight> in_flight_;
   TraceLog* trace_ = nullptr;
   std::int64_t busy_cycles_ = 0;
-  double bus_free_ = 0;  // when the bus finishes its last transfer, in fractional cycles
+  Dram::BusClock bus_;  // when the bus finishes its last transfer
 };
 
 }  // namespace accelnas::hw

@@ -16,6 +16,18 @@ std::int64_t Dram::whole_cycle(double t) {
   return static_cast<std::int64_t>(std::ceil(t - 1e-6));
 }
 
+Dram::BusClock::Slot Dram::BusClock::transfer(std::int64_t issue_cycle, double bus_time) {
+  if (static_cast<double>(issue_cycle - origin_) >= offset_) {  // idle at issue: a new period
+    origin_ = issue_cycle;
+    offset_ = 0;
+  }
+  Slot s;
+  s.start = origin_ + whole_cycle(offset_);
+  offset_ += bus_time;
+  s.done = origin_ + whole_cycle(offset_);
+  return s;
+}
+
 double Dram::bus_time(std::int64_t bytes) const {
   return bus_time_for(bytes, *hw_);
 }

@@ -38,6 +38,25 @@ class Dram : public sc_core::sc_module, public DramIf {
   // The first whole cycle at or after a fractional time (exact ratios do not round up).
   static std::int64_t whole_cycle(double t);
 
+  // The bus's continuous clock (D1). Fractions of a cycle are kept relative to the start of the
+  // current busy period: a transfer issued when the bus is idle restarts the count from its
+  // (whole) issue cycle. So a transfer's timing depends on the busy period it belongs to and
+  // never on the absolute simulated time: a double holding an absolute cycle count loses the
+  // fraction's precision as the count grows, which made a layer a cycle slower late in a long
+  // run than early in it. Shared by the DMA engine and the estimator's analytical replay.
+  class BusClock {
+   public:
+    struct Slot {
+      std::int64_t start = 0;  // first whole cycle at or after the first byte
+      std::int64_t done = 0;   // first whole cycle at or after the last byte
+    };
+    Slot transfer(std::int64_t issue_cycle, double bus_time);
+
+   private:
+    std::int64_t origin_ = 0;  // whole cycle the busy period started at
+    double offset_ = 0;        // the bus is free at origin_ + offset_
+  };
+
  private:
   const HwSpec* hw_ = nullptr;
   std::int64_t read_bytes_ = 0;

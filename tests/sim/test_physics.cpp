@@ -134,6 +134,42 @@ TEST_CASE("DRAM: the bus moves bytes continuously, so splitting a transfer chang
   CHECK(static_cast<double>(a.cycles) >= test::dram_bytes(a) / hw.dram_bytes_per_cycle());
 }
 
+TEST_CASE("DRAM: a transfer's timing depends on its busy period, not on the absolute cycle") {
+  // 4 GB/s at 800 MHz is 5 B/cycle: one byte takes 0.2 cycles, which no double holds exactly.
+  const auto hw = test::preset("npu-pf16");
+  for (const std::int64_t origin :
+       {std::int64_t{0}, std::int64_t{123456789}, std::int64_t{1} << 40}) {
+    INFO("origin " << origin);
+    hw::Dram::BusClock bus;
+    // Back to back: 100,000 one-byte transfers are 20,000 cycles, wherever they start.
+    hw::Dram::BusClock::Slot last;
+    for (int i = 0; i < 100000; ++i) last = bus.transfer(origin, hw::Dram::bus_time_for(1, hw));
+    CHECK(last.done == origin + 20000);
+    // Issued after the bus went idle: it starts at its issue cycle.
+    const auto later = bus.transfer(origin + 30000, hw::Dram::bus_time_for(7, hw));
+    CHECK(later.start == origin + 30000);
+    CHECK(later.done == origin + 30002);  // 1.4 cycles
+  }
+}
+
+TEST_CASE("simulator: a network takes the same cycles late in a long run as on its own") {
+  // A long simulation before it leaves the SystemC clock at a large absolute cycle; a layer's
+  // cycles must not depend on that (they once did, by one cycle, through an absolute fractional
+  // bus time).
+  const auto hw = test::preset("npu-pf16");
+  const wl::Network cam = wl::build_zoo("camera_classifier");
+  const auto fresh = sim::simulate_network(cam, hw, {});
+  const wl::Network long_net = wl::build_zoo("resnet50");  // 44M cycles on npu-pf16
+  for (int i = 0; i < 10; ++i) sim::simulate_network(long_net, hw, {});
+  const auto late = sim::simulate_network(cam, hw, {});
+  REQUIRE(fresh.layers.size() == late.layers.size());
+  for (std::size_t i = 0; i < fresh.layers.size(); ++i) {
+    INFO(fresh.layers[i].name);
+    CHECK(fresh.layers[i].cycles == late.layers[i].cycles);
+  }
+  CHECK(fresh.total.cycles == late.total.cycles);
+}
+
 TEST_CASE("memory: a tensor too big for the activation SRAM goes through DRAM, a small one stays") {
   const auto hw = test::preset("npu-pf32");
   // 112x112x96 int8 = 1.2 MB > 1 MiB: the expand output must spill.
