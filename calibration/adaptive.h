@@ -19,8 +19,10 @@
 namespace accelnas::cal {
 
 struct AdaptiveOptions {
-  std::uint64_t worst = 100;         // units to sample around
-  double min_error = 0.0;            // only units whose |relative error| exceeds this
+  std::uint64_t worst = 100;  // units to sample around
+  // Only units whose |relative error| exceeds this: a unit predicted within 1% is not worth
+  // ten new labels (the estimator's network target is 5%).
+  double min_error = 0.01;
   std::int64_t resolution_step = 2;  // resolution drawn from own +- step
   std::int64_t channel_step = 4;     // channels drawn from own +- step
 };
@@ -34,11 +36,13 @@ struct AdaptiveUnit {
 struct AdaptiveReport {
   std::uint64_t scored = 0;  // ok labels of the estimator's hardware
   double mean_abs_error = 0;
+  double max_abs_error = 0;
   std::vector<AdaptiveUnit> chosen;  // worst first
 };
 
-// The YAML text of the neighbourhood space (empty `units` is never produced: throws UserError
-// when no label qualifies).
+// The YAML text of the neighbourhood space, or "" when no label's error exceeds min_error
+// (nothing to chase: the caller simulates nothing). Throws UserError when the database has no
+// usable label of the estimator's hardware.
 std::string adaptive_space(const LabelDb& db, const Estimator& est, const AdaptiveOptions& opt,
                            AdaptiveReport* report = nullptr);
 

@@ -23,8 +23,7 @@ namespace {
 using json = nlohmann::json;
 
 Target parse_target(const std::string& s, const std::string& where) {
-  for (Target t : {Target::LogCycles, Target::LogRooflineRatio, Target::LogTimelineRatio})
-    if (s == target_name(t)) return t;
+  if (const auto t = target_from_name(s)) return *t;
   throw UserError(where + ": unknown target \"" + s + "\"");
 }
 
@@ -55,6 +54,8 @@ FitReport report_from(const json& j) {
   r.overall = score_from(j.at("overall"));
   r.per_type_layout = score_from(j.at("per_type_layout"));
   r.global_layout = score_from(j.at("global_layout"));
+  if (j.contains("train_kinds"))
+    r.train_kinds = j.at("train_kinds").get<std::map<std::string, std::int64_t>>();
   return r;
 }
 
@@ -110,13 +111,22 @@ PredictionCacheStats Estimator::cache_stats() const {
 const char* target_name(Target t) {
   switch (t) {
     case Target::LogCycles:
-      return "log_cycles";
+      return "log-cycles";
     case Target::LogRooflineRatio:
-      return "log_roofline_ratio";
+      return "log-roofline-ratio";
     case Target::LogTimelineRatio:
-      return "log_timeline_ratio";
+      return "log-timeline-ratio";
   }
   return "?";
+}
+
+std::optional<Target> target_from_name(const std::string& s) {
+  for (Target t : {Target::LogCycles, Target::LogRooflineRatio, Target::LogTimelineRatio}) {
+    std::string legacy = target_name(t);  // older files wrote log_cycles, ...
+    std::replace(legacy.begin(), legacy.end(), '-', '_');
+    if (s == target_name(t) || s == legacy) return t;
+  }
+  return std::nullopt;
 }
 
 float Estimator::margin(UnitType type, const float* features) const {
@@ -141,7 +151,8 @@ json to_json(const FitReport& r) {
               {"per_type", per_type},
               {"overall", score_json(r.overall)},
               {"per_type_layout", score_json(r.per_type_layout)},
-              {"global_layout", score_json(r.global_layout)}};
+              {"global_layout", score_json(r.global_layout)},
+              {"train_kinds", r.train_kinds}};
 }
 
 void Estimator::save(const std::string& path) const {
@@ -228,6 +239,7 @@ Estimator Estimator::load(const std::string& path, const hw::HwSpec* expected_hw
                       expected_hw->name + " (" + rec.hash.substr(0, 12) +
                       "); --force uses it anyway");
     }
+    e.forced_ = rec.hash != e.hw_hash_;
     e.hw_ = *expected_hw;
   } else {
     try {
@@ -237,6 +249,19 @@ Estimator Estimator::load(const std::string& path, const hw::HwSpec* expected_hw
     }
   }
   return e;
+}
+
+std::string Estimator::forced_warning() const {
+  std::string trained = "?";
+  try {
+    trained = json::parse(hw_description_).value("name", trained);
+  } catch (const json::exception&) {
+  }
+  return "the estimator was trained on labels of " + trained + " (" + hw_hash_.substr(0, 12) +
+         "), not of " + hw_.name +
+         " (--force): it has seen none of this hardware's labels, so these predictions are "
+         "extrapolation; label " +
+         hw_.name + " and fit on its labels";
 }
 
 void Estimator::plan_units(const wl::Network& net, const sim::PlanOptions& opt,

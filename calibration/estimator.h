@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -36,7 +37,10 @@ enum class Target {
   LogRooflineRatio,  // log(cycles / roofline_cycles)
   LogTimelineRatio,  // log(cycles / timeline_cycles): the analytical tile-program replay
 };
-const char* target_name(Target t);  // "log_cycles", "log_roofline_ratio", "log_timeline_ratio"
+// The option spelling, also stored in the file: "log-cycles", "log-roofline-ratio",
+// "log-timeline-ratio". target_from_name() also takes the underscore spelling of older files.
+const char* target_name(Target t);
+std::optional<Target> target_from_name(const std::string& s);
 
 enum class ModelLayout {
   Auto,     // both, keep the better overall validation RMSPE
@@ -55,7 +59,11 @@ struct FitOptions {
   double min_child_weight = 1.0;
   double lambda = 1.0;
   int min_type_rows = 30;  // fewer training rows of a type: it uses the global forest
-  Target target = Target::LogTimelineRatio;
+  // The default learns from its labels: the roofline is an analytical scale, and everything the
+  // hardware does beyond it (the replay of the tile program is a feature) comes from the labels.
+  // LogTimelineRatio divides by that replay, which equals the simulator's own cycles, so on
+  // simulated labels it learns a constant; it is kept as an explicit choice.
+  Target target = Target::LogRooflineRatio;
   ModelLayout layout = ModelLayout::Auto;
   int threads = 1;  // XGBoost's nthread while training; 1 keeps training bit-reproducible
 };
@@ -71,7 +79,7 @@ struct Score {
 
 struct FitReport {
   std::string target;
-  std::string layout;           // the layout kept: "per_type" or "global"
+  std::string layout;           // the layout kept: "per-type" or "global"
   std::int64_t labels = 0;      // usable labels ("ok", this hardware)
   std::int64_t unmappable = 0;  // labels of this hardware that are not "ok"
   std::int64_t train_rows = 0;
@@ -80,9 +88,10 @@ struct FitReport {
   Score overall;                                // validation, kept layout
   Score per_type_layout;                        // validation overall of each layout tried
   Score global_layout;
+  std::map<std::string, std::int64_t> train_kinds;  // training rows per cal::unit_kind
 };
 nlohmann::json to_json(const FitReport& r);
-std::string format_report(const FitReport& r);  // a small table for humans
+std::string format_report(const FitReport& r);  // a small table for humans, errors in percent
 
 struct UnitPrediction {
   UnitType type = UnitType::Conv;
@@ -159,6 +168,11 @@ class Estimator {
 
   const hw::HwSpec& hw() const { return hw_; }
   const std::string& hw_hash() const { return hw_hash_; }
+  // True when load() was forced onto hardware other than the labels' (hw() is then that other
+  // hardware): the trees never saw a label of it, so predictions are extrapolation.
+  bool forced() const { return forced_; }
+  // The warning a command prints when forced(), naming both hardware descriptions.
+  std::string forced_warning() const;
   Target target() const { return target_; }
   const FitReport& report() const { return report_; }
   std::int64_t labels() const { return report_.labels; }
@@ -169,7 +183,8 @@ class Estimator {
   hw::HwSpec hw_;
   std::string hw_hash_, hw_canonical_, hw_description_;
   std::string xgboost_version_;
-  Target target_ = Target::LogTimelineRatio;
+  bool forced_ = false;
+  Target target_ = Target::LogRooflineRatio;
   std::optional<Forest> global_;
   std::array<std::optional<Forest>, kNumUnitTypes> per_type_;
   FitReport report_;

@@ -8,6 +8,7 @@
 #include <numeric>
 #include <sstream>
 
+#include "coverage.h"
 #include "error.h"
 #include "estimator.h"
 #include "estimator_internal.h"
@@ -90,6 +91,7 @@ struct Dataset {
   std::vector<UnitType> type;
   std::vector<bool> validation;
   std::int64_t unmappable = 0;
+  std::map<std::string, std::int64_t> train_kinds;
 };
 
 Dataset load_dataset(const LabelDb& db, const std::string& hw_hash, const hw::HwSpec& hw,
@@ -109,6 +111,7 @@ Dataset load_dataset(const LabelDb& db, const std::string& hw_hash, const hw::Hw
     ds.cycles.push_back(static_cast<double>(r.stats.cycles));
     ds.type.push_back(d.type);
     ds.validation.push_back(in_validation(r.key, opt.seed, opt.validation_fraction));
+    if (!ds.validation.back()) ++ds.train_kinds[unit_kind(d)];
   });
   return ds;
 }
@@ -233,12 +236,13 @@ Estimator fit(const LabelDb& db, const std::string& hw_hash, const FitOptions& o
   r.unmappable = ds.unmappable;
   r.validation_rows = static_cast<std::int64_t>(actual.size());
   r.train_rows = r.labels - r.validation_rows;
+  r.train_kinds = ds.train_kinds;
   r.per_type_layout = score(pred_typed, actual);
   r.global_layout = score(pred_global, actual);
   bool typed = opt.layout == ModelLayout::PerType;
   if (opt.layout == ModelLayout::Auto)
     typed = actual.empty() || r.per_type_layout.rmspe <= r.global_layout.rmspe;
-  r.layout = typed ? "per_type" : "global";
+  r.layout = typed ? "per-type" : "global";
   r.overall = typed ? r.per_type_layout : r.global_layout;
   for (std::size_t t = 0; t < kNumUnitTypes; ++t)
     r.per_type[t] = score(typed ? type_typed[t] : type_global[t], type_actual[t]);
@@ -255,14 +259,17 @@ std::string format_report(const FitReport& r) {
   os << "target " << r.target << ", layout " << r.layout << ", labels " << r.labels << " (train "
      << r.train_rows << ", validation " << r.validation_rows << ", unmappable " << r.unmappable
      << ")\n";
+  // Every error column is in percent: RMSPE and MAPE of the relative error, and the share of
+  // units within 5% and 10% of their label.
   auto line = [&](const std::string& name, const Score& s) {
     os << std::left << std::setw(18) << name << std::right << std::setw(7) << s.count << std::fixed
        << std::setprecision(3) << std::setw(10) << s.rmspe << std::setw(10) << s.mape
-       << std::setprecision(4) << std::setw(9) << s.within5 << std::setw(9) << s.within10 << "\n";
+       << std::setprecision(2) << std::setw(11) << 100.0 * s.within5 << std::setw(11)
+       << 100.0 * s.within10 << "\n";
   };
   os << std::left << std::setw(18) << "validation" << std::right << std::setw(7) << "n"
-     << std::setw(10) << "RMSPE%" << std::setw(10) << "MAPE%" << std::setw(9) << "<=5%"
-     << std::setw(9) << "<=10%"
+     << std::setw(10) << "RMSPE%" << std::setw(10) << "MAPE%" << std::setw(11) << "within5%"
+     << std::setw(11) << "within10%"
      << "\n";
   for (std::size_t t = 0; t < kNumUnitTypes; ++t)
     if (r.per_type[t].count > 0) line(unit_type_name(static_cast<UnitType>(t)), r.per_type[t]);

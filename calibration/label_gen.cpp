@@ -203,17 +203,22 @@ LabelContext load_label_context(const LabelRequest& req) {
   return ctx;
 }
 
-std::unique_ptr<LabelDb> open_label_db(const LabelRequest& req, const LabelContext& ctx) {
-  auto db = std::make_unique<LabelDb>(req.db, LabelDb::Mode::Create);
-  const auto known = db->hardware();
+void check_store_hardware(const LabelDb& db, const HardwareRecord& hw, const std::string& name,
+                          bool append_hw) {
+  const auto known = db.hardware();
   bool found = false;
-  for (const auto& h : known) found = found || h.hash == ctx.hw_record.hash;
-  if (!found && !known.empty() && !req.append_hw) {
-    throw UserError(req.db + ": holds labels for other hardware ('" + hw_name_of(known.front()) +
-                    "', " + short_hash(known.front().hash) + ") than '" + ctx.hw.name + "' (" +
-                    short_hash(ctx.hw_record.hash) +
+  for (const auto& h : known) found = found || h.hash == hw.hash;
+  if (!found && !known.empty() && !append_hw) {
+    throw UserError(db.path() + ": holds labels for other hardware ('" + hw_name_of(known.front()) +
+                    "', " + short_hash(known.front().hash) + ") than '" + name + "' (" +
+                    short_hash(hw.hash) +
                     "); use another --db, or --append-hw to keep both in this file");
   }
+}
+
+std::unique_ptr<LabelDb> open_label_db(const LabelRequest& req, const LabelContext& ctx) {
+  auto db = std::make_unique<LabelDb>(req.db, LabelDb::Mode::Create);
+  check_store_hardware(*db, ctx.hw_record, ctx.hw.name, req.append_hw);
   db->add_hardware(ctx.hw_record);
   db->add_run(ctx.run);
   return db;

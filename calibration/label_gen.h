@@ -54,6 +54,11 @@ LabelContext load_label_context(const LabelRequest& req);
 // unless append_hw, and records the hardware and the run.
 std::unique_ptr<LabelDb> open_label_db(const LabelRequest& req, const LabelContext& ctx);
 
+// Refuses (UserError naming the file) a store that holds labels of hardware other than `hw`,
+// unless append_hw.
+void check_store_hardware(const LabelDb& db, const HardwareRecord& hw, const std::string& name,
+                          bool append_hw);
+
 // The hardware as the store records it: identity hash, canonical text, whole description.
 HardwareRecord hardware_record(const hw::HwSpec& hw);
 

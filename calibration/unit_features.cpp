@@ -27,7 +27,10 @@ const std::vector<std::string> kNames = {
     "weights_streamed_layers", "inputs_pinned_layers", "inputs_reread_layers", "weight_bytes",
     "dram_load_bytes", "dram_store_bytes", "dram_bytes", "compute_cycles", "memory_cycles",
     "roofline_cycles", "setup_cycles", "latency_cycles", "timeline_cycles", "log_timeline_cycles",
-    "compute_share", "memory_share"};
+    "compute_share", "memory_share",
+    // the replay over the roofline: what the default target, log(cycles / roofline), is in
+    // units of the analytical model (a feature the trees may use, not a base they divide by)
+    "log_timeline_roofline_ratio"};
 
 // One DMA bus and its completion queue (D1-D3), replayed in issue order.
 class BusReplay {
@@ -39,9 +42,7 @@ class BusReplay {
     const std::int64_t taken = std::max(issue, thread_free_);  // the engine reads it
     std::int64_t ready = taken;
     if (bytes > 0) {
-      const double start = std::max(static_cast<double>(issue), bus_free_);
-      bus_free_ = start + hw::Dram::bus_time_for(bytes, hw_);
-      const std::int64_t done = hw::Dram::whole_cycle(bus_free_);
+      const std::int64_t done = bus_.transfer(issue, hw::Dram::bus_time_for(bytes, hw_)).done;
       thread_free_ = std::max(taken, done);
       ready = done + latency_;
     } else {
@@ -54,7 +55,7 @@ class BusReplay {
  private:
   const hw::HwSpec& hw_;
   std::int64_t latency_;
-  double bus_free_ = 0;
+  hw::Dram::BusClock bus_;
   std::int64_t thread_free_ = 0;
   std::int64_t completed_ = 0;
 };
@@ -217,7 +218,8 @@ void assemble_features(const UnitDesc& d, const UnitSummary& s,
       f(t.k_chunks), f(t.streamed), f(t.pinned), f(t.reread), f(t.weight_bytes), f(t.load_bytes),
       f(t.store_bytes), f(t.load_bytes + t.store_bytes), f(t.compute), f(t.memory),
       f(t.roofline + setup), f(setup), f(latency), f(timeline), f(std::log(timeline)),
-      f(t.compute / timeline), f(t.memory / timeline)};
+      f(t.compute / timeline), f(t.memory / timeline),
+      f(std::log(timeline / std::max(1.0, t.roofline + setup)))};
   static_assert(sizeof(values) / sizeof(values[0]) > 0);
   if (sizeof(values) / sizeof(values[0]) != kNames.size())
     throw std::logic_error("unit_features: feature table and names disagree");

@@ -4,11 +4,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <iomanip>
 #include <limits>
+#include <optional>
 #include <sstream>
 
+#include "csv_table.h"
 #include "error.h"
+#include "loader.h"
 #include "rank_stats.h"
 #include "report.h"
 #include "simulate.h"
@@ -66,9 +70,11 @@ struct SourceStats {
 // (no "files -%").
 std::vector<SourceStats> present_sources(const ValidationSummary& s) {
   std::vector<SourceStats> out;
-  for (const SourceStats& x : {SourceStats{"zoo", "zoo", s.zoo_networks, s.zoo_mape},
-                               SourceStats{"file", "files", s.file_networks, s.file_mape},
-                               SourceStats{"random", "random", s.random_networks, s.random_mape}})
+  for (const SourceStats& x :
+       {SourceStats{"zoo", "zoo", s.zoo_networks, s.zoo_mape},
+        SourceStats{"file", "files", s.file_networks, s.file_mape},
+        SourceStats{"random", "random", s.random_networks, s.random_mape},
+        SourceStats{"measured", "measured", s.measured_networks, s.measured_mape}})
     if (x.networks > 0) out.push_back(x);
   return out;
 }
@@ -96,8 +102,10 @@ ValidationReport validate(const Estimator& est, const std::vector<ValidationNetw
       }
       row.simulated_cycles = s.total.cycles;
       row.predicted_cycles = p.cycles;
-      row.error_pct =
-          s.total.cycles > 0 ? 100.0 * (p.cycles / static_cast<double>(s.total.cycles) - 1) : 0;
+      row.measured_cycles = v.measured_cycles;
+      const double reference =
+          v.measured_cycles > 0 ? v.measured_cycles : static_cast<double>(s.total.cycles);
+      row.error_pct = reference > 0 ? 100.0 * (p.cycles / reference - 1) : 0;
     } catch (const UserError& e) {
       out.skipped.push_back(ValidationSkip{v.net.name, v.source, e.what()});
       if (progress) progress(i + 1, nets.size(), nullptr, &out.skipped.back());
@@ -132,6 +140,7 @@ ValidationSummary summarize(const std::vector<ValidationRow>& rows, std::int64_t
     }
     if (r.source == "zoo") ++s.zoo_networks;
     if (r.source == "file") ++s.file_networks;
+    if (r.source == "measured") ++s.measured_networks;
   }
   const double n = static_cast<double>(rows.size());
   s.mape = rows.empty() ? kNaN : mean_abs(rows, "");
@@ -141,6 +150,7 @@ ValidationSummary summarize(const std::vector<ValidationRow>& rows, std::int64_t
   s.zoo_mape = mean_abs(rows, "zoo");
   s.file_mape = mean_abs(rows, "file");
   s.random_mape = mean_abs(rows, "random");
+  s.measured_mape = mean_abs(rows, "measured");
   s.kendall_tau = kendall_tau_b(sim_random, pred_random);
   s.spearman_rho = spearman_rho(sim_random, pred_random);
   s.timing = timing;
@@ -159,14 +169,67 @@ ValidationSummary summarize(const std::vector<ValidationRow>& rows, std::int64_t
 }
 
 void write_validation_csv(std::ostream& os, const std::vector<ValidationRow>& rows, bool timing) {
+  const bool measured = std::any_of(rows.begin(), rows.end(),
+                                    [](const ValidationRow& r) { return r.measured_cycles > 0; });
   os << "network,source,params,simulated_cycles,predicted_cycles,error_pct"
-     << (timing ? ",predict_us,simulate_us" : "") << "\n";
+     << (timing ? ",predict_us,simulate_us" : "") << (measured ? ",measured_cycles" : "") << "\n";
   for (const auto& r : rows) {
     os << sim::csv_escape(r.network) << "," << r.source << "," << r.params << ","
        << r.simulated_cycles << "," << text(r.predicted_cycles, 1) << "," << text(r.error_pct, 4);
     if (timing) os << "," << text(r.predict_us, 1) << "," << text(r.simulate_us, 1);
+    if (measured) os << "," << (r.measured_cycles > 0 ? text(r.measured_cycles, 1) : "");
     os << "\n";
   }
+}
+
+std::vector<ValidationNetwork> read_measured_networks(
+    const std::string& csv_path, const hw::HwSpec& hw,
+    const std::function<wl::Network(const std::string&)>& load) {
+  const CsvTable t = read_csv_file(csv_path);
+  const auto model = t.column("model");
+  if (!model) throw UserError(csv_path + ": no model column (a zoo name, network YAML or ONNX)");
+  struct Value {
+    const char* name;
+    double seconds;  // 0: cycles
+  };
+  std::optional<std::size_t> value;
+  double seconds = 0;
+  for (const Value v : {Value{"cycles", 0}, Value{"latency_us", 1e-6}, Value{"latency_ms", 1e-3}}) {
+    if (const auto c = t.column(v.name)) {
+      if (value) throw UserError(csv_path + ": give one of cycles, latency_us and latency_ms");
+      value = c;
+      seconds = v.seconds;
+    }
+  }
+  if (!value) throw UserError(csv_path + ": no cycles, latency_us or latency_ms column");
+  for (const auto& h : t.header) {
+    if (h != "model" && h != t.header[*value])
+      throw UserError(csv_path + ": unknown column " + h + " (expected model and one value)");
+  }
+  const std::filesystem::path base = std::filesystem::path(csv_path).parent_path();
+  std::vector<ValidationNetwork> out;
+  for (const CsvTable::Row& row : t.rows) {
+    std::string spec = row.fields[*model];
+    if (spec.empty()) throw UserError(t.where(row, "model") + "empty");
+    // A file is named relative to the CSV, so the CSV and its models can move together.
+    if (wl::is_model_file(spec) && std::filesystem::path(spec).is_relative())
+      spec = (base / spec).string();
+    ValidationNetwork v;
+    try {
+      v.net = load(spec);
+    } catch (const UserError& e) {
+      throw UserError(t.where(row, "model") + e.what());
+    }
+    v.source = "measured";
+    const double x = csv_positive_real(t, row, *value);
+    v.measured_cycles = seconds > 0 ? std::round(x * seconds * hw.clock_hz) : x;
+    if (!(v.measured_cycles >= 1))
+      throw UserError(t.where(row, t.header[*value]) + "less than one cycle at " + hw.name +
+                      "'s clock");
+    out.push_back(std::move(v));
+  }
+  if (out.empty()) throw UserError(csv_path + ": no networks (only a header)");
+  return out;
 }
 
 json to_json(const ValidationReport& r) {
@@ -178,6 +241,7 @@ json to_json(const ValidationReport& r) {
          {"zoo_networks", s.zoo_networks},
          {"file_networks", s.file_networks},
          {"random_networks", s.random_networks},
+         {"measured_networks", s.measured_networks},
          {"skipped", s.skipped},
          {"mape_pct", number(s.mape)},
          {"within_5pct", number(s.within5)},

@@ -23,7 +23,10 @@ namespace accelnas::cal {
 
 struct ValidationNetwork {
   wl::Network net;
-  std::string source;  // "zoo", "file" (a network YAML or ONNX file) or "random"
+  std::string source;  // "zoo", "file" (a network YAML or ONNX file), "random" or "measured"
+  // Cycles measured elsewhere (validate --measured): the reference the prediction is scored
+  // against instead of the simulation, which still runs and is reported beside it. 0: none.
+  double measured_cycles = 0;
 };
 
 struct ValidationRow {
@@ -32,7 +35,10 @@ struct ValidationRow {
   std::int64_t params = 0;
   std::int64_t simulated_cycles = 0;
   double predicted_cycles = 0;
-  double error_pct = 0;  // 100 * (predicted / simulated - 1)
+  double measured_cycles = 0;  // 0 unless the network was measured
+  // 100 * (predicted / reference - 1); the reference is measured_cycles when given, else
+  // simulated_cycles.
+  double error_pct = 0;
   // CPU time of this thread for the prediction (the estimator's cache as the earlier networks of
   // the run left it) and for the simulation; measured only with ValidationOptions::timing.
   double predict_us = 0, simulate_us = 0;
@@ -52,8 +58,9 @@ struct ValidationSummary {
   double within10 = 0;
   double max_error_pct = 0;  // largest |error_pct|
   std::string max_error_network;
-  double zoo_mape = 0, file_mape = 0, random_mape = 0;  // NaN when there is no such network
-  std::int64_t zoo_networks = 0, file_networks = 0, random_networks = 0;
+  // NaN when there is no such network
+  double zoo_mape = 0, file_mape = 0, random_mape = 0, measured_mape = 0;
+  std::int64_t zoo_networks = 0, file_networks = 0, random_networks = 0, measured_networks = 0;
   double kendall_tau = 0;  // over the random networks; NaN with fewer than two
   double spearman_rho = 0;
   // With timing: medians over the compared networks (speed-up: of simulate_us / predict_us).
@@ -78,6 +85,14 @@ struct ValidationOptions {
   bool timing = false;
 };
 
+// Networks with measured latencies, from a CSV file with columns `model` (a zoo spec, a network
+// YAML or an ONNX file; a relative path is taken from the CSV's folder) and one of `cycles`,
+// `latency_us` or `latency_ms` (turned into cycles at `hw`'s clock). `load` turns a model
+// string into a network. Errors are UserErrors "file:line: column: reason".
+std::vector<ValidationNetwork> read_measured_networks(
+    const std::string& csv_path, const hw::HwSpec& hw,
+    const std::function<wl::Network(const std::string&)>& load);
+
 // Simulates and predicts each network on the estimator's hardware, in order, in this process's
 // SystemC kernel.
 ValidationReport validate(const Estimator& est, const std::vector<ValidationNetwork>& nets,
@@ -88,7 +103,7 @@ ValidationSummary summarize(const std::vector<ValidationRow>& rows, std::int64_t
                             bool timing = false);
 
 // network,source,params,simulated_cycles,predicted_cycles,error_pct[,predict_us,simulate_us]
-// (the last two with `timing`).
+// [,measured_cycles] (timing with `timing`; measured_cycles when any row was measured).
 void write_validation_csv(std::ostream& os, const std::vector<ValidationRow>& rows,
                           bool timing = false);
 // The summary plus the skipped networks; NaN statistics are null.

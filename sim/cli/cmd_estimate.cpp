@@ -1,5 +1,6 @@
 // `accelnas estimate`: a network's latency from the trained estimator, unit by unit, without
 // simulating it (docs/ESTIMATOR.md).
+#include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -117,6 +118,8 @@ void add_estimate(CLI::App& app) {
     }
     write_estimate(out.stream(), format, net.name, est, lines, p, opt.batch);
     out.commit();
+    // After the result, so that a failing run still prints its one error line only.
+    if (est.forced()) std::cerr << "estimate: warning: " << est.forced_warning() << "\n";
   });
 }
 

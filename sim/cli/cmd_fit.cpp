@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "coverage.h"
 #include "error.h"
 #include "estimator.h"
 #include "label_db.h"
@@ -52,10 +53,8 @@ cal::HardwareRecord pick_hardware(const cal::LabelDb& db, const std::string& pre
 }
 
 cal::Target parse_target(const std::string& s) {
-  if (s == "log-timeline-ratio") return cal::Target::LogTimelineRatio;
-  if (s == "log-roofline-ratio") return cal::Target::LogRooflineRatio;
-  if (s == "log-cycles") return cal::Target::LogCycles;
-  throw UserError("--target: expected log-timeline-ratio, log-roofline-ratio or log-cycles, got '" +
+  if (const auto t = cal::target_from_name(s)) return *t;
+  throw UserError("--target: expected log-roofline-ratio, log-cycles or log-timeline-ratio, got '" +
                   s + "'");
 }
 
@@ -71,7 +70,7 @@ cal::ModelLayout parse_layout(const std::string& s) {
 void add_fit(CLI::App& app) {
   struct Opts {
     std::string db, output, hw_hash, format = "table";
-    std::string target = "log-timeline-ratio", layout = "auto";
+    std::string target = cal::target_name(cal::FitOptions{}.target), layout = "auto";
     std::uint64_t seed = 1;
     int rounds = cal::FitOptions{}.rounds;
   };
@@ -90,8 +89,10 @@ void add_fit(CLI::App& app) {
   add_integer_option(*cmd, "--rounds", o->rounds, "Boosting rounds", 1, kMaxRounds)
       ->capture_default_str();
   cmd->add_option("--target", o->target,
-                  "What the trees learn: log-timeline-ratio (cycles over the analytical "
-                  "tile-program replay), log-roofline-ratio or log-cycles")
+                  "What the trees learn: log-roofline-ratio (cycles over the unit's roofline), "
+                  "log-cycles, or log-timeline-ratio (cycles over the analytical replay of the "
+                  "tile program: on labels from this simulator that ratio is 1, so the trees "
+                  "learn next to nothing from them; use it only for labels measured elsewhere)")
       ->capture_default_str();
   cmd->add_option("--layout", o->layout,
                   "auto (keep the better on validation), per-type (one forest per unit type) or "
@@ -111,10 +112,14 @@ void add_fit(CLI::App& app) {
     cal::FitReport report;
     const cal::Estimator est = cal::fit(db, hw.hash, opt, &report);
     est.save(o->output);
+    const std::vector<std::string> warnings = cal::coverage_warnings(
+        report.labels, report.train_kinds, cal::kinds_needed_by_zoo(est.hw()));
+    for (const auto& w : warnings) std::cerr << "fit: warning: " << w << "\n";
     if (o->format == "json") {
       std::cout << json{{"estimator", o->output},
                         {"hardware", {{"hash", hw.hash}, {"name", hw_name(hw)}}},
-                        {"report", cal::to_json(report)}}
+                        {"report", cal::to_json(report)},
+                        {"warnings", warnings}}
                        .dump(2)
                 << "\n";
     } else {

@@ -121,6 +121,13 @@ void add_label(CLI::App& app) {
       const cal::LabelDb db(o->req.db, cal::LabelDb::Mode::ReadOnly);
       cal::AdaptiveReport report;
       o->req.space_yaml = cal::adaptive_space(db, est, o->adapt, &report);
+      if (o->req.space_yaml.empty()) {
+        std::cerr << "label: --adaptive: nothing to chase: the worst of " << report.scored
+                  << " labels is off by " << sim::fixed(100.0 * report.max_abs_error, 3)
+                  << "%, not above --min-error " << sim::fixed(100.0 * o->adapt.min_error, 3)
+                  << "%; no labels simulated\n";
+        return;
+      }
       o->req.space = "adaptive";
       o->req.hw_spec = est.hw();
       if (o->count == 0) o->count = 10 * static_cast<long long>(report.chosen.size());
@@ -337,6 +344,8 @@ void add_labels(CLI::App& app) {
     print_stats(db, so->format, out.stream());
     out.commit();
   });
+
+  add_labels_import(*cmd);
 }
 
 }  // namespace

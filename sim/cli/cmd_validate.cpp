@@ -127,7 +127,7 @@ std::optional<std::string> plot(const std::string& dir) {
 constexpr long long kMaxRandomNetworks = 1'000'000;
 
 struct Opts {
-  std::string estimator, hw, net_space = "mobilenet", output;
+  std::string estimator, hw, net_space = "mobilenet", output, measured;
   bool force = false, zoo = false, quiet = false, no_plot = false, timing = false;
   std::vector<std::string> models;
   long long random = -1;  // -1: not given
@@ -145,6 +145,14 @@ std::vector<cal::ValidationNetwork> networks(const Opts& o, const cal::Estimator
     source.model = spec;
     nets.push_back({load_model(source), wl::is_model_file(spec) ? "file" : "zoo"});
   }
+  if (!o.measured.empty()) {
+    auto measured = cal::read_measured_networks(o.measured, est.hw(), [](const std::string& m) {
+      ModelSource source;
+      source.model = m;
+      return load_model(source);
+    });
+    for (auto& v : measured) nets.push_back(std::move(v));
+  }
   if (o.random > 0) {
     const cal::NetSampler sampler(cal::load_net_space(o.net_space), est.hw().parallelism_factor,
                                   o.seed);
@@ -159,6 +167,8 @@ void print_progress(std::size_t done, std::size_t total, const cal::ValidationRo
   std::cerr << "validate: [" << done << "/" << total << "] ";
   if (row != nullptr) {
     std::cerr << row->network << " (" << row->source << "): simulated " << row->simulated_cycles
+              << (row->measured_cycles > 0 ? ", measured " + sim::fixed(row->measured_cycles, 0)
+                                           : std::string())
               << ", predicted " << sim::fixed(row->predicted_cycles, 0) << " cycles, error "
               << (row->error_pct >= 0 ? "+" : "") << sim::fixed(row->error_pct, 2) << "%\n";
   } else {
@@ -168,12 +178,13 @@ void print_progress(std::size_t done, std::size_t total, const cal::ValidationRo
 }
 
 void run_validate(const Opts& o) {
-  if (o.models.empty() && !o.zoo && o.random < 0)
-    throw UserError("nothing to validate: give --models, --zoo or --random N");
+  if (o.models.empty() && !o.zoo && o.random < 0 && o.measured.empty())
+    throw UserError("nothing to validate: give --models, --zoo, --random N or --measured FILE");
   if (o.force && o.hw.empty()) throw UserError("--force needs --hw");
   std::optional<hw::HwSpec> hw;
   if (!o.hw.empty()) hw = hw::load_hw(o.hw);
   const cal::Estimator est = cal::Estimator::load(o.estimator, hw ? &*hw : nullptr, o.force);
+  if (est.forced()) std::cerr << "validate: warning: " << est.forced_warning() << "\n";
   const std::vector<cal::ValidationNetwork> nets = networks(o, est);
 
   std::error_code ec;
@@ -217,7 +228,8 @@ void add_validate(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "validate",
       "Check a trained estimator against full SystemC simulations of zoo networks and random "
-      "networks: writes validation.csv, summary.json and validation.png (a scatter plot, when "
+      "networks, or against latencies measured elsewhere (--measured): writes validation.csv, "
+      "summary.json and validation.png (a scatter plot, when "
       "python3-matplotlib is installed) to the report directory, and prints MAPE, the share "
       "within 5% and 10%, the largest error and the rank correlations over random networks");
   cmd->add_option("--estimator", o->estimator, "Estimator file written by `accelnas fit`")
@@ -231,6 +243,10 @@ void add_validate(CLI::App& app) {
       "Zoo models, network YAML or ONNX files, comma-separated (e.g. tiny,mobilenet_v2); "
       "counted with the zoo networks in the summary");
   cmd->add_flag("--zoo", o->zoo, "Every zoo model at its default parameters");
+  cmd->add_option("--measured", o->measured,
+                  "CSV of networks measured elsewhere: a model column (zoo spec, network YAML or "
+                  "ONNX file, relative to the CSV) and one of cycles, latency_us or latency_ms; "
+                  "each prediction is scored against its measurement (source \"measured\")");
   add_integer_option(*cmd, "--random", o->random,
                      "Random networks from --net-space: network i depends only on (space, seed, i)",
                      1, kMaxRandomNetworks);

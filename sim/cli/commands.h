@@ -14,7 +14,8 @@ void add_info(CLI::App& app);
 void add_transform(CLI::App& app);
 void add_import(CLI::App& app);
 void add_sample(CLI::App& app);
-void add_label_commands(CLI::App& app);  // label, labels export|stats
+void add_label_commands(CLI::App& app);    // label, labels export|stats|import
+void add_labels_import(CLI::App& labels);  // labels import (cmd_labels_import.cpp)
 void add_fit(CLI::App& app);
 void add_estimate(CLI::App& app);
 void add_validate(CLI::App& app);

@@ -43,10 +43,12 @@ TEST_CASE("adaptive: the space samples around the worst-predicted units") {
   const cal::Estimator est = cal::fit(db, hw_hash, fit);
 
   cal::AdaptiveOptions opt;
+  CHECK(opt.min_error > 0);  // the default chases real errors only
   opt.worst = 10;
   cal::AdaptiveReport report;
   const std::string yaml = cal::adaptive_space(db, est, opt, &report);
   REQUIRE(report.chosen.size() == 10);
+  CHECK(report.max_abs_error == std::fabs(report.chosen.front().error));
   CHECK(report.scored > 200);
   for (std::size_t i = 1; i < report.chosen.size(); ++i)
     CHECK(std::fabs(report.chosen[i - 1].error) >= std::fabs(report.chosen[i].error));
@@ -77,9 +79,13 @@ TEST_CASE("adaptive: the space samples around the worst-predicted units") {
     CHECK(near);
   }
 
-  opt.min_error = 1e9;
-  CHECK(test_util::contains(test_util::user_error([&] { cal::adaptive_space(db, est, opt); }),
-                            "nothing to sample around"));
+  // Errors no larger than --min-error leave nothing to chase: no space, so nothing simulated.
+  opt.min_error = report.max_abs_error;
+  cal::AdaptiveReport none;
+  CHECK(cal::adaptive_space(db, est, opt, &none).empty());
+  CHECK(none.chosen.empty());
+  CHECK(none.scored == report.scored);
+  CHECK(none.max_abs_error == report.max_abs_error);
   opt.min_error = 0;
   opt.worst = 0;
   CHECK(test_util::contains(test_util::user_error([&] { cal::adaptive_space(db, est, opt); }),

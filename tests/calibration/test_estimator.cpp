@@ -115,7 +115,7 @@ TEST_CASE("estimator: the fit report on a small label set is sane") {
   CHECK(rep.overall.count == rep.validation_rows);
   CHECK(rep.overall.mape < 15.0);
   CHECK(rep.overall.within10 > 0.5);
-  CHECK((rep.layout == "per_type" || rep.layout == "global"));
+  CHECK((rep.layout == "per-type" || rep.layout == "global"));
 }
 
 TEST_CASE("tree walker: reproduces XGBoost's own margins") {

@@ -1,6 +1,10 @@
 // Unit-sum versus whole-network simulation (docs/ESTIMATOR.md, "The gap").
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <map>
+#include <sstream>
+
 #include "cal_helpers.h"
 #include "simulator.h"
 #include "unit_sum.h"
@@ -8,10 +12,62 @@
 
 using namespace accelnas;
 
+namespace {
+
+// docs/ESTIMATOR.md's unit-sum table: network -> (units column, cycles on npu-pf16/32/64).
+struct DocRow {
+  std::string units;
+  std::map<std::string, std::int64_t> cycles;
+};
+std::map<std::string, DocRow> documented_unit_sums() {
+  std::ifstream in(std::string(ACCELNAS_SOURCE_DIR) + "/docs/ESTIMATOR.md");
+  REQUIRE(in);
+  std::map<std::string, DocRow> rows;
+  bool in_table = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("| network | units | npu-pf16 cycles", 0) == 0) {
+      in_table = true;
+      continue;
+    }
+    if (!in_table) continue;
+    if (line.rfind("|", 0) != 0) break;
+    std::vector<std::string> cells;
+    std::istringstream ss(line.substr(1));
+    for (std::string cell; std::getline(ss, cell, '|');) {
+      const auto b = cell.find_first_not_of(' ');
+      cells.push_back(b == std::string::npos ? ""
+                                             : cell.substr(b, cell.find_last_not_of(' ') - b + 1));
+    }
+    if (cells.size() < 5 || cells[0].rfind("---", 0) == 0) continue;
+    DocRow r;
+    r.units = cells[1];
+    const char* presets[] = {"npu-pf16", "npu-pf32", "npu-pf64"};
+    for (int i = 0; i < 3; ++i) {
+      std::string digits;
+      for (char c : cells[2 + i])
+        if (c != ',') digits += c;
+      r.cycles[presets[i]] = std::stoll(digits);
+    }
+    rows[cells[0]] = r;
+  }
+  return rows;
+}
+
+std::string units_text(const cal::UnitSumReport& r) {
+  auto n = [&r](cal::UnitType t) { return std::to_string(r.of(t).units); };
+  return std::to_string(r.total.units) + " (" + n(cal::UnitType::Conv) + "/" +
+         n(cal::UnitType::Vector) + "/" + n(cal::UnitType::Ibn) + "/" + n(cal::UnitType::FusedIbn) +
+         ")";
+}
+
+}  // namespace
+
 // The documented bound is zero: layers run one after another (C2) and a layer's time depends on
 // its job alone, so a unit simulated alone in its recorded context takes exactly the cycles it
 // takes inside the network.
 TEST_CASE("unit sum: units simulated alone in context add up exactly to the whole network") {
+  const std::map<std::string, DocRow> documented = documented_unit_sums();
+  CHECK(documented.size() == wl::zoo_entries().size());
   for (const char* preset : {"npu-pf16", "npu-pf32", "npu-pf64"}) {
     const hw::HwSpec hw = hw::load_hw(preset);
     for (const auto& entry : wl::zoo_entries()) {
@@ -28,6 +84,11 @@ TEST_CASE("unit sum: units simulated alone in context add up exactly to the whol
       }
       CHECK(units == r.total.units);
       CHECK(cycles == r.total.network_cycles);
+      // The table in docs/ESTIMATOR.md is this run's numbers, digit for digit.
+      const auto doc = documented.find(entry.name);
+      REQUIRE_MESSAGE(doc != documented.end(), entry.name << " is missing from the table");
+      CHECK(doc->second.units == units_text(r));
+      CHECK(doc->second.cycles.at(preset) == r.total.network_cycles);
     }
   }
 }

@@ -200,6 +200,9 @@ TEST_CASE("estimator cli: bad input gets one line and exit code 2") {
     const auto forced =
         run_cli({"estimate", "--estimator", est, "--model", "tiny", "--hw", "npu-pf16", "--force"});
     CHECK(forced.exit_code == 0);
+    // Another chip's labels were never seen: the prediction says it is extrapolation.
+    CHECK(contains(forced.err, "warning: the estimator was trained on labels of npu-pf32"));
+    CHECK(contains(forced.err, "extrapolation"));
     check_error(run_cli({"fit", "--db", db, "-o", est, "--hw-hash", "zzzz"}),
                 {"--hw-hash zzzz", "no such hardware"});
   }
