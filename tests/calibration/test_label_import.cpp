@@ -71,7 +71,7 @@ std::string import_error(const std::string& db, const std::string& csv,
 
 }  // namespace
 
-TEST_CASE("csv: quoted fields keep commas, quotes and line breaks; rows keep their lines") {
+TEST_CASE("csv: quoted fields keep commas, quotes and line breaks, and rows keep their lines") {
   const cal::CsvTable t =
       cal::parse_csv("a,b\n\"x,1\",\"say \"\"hi\"\"\"\n\n\"two\nlines\",3\n", "f");
   REQUIRE(t.rows.size() == 2);
