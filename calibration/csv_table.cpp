@@ -3,9 +3,6 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -13,15 +10,11 @@
 #include "input_file.h"
 
 namespace accelnas::cal {
-namespace {
-
-std::string trim(const std::string& s) {
+std::string csv_trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t\r");
   if (b == std::string::npos) return "";
   return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
 }
-
-}  // namespace
 
 std::optional<std::size_t> CsvTable::column(const std::string& name) const {
   for (std::size_t i = 0; i < header.size(); ++i)
@@ -45,7 +38,7 @@ CsvTable parse_csv(const std::string& text, const std::string& path) {
   auto end_record = [&] {
     fields.push_back(field);
     field.clear();
-    const bool blank = fields.size() == 1 && trim(fields[0]).empty() && !any;
+    const bool blank = fields.size() == 1 && csv_trim(fields[0]).empty() && !any;
     if (!blank) {
       records.push_back(std::move(fields));
       lines.push_back(start);
@@ -84,7 +77,7 @@ CsvTable parse_csv(const std::string& text, const std::string& path) {
   if (records.empty()) throw UserError(path + ": empty CSV file (no header)");
   std::set<std::string> seen;
   for (const auto& h : records.front()) {
-    const std::string name = trim(h);
+    const std::string name = csv_trim(h);
     if (name.empty())
       throw UserError(path + ":" + std::to_string(lines[0]) + ": empty column name");
     if (!seen.insert(name).second)
@@ -108,7 +101,7 @@ CsvTable read_csv_file(const std::string& path) {
 
 double csv_real(const CsvTable& t, const CsvTable::Row& row, std::size_t col, double lo,
                 double hi) {
-  const std::string text = trim(row.fields[col]);
+  const std::string text = csv_trim(row.fields[col]);
   char* end = nullptr;
   errno = 0;
   const double v = text.empty() ? NAN : std::strtod(text.c_str(), &end);
@@ -126,14 +119,14 @@ double csv_positive_real(const CsvTable& t, const CsvTable::Row& row, std::size_
   const double v = csv_real(t, row, col, 0, 1e300);
   if (!(v > 0)) {
     throw UserError(t.where(row, t.header[col]) + "expected a positive number, got '" +
-                    trim(row.fields[col]) + "'");
+                    csv_trim(row.fields[col]) + "'");
   }
   return v;
 }
 
 std::int64_t csv_integer(const CsvTable& t, const CsvTable::Row& row, std::size_t col,
                          std::int64_t lo, std::int64_t hi) {
-  const std::string text = trim(row.fields[col]);
+  const std::string text = csv_trim(row.fields[col]);
   char* end = nullptr;
   errno = 0;
   const long long v = text.empty() ? 0 : std::strtoll(text.c_str(), &end, 10);

@@ -33,6 +33,9 @@ struct CsvTable {
 CsvTable read_csv_file(const std::string& path);
 CsvTable parse_csv(const std::string& text, const std::string& path);
 
+// A field without its surrounding blanks (spaces, tabs, a CR).
+std::string csv_trim(const std::string& s);
+
 // Field parsers for a located error: "expected ..., got '...'".
 double csv_positive_real(const CsvTable& t, const CsvTable::Row& row, std::size_t col);
 std::int64_t csv_integer(const CsvTable& t, const CsvTable::Row& row, std::size_t col,

@@ -45,11 +45,6 @@ const std::set<std::string>& export_columns() {
   return cols;
 }
 
-std::string trimmed(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t");
-  return b == std::string::npos ? "" : s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
-
 // A flat row as a one-kind sampling space with one value per key; the sampler then builds and
 // places the unit exactly as it builds a sampled one (the draws of one-value distributions and
 // of probabilities 0 and 1 are fixed).
@@ -58,7 +53,7 @@ UnitDesc flat_unit(const CsvTable& t, const CsvTable::Row& row, const hw::HwSpec
   // drawn, so a row must give them.
   auto value = [&](const std::string& key) {
     const auto c = t.column(key);
-    return c ? trimmed(row.fields[*c]) : std::string();
+    return c ? csv_trim(row.fields[*c]) : std::string();
   };
   const std::string type = value("type"), op = value("op");
   std::vector<std::string> required = {"resolution", "in_channels"};
@@ -79,7 +74,7 @@ UnitDesc flat_unit(const CsvTable& t, const CsvTable::Row& row, const hw::HwSpec
   for (std::size_t c = 0; c < t.header.size(); ++c) {
     const std::string& key = t.header[c];
     if (flat_keys().count(key) == 0) continue;
-    const std::string v = trimmed(row.fields[c]);
+    const std::string v = csv_trim(row.fields[c]);
     if (v.empty()) throw UserError(t.where(row, key) + "empty value");
     for (const char ch : v) {
       if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '.' && ch != '-' &&
@@ -169,7 +164,7 @@ std::vector<MeasuredUnit> read_measured_units(const CsvTable& t, const hw::HwSpe
   std::vector<float> features(feature_count());
   std::int64_t skipped = 0;
   for (const CsvTable::Row& row : t.rows) {
-    if (status_col && trimmed(row.fields[*status_col]) != "ok") {
+    if (status_col && csv_trim(row.fields[*status_col]) != "ok") {
       ++skipped;
       continue;
     }
