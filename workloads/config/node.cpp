@@ -10,6 +10,7 @@
 #include "error.h"
 #include "input_file.h"
 #include "units.h"
+#include "utf8.h"
 
 namespace accelnas::cfg {
 
@@ -55,6 +56,17 @@ YAML::Node parse_or_throw(const std::string& text, const std::string& name) {
     }
     throw UserError(os.str());
   }
+}
+
+// YAML text must be Unicode, and names end up in JSON reports and label keys: a byte that is not
+// valid UTF-8 is refused where it is read, with its file and line.
+std::string utf8_problem(const std::string& text) {
+  const std::size_t at = invalid_utf8_offset(text);
+  if (at == std::string::npos) return "";
+  static const char* digits = "0123456789abcdef";
+  const auto c = static_cast<unsigned char>(text[at]);
+  return std::string("not valid UTF-8 (byte 0x") + digits[c >> 4] + digits[c & 15] + " at offset " +
+         std::to_string(at) + ")";
 }
 
 }  // namespace
@@ -135,6 +147,10 @@ std::vector<std::string> Node::keys() const {
                       ": keys must be plain names");
     }
     const std::string k = it->first.Scalar();
+    if (const std::string bad = utf8_problem(k); !bad.empty()) {
+      throw UserError(file() + ":" + std::to_string(key_line) + ": " +
+                      (path().empty() ? "" : path() + ": ") + "a key is " + bad);
+    }
     if (!seen.insert(k).second) {
       throw UserError(file() + ":" + std::to_string(key_line) + ": " + join_path(path(), k) +
                       ": duplicate key");
@@ -196,7 +212,9 @@ Node Node::at(std::size_t i) const {
 std::string Node::scalar() const {
   if (!present()) fail("missing value");
   if (!impl_->node.IsScalar()) fail("expected a single value, got a list or mapping");
-  return impl_->node.Scalar();
+  const std::string& text = impl_->node.Scalar();
+  if (const std::string bad = utf8_problem(text); !bad.empty()) fail(bad);
+  return text;
 }
 
 std::int64_t Node::as_int() const {
