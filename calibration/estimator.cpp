@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <fstream>
 #include <sstream>
 
 #include "analysis/memory.h"
@@ -13,7 +11,9 @@
 #include "estimator_internal.h"
 #include "hw_text.h"
 #include "input_file.h"
+#include "json_text.h"
 #include "label_gen.h"
+#include "output_file.h"
 #include "prediction_cache.h"
 #include "unit_features.h"
 
@@ -77,17 +77,35 @@ double target_base(Target t, const float* f) {
 
 hw::HwSpec hw_from_description(const std::string& description, const std::string& canonical,
                                const std::string& where) {
-  const json d = json::parse(description);
+  const auto corrupt = [&where](const std::string& what) {
+    return UserError(where + ": the stored hardware description " + what);
+  };
+  json d;
+  try {
+    d = json::parse(description);
+  } catch (const json::exception&) {
+    throw corrupt("is not JSON");
+  }
+  if (!d.is_object() || !d.contains("params") || !d["params"].is_object())
+    throw corrupt("is not a JSON object with \"params\"");
   cfg::Overrides overrides;
-  for (const auto& [key, value] : d.at("params").items())
+  for (const auto& [key, value] : d["params"].items()) {
+    if (!value.is_string()) throw corrupt("has a parameter that is not a string: " + key);
     overrides.emplace_back(key, value.get<std::string>());
-  hw::HwSpec hw = hw::load_hw(hw::kDefaultPreset, overrides);
+  }
+  for (const char* key : {"name", "description"}) {
+    if (d.contains(key) && !d[key].is_string()) throw corrupt(std::string("has a non-text ") + key);
+  }
+  hw::HwSpec hw;
+  try {
+    hw = hw::load_hw(hw::kDefaultPreset, overrides);
+  } catch (const UserError& e) {
+    throw corrupt(std::string("has a bad parameter: ") + e.what());
+  }
   hw.name = d.value("name", hw.name);
   hw.description = d.value("description", hw.description);
   hw.source = where;
-  if (hw_canonical_text(hw) != canonical)
-    throw UserError(where +
-                    ": the stored hardware description does not rebuild its canonical text");
+  if (hw_canonical_text(hw) != canonical) throw corrupt("does not rebuild its canonical text");
   return hw;
 }
 
@@ -170,18 +188,9 @@ void Estimator::save(const std::string& path) const {
       {"per_type", types},
       {"labels", report_.labels},
       {"fit_report", to_json(report_)}};
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream os(tmp, std::ios::binary | std::ios::trunc);
-    if (!os) throw UserError(path + ": cannot write the estimator (" + tmp + ")");
-    os << j.dump() << "\n";
-    os.flush();
-    if (!os) throw UserError(path + ": write failed");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw UserError(path + ": cannot rename " + tmp + " over it");
-  }
+  OutputFile out(path);
+  out.stream() << sim::json_text(j) << "\n";
+  out.commit();
 }
 
 Estimator Estimator::load(const std::string& path, const hw::HwSpec* expected_hw, bool force) {
@@ -227,7 +236,7 @@ Estimator Estimator::load(const std::string& path, const hw::HwSpec* expected_hw
     }
     e.report_ = report_from(j.at("fit_report"));
   } catch (const json::exception& ex) {
-    throw UserError(path + ": corrupt estimator file: " + ex.what());
+    throw UserError(path + ": corrupt estimator file: " + sim::json_error_text(ex));
   } catch (const UserError& ex) {
     const std::string what = ex.what();
     throw UserError(what.rfind(path, 0) == 0 ? what : path + ": " + what);
@@ -242,11 +251,7 @@ Estimator Estimator::load(const std::string& path, const hw::HwSpec* expected_hw
     e.forced_ = rec.hash != e.hw_hash_;
     e.hw_ = *expected_hw;
   } else {
-    try {
-      e.hw_ = hw_from_description(e.hw_description_, e.hw_canonical_, path);
-    } catch (const json::exception& ex) {
-      throw UserError(path + ": corrupt hardware description: " + ex.what());
-    }
+    e.hw_ = hw_from_description(e.hw_description_, e.hw_canonical_, path);
   }
   return e;
 }

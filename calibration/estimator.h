@@ -141,7 +141,8 @@ class Estimator {
   // HwSpec is rebuilt from the stored parameters.
   static Estimator load(const std::string& path, const hw::HwSpec* expected_hw = nullptr,
                         bool force = false);
-  // Atomic: writes <path>.tmp then renames it over <path>. Throws UserError naming the path.
+  // Through an OutputFile: a regular file is replaced atomically. Throws UserError naming the
+  // path.
   void save(const std::string& path) const;
 
   static constexpr int kFormatVersion = 1;

@@ -14,7 +14,8 @@ namespace accelnas::cal {
 double target_base(Target t, const float* features);
 
 // The HwSpec of a stored hardware description: every parameter as written, over the default
-// preset. Throws UserError naming `where` when it does not rebuild `canonical`.
+// preset. Throws UserError naming `where` when it is not that JSON or does not rebuild
+// `canonical`.
 hw::HwSpec hw_from_description(const std::string& description, const std::string& canonical,
                                const std::string& where);
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "error.h"
+#include "json_text.h"
 
 namespace accelnas::cal {
 namespace {
@@ -49,7 +50,7 @@ std::string hw_canonical_text(const hw::HwSpec& hw) {
     const cfg::ParamValue& v = value_of(hw, d.key);
     j[d.key] = is_numeric(d.kind) ? canonical_number(v.number) : json(v.text);
   }
-  return j.dump();
+  return sim::json_text(j);
 }
 
 std::string hw_description_json(const hw::HwSpec& hw) {
@@ -62,7 +63,7 @@ std::string hw_description_json(const hw::HwSpec& hw) {
                {"source", hw.source},
                {"params", params},
                {"canonical", hw_canonical_text(hw)}};
-  return j.dump();
+  return sim::json_text(j);
 }
 
 }  // namespace accelnas::cal

@@ -1,10 +1,10 @@
 #include "label_db.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <sstream>
 
 #include "error.h"
@@ -157,9 +157,10 @@ LabelDb::LabelDb(const std::string& path, Mode mode) : path_(path) {
   if (path.empty()) throw UserError("--db: empty path");
   const int flags =
       mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  if (mode == Mode::ReadOnly) check_input_file(path);
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw UserError(path + ": is a directory");
+  // SQLite on a device or FIFO would write "<path>-journal" beside it (/dev/null-journal): only a
+  // regular file (or a symlink to one) is opened, and a path that does not exist is created.
+  struct stat st {};
+  if (mode == Mode::ReadOnly || ::stat(path.c_str(), &st) == 0) check_input_file(path);
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     const int sys = db_ ? sqlite3_system_errno(db_) : 0;

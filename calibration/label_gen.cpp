@@ -13,7 +13,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <new>
 #include <nlohmann/json.hpp>
@@ -21,6 +20,8 @@
 
 #include "error.h"
 #include "hw_text.h"
+#include "input_file.h"
+#include "json_text.h"
 #include "sha256.h"
 #include "simulator.h"
 
@@ -165,10 +166,7 @@ std::string space_document(const std::string& name_or_path) {
   for (const auto& p : space_presets()) {
     if (p.name == name_or_path) return p.yaml;
   }
-  std::ifstream in(name_or_path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return read_input_file(name_or_path);
 }
 
 std::string short_hash(const std::string& h) {
@@ -300,7 +298,7 @@ LabelRow simulate_label(const Sampler& sampler, const hw::HwSpec& hw, const std:
   row.stats = sum_stats(layers, hw);
   json arr = json::array();
   for (const auto& l : layers) arr.push_back(layer_json(l));
-  row.layers_json = arr.dump();
+  row.layers_json = sim::json_text(arr);
   return row;
 }
 

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "error.h"
+#include "json_text.h"
 
 namespace accelnas::cal {
 namespace {
@@ -72,7 +73,7 @@ Forest Forest::from_xgboost_json(const std::string& model_json, const std::strin
   } catch (const UserError& e) {
     throw UserError(where + ": XGBoost model: " + e.what());
   } catch (const json::exception& e) {
-    throw UserError(where + ": XGBoost model: " + e.what());
+    throw UserError(where + ": XGBoost model: " + sim::json_error_text(e));
   }
   f.check(where);
   return f;
@@ -115,7 +116,7 @@ Forest Forest::from_json(const json& j, const std::string& where) {
       f.nodes_[i] = Node{left[i], right[i], feature[i], static_cast<float>(value[i]), dflt[i] != 0};
     }
   } catch (const json::exception& e) {
-    throw UserError(where + ": forest: " + e.what());
+    throw UserError(where + ": forest: " + sim::json_error_text(e));
   } catch (const UserError& e) {
     throw UserError(where + ": forest: " + e.what());
   }

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "error.h"
+#include "json_text.h"
 #include "suggest.h"
 #include "unit.h"
 
@@ -81,7 +82,7 @@ std::string element(const std::string& path, std::size_t i) {
 
 // A value for a message, shortened: the text comes from a database, not from the user's hand.
 std::string shown(const json& j) {
-  std::string s = j.dump();
+  std::string s = sim::json_text(j);
   if (s.size() > 40) s = s.substr(0, 37) + "...";
   return s;
 }
@@ -380,7 +381,7 @@ std::string canonical_text(const UnitDesc& desc) {
                {"batch", desc.batch},
                {"inputs", inputs},
                {"layers", layers}};
-  return j.dump();
+  return sim::json_text(j);
 }
 
 UnitDesc parse_unit_text(const std::string& text, const std::string& where) {

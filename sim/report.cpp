@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "error.h"
+#include "json_text.h"
 #include "units.h"
 
 namespace accelnas::sim {
@@ -100,7 +101,7 @@ json layer_json(const hw::LayerStats& l) {
 
 // Names come from user files: invalid UTF-8 is replaced rather than thrown on.
 std::string json_string(const std::string& s) {
-  return json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+  return json_text(json(s));
 }
 
 // The time of `cycle` at `clock_hz` in whole picoseconds, rounded to nearest, in integers.
@@ -174,7 +175,7 @@ void write_table(std::ostream& os, Format f, const Table& t) {
       }
       arr.push_back(rec);
     }
-    os << arr.dump(2) << "\n";
+    os << json_text(arr, 2) << "\n";
     return;
   }
   std::vector<std::size_t> width(t.columns.size());
@@ -205,7 +206,7 @@ void write_result(std::ostream& os, Format f, const SimResult& r, const hw::HwSp
     json layers = json::array();
     for (const auto& l : r.layers) layers.push_back(layer_json(l));
     j["layers"] = layers;
-    os << j.dump(2) << "\n";
+    os << json_text(j, 2) << "\n";
     return;
   }
   Table t = layer_table(r.layers);

@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "hw_spec.h"
+#include "json_text.h"
 #include "planner.h"
 
 namespace accelnas::sim {
@@ -89,10 +90,10 @@ void run_worker(int fd, int k, int jobs, const std::string& hw_spec,
       evaluate(hw_spec, nets, per_layer, points[i]);
       json line = to_json(points[i]);
       line["index"] = i;
-      write_all(fd, line.dump() + "\n");
+      write_all(fd, json_text(line) + "\n");
     }
   } catch (const std::exception& e) {
-    write_all(fd, json{{"error", e.what()}}.dump() + "\n");
+    write_all(fd, json_text(json{{"error", e.what()}}) + "\n");
   }
   ::close(fd);
   _exit(0);

@@ -12,6 +12,7 @@
 #include "error.h"
 #include "estimator.h"
 #include "hw_spec.h"
+#include "json_text.h"
 #include "label_gen.h"
 #include "report.h"
 #include "unit.h"
@@ -46,7 +47,7 @@ void write_estimate(std::ostream& os, sim::Format format, const std::string& mod
                    {"latency_ms", p.latency_ms},
                    {"params", p.params},
                    {"peak_activation_bytes", p.peak_activation_bytes}}}};
-    os << j.dump(2) << "\n";
+    os << sim::json_text(j, 2) << "\n";
     return;
   }
   sim::Table t;

@@ -10,6 +10,7 @@
 #include "coverage.h"
 #include "error.h"
 #include "estimator.h"
+#include "json_text.h"
 #include "label_db.h"
 
 namespace accelnas::cli {
@@ -116,18 +117,17 @@ void add_fit(CLI::App& app) {
         report.labels, report.train_kinds, cal::kinds_needed_by_zoo(est.hw()));
     for (const auto& w : warnings) std::cerr << "fit: warning: " << w << "\n";
     if (o->format == "json") {
-      std::cout << json{{"estimator", o->output},
-                        {"hardware", {{"hash", hw.hash}, {"name", hw_name(hw)}}},
-                        {"report", cal::to_json(report)},
-                        {"warnings", warnings}}
-                       .dump(2)
+      std::cout << sim::json_text(json{{"estimator", o->output},
+                                       {"hardware", {{"hash", hw.hash}, {"name", hw_name(hw)}}},
+                                       {"report", cal::to_json(report)},
+                                       {"warnings", warnings}},
+                                  2)
                 << "\n";
     } else {
       std::cout << "hardware " << hw.hash.substr(0, 12) << " " << hw_name(hw) << "\n"
                 << cal::format_report(report) << "wrote " << o->output << "\n";
     }
-    std::cout.flush();
-    if (!std::cout) throw UserError("stdout: write failed");
+    check_stdout();
   });
 }
 

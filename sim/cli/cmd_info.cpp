@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "common.h"
 #include "error.h"
+#include "json_text.h"
 #include "loader.h"
 
 namespace accelnas::cli {
@@ -89,7 +90,7 @@ void write_json(std::ostream& os, const wl::Network& net, const wl::NetworkSumma
                       {"role", l.role}});
   }
   j["layers"] = layers;
-  os << j.dump(2) << "\n";
+  os << sim::json_text(j, 2) << "\n";
 }
 
 std::string kib(std::int64_t bytes) {

@@ -16,6 +16,7 @@
 #include "error.h"
 #include "estimator.h"
 #include "hw_spec.h"
+#include "json_text.h"
 #include "label_db.h"
 #include "label_gen.h"
 #include "label_mpi.h"
@@ -157,18 +158,28 @@ void add_label(CLI::App& app) {
 
 void export_labels(const cal::LabelDb& db, const std::string& format, std::ostream& os) {
   if (format == "jsonl") {
-    db.for_each([&os](const cal::LabelRow& r) {
+    db.for_each([&os, &db](const cal::LabelRow& r) {
+      // A corrupt stored text is named with the database and the label, as in `labels stats`.
+      const auto parse = [&](const std::string& text, const char* column) {
+        try {
+          return json::parse(text);
+        } catch (const json::exception& e) {
+          throw UserError(db.path() + ": label " + r.key.substr(0, 12) + ": " + column +
+                          " is not valid JSON (" + sim::json_error_text(e) + ")");
+        }
+      };
       json j{{"key", r.key},
              {"hw_hash", r.hw_hash},
              {"unit_type", r.unit_type},
              {"status", r.status},
              {"reason", r.reason},
-             {"unit", json::parse(r.unit_text)},
-             {"layers", json::parse(r.layers_json)}};
+             {"unit", parse(r.unit_text, "unit_text")},
+             {"layers", parse(r.layers_json, "layers_json")}};
       const auto names = cal::label_stat_columns();
       const auto values = cal::label_stat_values(r.stats);
-      for (std::size_t i = 0; i < names.size(); ++i) j[names[i]] = json::parse(values[i]);
-      os << j.dump() << "\n";
+      for (std::size_t i = 0; i < names.size(); ++i)
+        j[names[i]] = parse(values[i], names[i].c_str());
+      os << sim::json_text(j) << "\n";
     });
     return;
   }

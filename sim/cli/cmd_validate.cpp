@@ -20,6 +20,7 @@
 #include "error.h"
 #include "estimator.h"
 #include "hw_spec.h"
+#include "json_text.h"
 #include "label_gen.h"
 #include "loader.h"
 #include "net_space.h"
@@ -211,7 +212,7 @@ void run_validate(const Opts& o) {
   j["estimator_hw_hash"] = est.hw_hash();  // differs from hw.hash under --force
   j["seed"] = o.seed;
   if (o.random > 0) j["net_space"] = o.net_space;
-  summary.stream() << j.dump(2) << "\n";
+  summary.stream() << sim::json_text(j, 2) << "\n";
   summary.commit();
 
   std::cout << cal::format_summary(report);
