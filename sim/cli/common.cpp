@@ -1,15 +1,13 @@
 #include "common.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 
 #include "error.h"
 #include "loader.h"
 #include "onnx/onnx_import.h"
+#include "utf8.h"
 
 namespace accelnas::cli {
 
@@ -17,16 +15,14 @@ namespace accelnas::cli {
 // characters or invalid UTF-8; escape them so the error stays one readable line.
 std::string one_line(const std::string& text) {
   std::string out;
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
   auto hex = [&out](unsigned char c) {
     static const char* digits = "0123456789abcdef";
     out += "\\x";
     out += digits[c >> 4];
     out += digits[c & 15];
   };
-  for (std::size_t i = 0; i < n;) {
-    const unsigned char c = p[i];
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
     if (c == '\n') {
       out += "\\n";
       ++i;
@@ -36,17 +32,12 @@ std::string one_line(const std::string& text) {
     } else if (c < 0x80) {
       out += static_cast<char>(c);
       ++i;
+    } else if (const std::size_t len = utf8_sequence_length(text, i); len > 0) {
+      out.append(text, i, len);
+      i += len;
     } else {
-      const std::size_t len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
-      bool ok = len > 0 && i + len <= n;
-      for (std::size_t k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xc0) == 0x80;
-      if (ok) {
-        out.append(text, i, len);
-        i += len;
-      } else {
-        hex(c);
-        ++i;
-      }
+      hex(c);
+      ++i;
     }
   }
   return out;
@@ -128,32 +119,20 @@ sim::PlanOptions plan_options(const RunOptions& o) {
   return p;
 }
 
-Output::Output(const std::string& path) : path_(path) {
-  if (path.empty()) return;
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw UserError(path + ": is a directory");
-  tmp_ = path + ".tmp." + std::to_string(::getpid());
-  file_ = std::make_unique<std::ofstream>(tmp_, std::ios::binary | std::ios::trunc);
-  if (!*file_) throw UserError(path + ": cannot open for writing");
-}
-
-Output::~Output() {
-  if (file_ && !committed_) {
-    file_->close();
-    std::remove(tmp_.c_str());
-  }
+Output::Output(const std::string& path) {
+  if (!path.empty()) file_ = std::make_unique<OutputFile>(path);
 }
 
 void Output::commit() {
-  stream().flush();
-  if (!stream()) throw UserError((path_.empty() ? "stdout" : path_) + ": write failed");
-  if (!file_) return;
-  file_->close();
-  if (!*file_) throw UserError(path_ + ": write failed");
-  std::error_code ec;
-  std::filesystem::rename(tmp_, path_, ec);
-  if (ec) throw UserError(path_ + ": cannot write: " + ec.message());
-  committed_ = true;
+  if (file_) return file_->commit();
+  check_stdout();
+}
+
+void check_stdout() {
+  std::cout.flush();
+  // std::cout writes through C's stdout, whose buffer reports a failed write only when flushed.
+  if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout))
+    throw UserError("stdout: write failed");
 }
 
 CLI::Validator integer_range(std::uint64_t lo, std::uint64_t hi, std::uint64_t type_max) {

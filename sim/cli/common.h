@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <fstream>
+#include <iostream>
 #include <limits>
 #include <memory>
 #include <ostream>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "network.h"
+#include "output_file.h"
 #include "planner.h"
 #include "report.h"
 
@@ -87,23 +89,21 @@ void add_report_options(CLI::App& cmd, std::string& format, std::string& output)
 // A --precision value; UserError naming the option otherwise.
 Precision parse_precision_option(const std::string& text);
 
-// stdout, or the file named by -o. A file is written to "<path>.tmp.<pid>" (opened at once, so
-// an unwritable path fails before any work) and renamed over <path> by commit(); if the command
-// fails first, the temporary is removed and an existing <path> is left untouched.
+// stdout, or the file named by -o (or --trace): an OutputFile (output_file.h), so a regular file
+// is replaced atomically by commit() and left untouched if the command fails first, while a
+// device or FIFO is written in place.
+// Flushes std::cout; throws "stdout: write failed" if any write to it failed (a full disk,
+// /dev/full). main() calls it after every command, so no command exits 0 on a lost report.
+void check_stdout();
+
 class Output {
  public:
   explicit Output(const std::string& path);
-  ~Output();
-  Output(const Output&) = delete;
-  Output& operator=(const Output&) = delete;
-  std::ostream& stream() { return file_ ? *file_ : std::cout; }
+  std::ostream& stream() { return file_ ? file_->stream() : std::cout; }
   void commit();  // flushes, checks the write and moves the file into place
 
  private:
-  std::string path_;
-  std::string tmp_;
-  std::unique_ptr<std::ofstream> file_;
-  bool committed_ = false;
+  std::unique_ptr<OutputFile> file_;
 };
 
 }  // namespace accelnas::cli

@@ -34,6 +34,17 @@ std::string subcommand_error(const CLI::App& app) {
          accelnas::suggestion_suffix(rest.front(), names) + "; " + expected;
 }
 
+// --help and --version print to stdout as well: a lost write is an error there too.
+int after_help(int code) {
+  try {
+    accelnas::cli::check_stdout();
+  } catch (const std::exception& e) {
+    std::cerr << "accelnas: error: " << e.what() << "\n";
+    return 2;
+  }
+  return code;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -55,12 +66,13 @@ int main(int argc, char** argv) {
   accelnas::cli::add_validate(app);
   try {
     app.parse(argc, argv);
+    accelnas::cli::check_stdout();  // every command's report, printed or not through Output
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return after_help(app.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return after_help(app.exit(e));
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    return after_help(app.exit(e));
   } catch (const CLI::ParseError& e) {
     // Command-line mistakes get the same one-line form as every other user error.
     const std::string sub = subcommand_error(app);

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -87,7 +88,10 @@ struct CliResult {
 };
 
 // Runs ACCELNAS_CLI with `args` in its own process, stdout and stderr redirected to files.
-inline CliResult run_cli(const std::vector<std::string>& args) {
+// stdout_path, when given, receives the child's stdout instead (e.g. /dev/full; r.out is then
+// empty); in_child runs in the child just before exec, under the pid the command will have.
+inline CliResult run_cli(const std::vector<std::string>& args, const std::string& stdout_path = "",
+                         const std::function<void()>& in_child = {}) {
   const TempDir capture;
   const std::string out_path = capture.file("stdout"), err_path = capture.file("stderr");
   std::vector<std::string> argv_text = {ACCELNAS_CLI};
@@ -99,9 +103,12 @@ inline CliResult run_cli(const std::vector<std::string>& args) {
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
-    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int out = stdout_path.empty()
+                        ? ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644)
+                        : ::open(stdout_path.c_str(), O_WRONLY);
     const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (out < 0 || err < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0) _exit(126);
+    if (in_child) in_child();
     ::execv(argv[0], argv.data());
     _exit(127);
   }
