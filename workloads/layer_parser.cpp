@@ -3,13 +3,11 @@
 #include <algorithm>
 #include <utility>
 
+#include "shape_inference.h"
 #include "suggest.h"
 
 namespace accelnas::wl {
 namespace {
-
-// Sizes, kernels, strides and paddings beyond this are typos, and keep products in range.
-constexpr std::int64_t kMaxDim = std::int64_t{1} << 24;
 
 const std::vector<std::string> kCommonKeys = {"name",      "op",    "input",      "inputs",
                                               "precision", "block", "block_type", "role"};

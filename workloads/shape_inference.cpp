@@ -133,16 +133,10 @@ namespace {
 
 void infer_layer_shape_unchecked(Layer& l, const std::vector<const Layer*>& in);
 
-// Sizes beyond these are rejected so that every downstream count (bytes times a batch, MACs,
-// cycles) stays exact in 64-bit integers: a tensor or weight set of at most 2^40 elements and a
-// layer of at most 2^50 MACs. They are far beyond any real network.
-constexpr double kMaxElements = 1099511627776.0;  // 2^40
-constexpr double kMaxMacs = 1125899906842624.0;   // 2^50
-
 void check_size(const Layer& l, const std::vector<const Layer*>& in) {
   const double out =
       static_cast<double>(l.out.h) * static_cast<double>(l.out.w) * static_cast<double>(l.out.c);
-  if (out > kMaxElements)
+  if (out > static_cast<double>(kMaxElements))
     fail(l, "output " + to_string(l.out) + " is too large (over 2^40 elements)");
   double weights = 0, macs = 0;
   if (l.op == OpKind::Conv2d) {
@@ -156,8 +150,9 @@ void check_size(const Layer& l, const std::vector<const Layer*>& in) {
               static_cast<double>(l.out_channels);
     macs = weights;
   }
-  if (weights > kMaxElements) fail(l, "weights are too large (over 2^40 elements)");
-  if (macs > kMaxMacs) fail(l, "layer is too large (over 2^50 MACs)");
+  if (weights > static_cast<double>(kMaxElements))
+    fail(l, "weights are too large (over 2^40 elements)");
+  if (macs > static_cast<double>(kMaxMacs)) fail(l, "layer is too large (over 2^50 MACs)");
 }
 
 }  // namespace

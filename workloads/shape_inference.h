@@ -2,12 +2,20 @@
 #ifndef ACCELNAS_WORKLOADS_SHAPE_INFERENCE_H
 #define ACCELNAS_WORKLOADS_SHAPE_INFERENCE_H
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "network.h"
 
 namespace accelnas::wl {
+
+// Sizes beyond these are rejected so that every downstream count (bytes times a batch, MACs,
+// cycles) stays exact in 64-bit integers. They are far beyond any real network; every reader of
+// user input (YAML, zoo parameters, ONNX files) applies them before computing with a size.
+constexpr std::int64_t kMaxDim = std::int64_t{1} << 24;       // a size, kernel, stride or pad
+constexpr std::int64_t kMaxElements = std::int64_t{1} << 40;  // a tensor or a weight set
+constexpr std::int64_t kMaxMacs = std::int64_t{1} << 50;      // one layer
 
 // Where a layer came from, for messages: its origin, or "layer 'x'" when it has none.
 std::string layer_where(const Layer& layer);

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "error.h"
+#include "input_file.h"
 #include "onnx/onnx_mapper.h"
 #include "onnx/onnx_model.h"
 
@@ -19,6 +20,15 @@ bool parse_dim(const std::string& s, std::int64_t& out) {
   }
   out = std::stoll(s);
   return out >= 1;
+}
+
+// Names in the file may hold any bytes: a message quoting them stays one line.
+std::string printable_line(const std::string& s) {
+  std::string out = s;
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
 }
 
 std::vector<std::string> split(const std::string& s, char sep) {
@@ -63,6 +73,11 @@ InputShape parse_input_shape(const std::string& text) {
 }
 
 Network import_onnx(const std::string& path, const OnnxOptions& options) {
+  return import_onnx_bytes(read_input_file(path, kMaxOnnxFileBytes), path, options);
+}
+
+Network import_onnx_bytes(std::string_view bytes, const std::string& name,
+                          const OnnxOptions& options) {
   const auto warn = [&options](const std::string& line) {
     if (options.warn) {
       options.warn(line);
@@ -70,10 +85,14 @@ Network import_onnx(const std::string& path, const OnnxOptions& options) {
       std::fprintf(stderr, "accelnas: warning: %s\n", line.c_str());
     }
   };
-  const onnx_detail::OnnxModel model(path, options.input_shapes, warn);
-  OnnxOptions resolved = options;
-  resolved.warn = warn;
-  return onnx_detail::Mapper(model, resolved).run();
+  try {
+    const onnx_detail::OnnxModel model(name, bytes, options.input_shapes, warn);
+    OnnxOptions resolved = options;
+    resolved.warn = warn;
+    return onnx_detail::Mapper(model, resolved).run();
+  } catch (const UserError& e) {
+    throw UserError(printable_line(e.what()));
+  }
 }
 
 const std::vector<std::string>& onnx_supported_ops() {

@@ -52,6 +52,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "network.h"
@@ -82,6 +83,11 @@ bool is_onnx_path(const std::string& path);
 
 // Imports `path`. The network is named after the file's stem.
 Network import_onnx(const std::string& path, const OnnxOptions& options = {});
+// Imports the ONNX model in `bytes` as if read from a file named `name` (messages name it, the
+// network is named after its stem): the entry point for in-memory models and fuzzers. Any bytes
+// give a network or one UserError line; no input may crash the process.
+Network import_onnx_bytes(std::string_view bytes, const std::string& name,
+                          const OnnxOptions& options = {});
 
 // ONNX operator types import_onnx maps (sorted), for --help and docs.
 const std::vector<std::string>& onnx_supported_ops();

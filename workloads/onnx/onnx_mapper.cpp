@@ -419,6 +419,11 @@ void Mapper::unsupported(const onnx::NodeProto& node, const std::string& reason)
       in = &it->second;
   }
   ACCELNAS_CHECK(in != nullptr, "unsupported(): node without graph-tensor input");
+  if (in->padded()) {  // only a window can take a Pad's padding (Value::pad)
+    throw UserError(what +
+                    "; --allow-unsupported cannot stand in for it: its input comes "
+                    "through a Pad whose padding only a Conv or pool window can take");
+  }
   Dims d;
   Shape out;
   const Shape s = shape_of(*in);

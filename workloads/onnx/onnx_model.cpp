@@ -2,12 +2,13 @@
 
 #include <onnx/shape_inference/implementation.h>
 
+#include <climits>
 #include <cstring>
 #include <set>
 #include <sstream>
 
 #include "error.h"
-#include "input_file.h"
+#include "onnx/onnx_validate.h"
 #include "suggest.h"
 
 namespace accelnas::wl::onnx_detail {
@@ -15,6 +16,9 @@ namespace {
 
 // Constants larger than this are weights: nobody needs their values.
 constexpr std::int64_t kMaxDecodedElements = std::int64_t{1} << 16;
+
+// Far past any released ONNX opset; libonnx uses its newest schemas for anything newer.
+constexpr std::int64_t kMaxOpset = 1000;
 
 std::string first_line(const std::string& s) {
   const auto end = s.find('\n');
@@ -54,9 +58,8 @@ bool from_field(const Field& field, std::int64_t n, std::vector<double>& out) {
 
 bool decode(const onnx::TensorProto& t, std::vector<double>& out) {
   if (t.data_location() == onnx::TensorProto::EXTERNAL) return false;
-  std::int64_t n = 1;
-  for (auto d : t.dims()) n *= d;
-  if (n < 0 || n > kMaxDecodedElements) return false;
+  std::int64_t n = 0;
+  if (!element_count(t.dims(), n) || n > kMaxDecodedElements) return false;
   const bool raw = t.has_raw_data();
   switch (t.data_type()) {
     case onnx::TensorProto::FLOAT:
@@ -109,27 +112,38 @@ std::string dims_text(const Dims& dims) {
   return "[" + s + "]";
 }
 
-OnnxModel::OnnxModel(const std::string& path, const std::vector<InputShape>& input_shapes,
+OnnxModel::OnnxModel(const std::string& file, std::string_view bytes,
+                     const std::vector<InputShape>& input_shapes,
                      const std::function<void(const std::string&)>& warn)
-    : file_(path) {
-  parse(path);
+    : file_(file) {
+  parse(bytes);
+  // libonnx's shape inference trusts the graph: check it first.
+  check_and_sort_nodes(file_, *model_.mutable_graph(), opset_);
+  check_tensor_sizes(file_, model_.graph());
   apply_input_shapes(input_shapes, warn);
   infer_shapes();
   index_tensors();
 }
 
-void OnnxModel::parse(const std::string& path) {
-  if (!model_.ParseFromString(read_input_file(path))) {
-    throw UserError(path +
+void OnnxModel::parse(std::string_view bytes) {
+  if (bytes.size() > static_cast<std::size_t>(INT_MAX) ||
+      !model_.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    throw UserError(file_ +
                     ": not a valid ONNX model (protobuf parse failed: truncated or corrupt?)");
   }
   if (!model_.has_graph() || model_.graph().node_size() == 0) {
-    throw UserError(path + ": not a valid ONNX model (no graph nodes: empty or truncated file?)");
+    throw UserError(file_ + ": not a valid ONNX model (no graph nodes: empty or truncated file?)");
   }
+  std::int64_t opset = 0;
   for (const auto& op : model_.opset_import()) {
-    if (op.domain().empty() || op.domain() == "ai.onnx") opset_ = static_cast<int>(op.version());
+    if (op.domain().empty() || op.domain() == "ai.onnx") opset = op.version();
   }
-  if (opset_ == 0) throw UserError(path + ": not a valid ONNX model (no opset_import for ai.onnx)");
+  if (opset == 0) throw UserError(file_ + ": not a valid ONNX model (no opset_import for ai.onnx)");
+  if (opset < 1 || opset > kMaxOpset) {
+    throw UserError(file_ + ": not a valid ONNX model (opset " + std::to_string(opset) +
+                    " of ai.onnx)");
+  }
+  opset_ = static_cast<int>(opset);
 }
 
 void OnnxModel::apply_input_shapes(const std::vector<InputShape>& shapes,
@@ -198,6 +212,7 @@ void OnnxModel::apply_input_shapes(const std::vector<InputShape>& shapes,
                       "; give it with --input-shape " + in->name() + "=HxWxC (e.g. " + in->name() +
                       "=224x224x" + c + ") to accelnas import");
     }
+    check_input_size(file_, *in);
     if (shape->dim_size() >= 2 && shape->dim(0).dim_value() > 1 && warn) {
       warn(file_ + ": input '" + in->name() + "' has batch " +
            std::to_string(shape->dim(0).dim_value()) +
@@ -226,18 +241,30 @@ void OnnxModel::index_tensors() {
   const onnx::GraphProto& g = model_.graph();
   for (const auto& t : g.initializer()) constants_[t.name()] = &t;
   inputs_.clear();
-  std::set<std::string> known;
   for (const auto& in : g.input()) {
     if (constants_.count(in.name()) == 0) inputs_.push_back(&in);
-    known.insert(in.name());
   }
-  for (const auto& t : g.initializer()) known.insert(t.name());
-  auto record = [this](const onnx::ValueInfoProto& v) {
+  std::map<std::string, const onnx::NodeProto*> producer;
+  for (const auto& node : g.node()) {
+    for (const auto& out : node.output()) producer[out] = &node;
+  }
+  // Shapes from the file or from shape inference (which multiplies dims without bounds): a
+  // tensor over kMaxElements is an error naming the node that computes it.
+  auto record = [&](const onnx::ValueInfoProto& v) {
     if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape()) return;
     Dims dims;
     for (const auto& d : v.type().tensor_type().shape().dim()) {
       if (!d.has_dim_value() || d.dim_value() < 0) return;
       dims.push_back(d.dim_value());
+    }
+    std::int64_t n = 0;
+    if (!element_count(dims, n)) {
+      const auto it = producer.find(v.name());
+      const std::string at = it == producer.end() ? file_
+                                                  : file_ + ": node '" + it->second->name() +
+                                                        "' (op " + it->second->op_type() + ")";
+      throw UserError(at + ": tensor '" + v.name() + "' of shape " + dims_text(dims) +
+                      " has over 2^40 elements");
     }
     dims_[v.name()] = dims;
   };
@@ -247,13 +274,6 @@ void OnnxModel::index_tensors() {
   for (const auto& t : g.initializer()) dims_[t.name()] = Dims(t.dims().begin(), t.dims().end());
 
   for (const auto& node : g.node()) {
-    for (const auto& in : node.input()) {
-      if (in.empty() || known.count(in) != 0) continue;
-      throw UserError(file_ + ": not a valid ONNX model: node '" + node.name() + "' (op " +
-                      node.op_type() + ") reads tensor '" + in +
-                      "' that no earlier node produces (truncated or corrupt file?)");
-    }
-    for (const auto& out : node.output()) known.insert(out);
     if (node.op_type() != "Constant" || node.output_size() != 1) continue;
     onnx::TensorProto t;
     if (!constant_tensor(node, t)) continue;

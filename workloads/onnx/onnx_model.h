@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "onnx/onnx_import.h"
@@ -23,9 +24,11 @@ std::string dims_text(const Dims& dims);
 
 class OnnxModel {
  public:
-  // Parses `path`, applies `input_shapes`, fixes a dynamic batch to 1 and runs shape inference.
-  // Throws UserError naming the file when it cannot be read or is not a usable ONNX model.
-  OnnxModel(const std::string& path, const std::vector<InputShape>& input_shapes,
+  // Parses `bytes` (the contents of `file`, which names it in messages), checks and sorts the
+  // graph (onnx_validate.h), applies `input_shapes`, fixes a dynamic batch to 1 and runs shape
+  // inference. Throws UserError naming the file when it is not a usable ONNX model.
+  OnnxModel(const std::string& file, std::string_view bytes,
+            const std::vector<InputShape>& input_shapes,
             const std::function<void(const std::string&)>& warn);
   OnnxModel(const OnnxModel&) = delete;  // inputs_ and constants_ point into model_
   OnnxModel& operator=(const OnnxModel&) = delete;
@@ -36,7 +39,8 @@ class OnnxModel {
 
   // Graph inputs that are not initializers, in file order.
   const std::vector<const onnx::ValueInfoProto*>& inputs() const { return inputs_; }
-  // The tensor's dims when every one is known (from the file or shape inference).
+  // The tensor's dims when every one is known (from the file or shape inference); they are
+  // >= 0 with at most kMaxElements in all, so products of them do not overflow.
   bool dims(const std::string& tensor, Dims& out) const;
   // True for initializers and Constant node outputs.
   bool is_constant(const std::string& tensor) const;
@@ -45,7 +49,7 @@ class OnnxModel {
   bool constant_values(const std::string& tensor, std::vector<double>& out) const;
 
  private:
-  void parse(const std::string& path);
+  void parse(std::string_view bytes);
   void apply_input_shapes(const std::vector<InputShape>& shapes,
                           const std::function<void(const std::string&)>& warn);
   void infer_shapes();

@@ -26,9 +26,10 @@ bool set_window(Mapper& m, const onnx::NodeProto& n, Layer& l, const Value& x, c
     m.unsupported(n, "only 2-D windows are supported");
     return false;
   }
-  if (k[0] < 1 || k[1] < 1 || strides[0] < 1 || strides[1] < 1 || dilations[0] < 1 ||
-      dilations[1] < 1)
-    m.fail(n, "kernel, strides and dilations must be >= 1");
+  for (const Dims* v : {&k, &strides, &dilations}) {
+    if ((*v)[0] < 1 || (*v)[1] < 1 || (*v)[0] > kMaxDim || (*v)[1] > kMaxDim)
+      m.fail(n, "kernel, strides and dilations must be from 1 to " + std::to_string(kMaxDim));
+  }
   const std::string auto_pad = attr_string(n, "auto_pad", "NOTSET");
   // ONNX sees the input after the Pad node: auto_pad and ceil_mode work on that extent.
   const std::int64_t extent[2] = {in.h + x.pad[0] + x.pad[2], in.w + x.pad[1] + x.pad[3]};
@@ -56,7 +57,7 @@ bool set_window(Mapper& m, const onnx::NodeProto& n, Layer& l, const Value& x, c
       out = (span + strides[a] - 1) / strides[a] + 1;
       if ((out - 1) * strides[a] >= extent[a] + pads[a]) --out;
     }
-    if (known_out) out = std::max(out, onnx_out[2 + a]);
+    if (known_out && onnx_out[2 + a] <= kMaxDim) out = std::max(out, onnx_out[2 + a]);
     pads[a + 2] = std::max(pads[a + 2], (out - 1) * strides[a] + reach - extent[a] - pads[a]);
     pads[a] += x.pad[a];  // from here on, around the unpadded input
     pads[a + 2] += x.pad[a + 2];
@@ -69,6 +70,9 @@ bool set_window(Mapper& m, const onnx::NodeProto& n, Layer& l, const Value& x, c
       m.unsupported(n, "dilation " + pair_text(dilations) + " with less padding than its reach");
       return false;
     }
+    if (pads[a] > kMaxDim || pads[a + 2] > kMaxDim)
+      m.fail(n, "padding " + pair_text({pads[a], pads[a + 2]}) + " is over " +
+                    std::to_string(kMaxDim));
   }
   if (dilations[0] != 1 || dilations[1] != 1) {
     m.warn(n, "dilation " + pair_text(dilations) + " modelled as a dense " + pair_text(k) +
@@ -198,6 +202,8 @@ void map_pad(Mapper& m, const onnx::NodeProto& n) {
   for (std::size_t i = 0; i < axes.size(); ++i) {
     const std::int64_t begin = pads[i], end = pads[i + axes.size()];
     if (begin < 0 || end < 0) return m.unsupported(n, "negative pads (cropping)");
+    if (begin > kMaxDim || end > kMaxDim)
+      m.fail(n, "pads " + dims_text(pads) + " are over " + std::to_string(kMaxDim));
     if (axes[i] == 2 || axes[i] == 3) {
       add[static_cast<std::size_t>(axes[i] - 2)] += begin;
       add[static_cast<std::size_t>(axes[i])] += end;
@@ -238,8 +244,7 @@ void map_global_pool(Mapper& m, const onnx::NodeProto& n) {
 void map_reduce_mean(Mapper& m, const onnx::NodeProto& n) {
   const Value& x = m.feature(n, 0);
   Dims axes = attr_ints(n, "axes", {});
-  std::vector<double> values;
-  if (axes.empty() && m.constant_input(n, 1, values)) axes.assign(values.begin(), values.end());
+  if (axes.empty() && !m.integer_input(n, 1, axes)) axes.clear();
   const auto rank = static_cast<std::int64_t>(x.dims.size());
   for (auto& a : axes) a = a < 0 ? a + rank : a;
   std::sort(axes.begin(), axes.end());
@@ -247,6 +252,14 @@ void map_reduce_mean(Mapper& m, const onnx::NodeProto& n) {
     return m.unsupported(n, "a mean over axes other than H and W of an NCHW tensor");
   }
   m.emit(n, m.new_layer(n, OpKind::GlobalAvgPool, {x.layer}));
+}
+
+// floor(size * scale), failing outside 0..kMaxDim (NaN, infinite or huge scales).
+std::int64_t scaled(Mapper& m, const onnx::NodeProto& n, std::int64_t size, double scale) {
+  const double v = std::floor(static_cast<double>(size) * scale);
+  if (!(v >= 0 && v <= static_cast<double>(kMaxDim)))
+    m.fail(n, "scale " + std::to_string(scale) + " gives an output size out of range");
+  return static_cast<std::int64_t>(v);
 }
 
 // Resize (opset 10: X, scales; 11+: X, roi, scales, sizes) and Upsample (scales attribute or
@@ -278,12 +291,10 @@ void map_resize(Mapper& m, const onnx::NodeProto& n) {
   if (resize11 && m.integer_input(n, 3, sizes) && sizes.size() == 4) {
     l.out_h = sizes[2];
     l.out_w = sizes[3];
-  } else if (m.constant_input(n, resize11 ? 2 : 1, scales) && scales.size() == 4) {
-    l.out_h = static_cast<std::int64_t>(std::floor(static_cast<double>(in.h) * scales[2]));
-    l.out_w = static_cast<std::int64_t>(std::floor(static_cast<double>(in.w) * scales[3]));
-  } else if ((scales = attr_floats(n, "scales")).size() == 4) {  // Upsample-7
-    l.out_h = static_cast<std::int64_t>(std::floor(static_cast<double>(in.h) * scales[2]));
-    l.out_w = static_cast<std::int64_t>(std::floor(static_cast<double>(in.w) * scales[3]));
+  } else if ((m.constant_input(n, resize11 ? 2 : 1, scales) && scales.size() == 4) ||
+             (scales = attr_floats(n, "scales")).size() == 4) {  // the attribute: Upsample-7
+    l.out_h = scaled(m, n, in.h, scales[2]);
+    l.out_w = scaled(m, n, in.w, scales[3]);
   } else {
     m.fail(n,
            "cannot determine the output size (scales and sizes are neither constants nor shape "

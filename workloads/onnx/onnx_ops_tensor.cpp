@@ -4,6 +4,7 @@
 
 #include "onnx/onnx_fusion.h"
 #include "onnx/onnx_shape_eval.h"
+#include "onnx/onnx_validate.h"
 
 namespace accelnas::wl::onnx_detail {
 namespace {
@@ -211,9 +212,13 @@ void map_split(Mapper& m, const onnx::NodeProto& n) {
     }
     sizes.assign(static_cast<std::size_t>(parts), channels / parts);
   }
-  std::int64_t total = 0;
-  for (auto s : sizes) total += s;
-  if (static_cast<std::int64_t>(sizes.size()) != parts || total != channels) {
+  std::int64_t total = 0;  // stops counting at the first size out of range
+  bool in_range = true;
+  for (auto s : sizes) {
+    in_range = in_range && s >= 0 && s <= channels - total;
+    if (in_range) total += s;
+  }
+  if (static_cast<std::int64_t>(sizes.size()) != parts || !in_range || total != channels) {
     m.fail(n, "split sizes " + list_text(sizes) + " do not cut " + std::to_string(channels) +
                   " channels into the node's " + std::to_string(parts) + " outputs");
   }
@@ -243,9 +248,9 @@ void map_view(Mapper& m, const onnx::NodeProto& n) {
 // dimension unless allowzero, -1 takes what is left); empty when not.
 Dims reshaped_dims(Mapper& m, const onnx::NodeProto& n, const Value& in) {
   Dims shape;
-  if (in.dims.empty() || !m.integer_input(n, 1, shape)) return {};
-  std::int64_t elements = 1, known = 1, infer = -1;
-  for (auto d : in.dims) elements *= d;
+  std::int64_t elements = 0, known = 1, infer = -1;
+  if (in.dims.empty() || !element_count(in.dims, elements) || !m.integer_input(n, 1, shape))
+    return {};
   const bool allow_zero = attr_int(n, "allowzero", 0) != 0;
   for (std::size_t k = 0; k < shape.size(); ++k) {
     if (shape[k] == 0 && !allow_zero) {
@@ -258,7 +263,8 @@ Dims reshaped_dims(Mapper& m, const onnx::NodeProto& n, const Value& in) {
       continue;
     }
     if (shape[k] < 0) return {};
-    known *= shape[k];
+    if (__builtin_mul_overflow(known, shape[k], &known) || known > kMaxElements)
+      m.fail(n, "the target shape " + dims_text(shape) + " has over 2^40 elements");
   }
   if (infer >= 0) {
     if (known == 0 || elements % known != 0) return {};

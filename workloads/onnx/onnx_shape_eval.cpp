@@ -9,8 +9,10 @@
 namespace accelnas::wl::onnx_detail {
 namespace {
 
-// Shape arithmetic is a handful of nodes deep; anything deeper is not worth following.
+// Shape arithmetic is a handful of nodes deep and a few values long; anything deeper or longer
+// is not worth following (and Concat(x, x) chains would double in size at each step).
 constexpr int kMaxDepth = 64;
+constexpr std::size_t kMaxValues = std::size_t{1} << 16;
 
 struct Val {
   std::vector<double> v;
@@ -66,6 +68,7 @@ class Evaluator {
     const auto memo = memo_.find(tensor);
     if (memo != memo_.end()) return memo->second;
     std::optional<Val> v = compute(tensor, depth);
+    if (v && v->v.size() > kMaxValues) v.reset();
     memo_[tensor] = v;
     return v;
   }
@@ -88,6 +91,7 @@ class Evaluator {
     const auto it = producer_.find(tensor);
     if (it == producer_.end()) return std::nullopt;
     const onnx::NodeProto& n = *it->second;
+    if (!n.domain().empty() && n.domain() != "ai.onnx") return std::nullopt;
     const std::string& op = n.op_type();
     if (op == "Constant") return constant(n, tensor);
     if (op == "Shape") return shape(n);
@@ -208,6 +212,7 @@ class Evaluator {
 
   // A Slice of 1-D data with step 1 (bounds as attributes before opset 10, inputs after).
   std::optional<Val> slice(const onnx::NodeProto& n, int depth) {
+    if (n.input_size() < 1) return std::nullopt;
     std::optional<Val> data = eval(n.input(0), depth + 1);
     if (!data || !at_most_1d(n.input(0))) return std::nullopt;
     double start = 0, end = 0;
