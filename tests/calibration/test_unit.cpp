@@ -87,7 +87,8 @@ TEST_CASE("decomposition: an IBN or fused-IBN block, SE and residual add include
       for (std::size_t i : u.layers) CHECK(net.layer(i).block == u.block);
     }
     for (const auto& [block, n] : layers_of_block) {
-      INFO(block);
+      const auto& block_name = block;  // a structured binding cannot be captured (C++17)
+      INFO(block_name);
       CHECK(units_of_block[block] == 1);
     }
   }

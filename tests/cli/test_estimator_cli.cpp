@@ -257,7 +257,8 @@ TEST_CASE("estimator cli: fit, estimate and validate --help name every option") 
         "--quiet", "--no-plot", "--timing"}}};
   for (const auto& [cmd, options] : cases) {
     const auto r = run_cli({cmd, "--help"});
-    INFO(cmd);
+    const auto& command = cmd;  // a structured binding cannot be captured (C++17)
+    INFO(command);
     CHECK(r.exit_code == 0);
     for (const auto& o : options) CHECK(contains(r.out, o));
   }

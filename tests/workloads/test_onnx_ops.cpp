@@ -75,7 +75,8 @@ TEST_CASE("onnx import: HardSwish, HardSigmoid and Sigmoid fuse as epilogue acti
                                                       {"HardSigmoid", Activation::HSigmoid},
                                                       {"Sigmoid", Activation::Sigmoid},
                                                       {"Relu", Activation::Relu}};
-  for (const auto& [op, activation] : cases) {
+  for (const auto& [op_name, activation] : cases) {
+    const char* const op = op_name;  // a structured binding cannot be captured (C++17)
     CAPTURE(op);
     OnnxBuilder b(14);
     std::string x = b.input("image", {1, 3, 8, 8});

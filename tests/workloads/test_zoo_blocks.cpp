@@ -79,7 +79,8 @@ int for_each_block(const std::string& type, Fn fn) {
   for (const Network& net : default_networks()) {
     for (const auto& [id, layers] : blocks_of(net)) {
       if (net.layer(layers.front()).block_type != type) continue;
-      INFO(net.name << " block " << id);
+      const auto& block_id = id;  // a structured binding cannot be captured (C++17)
+      INFO(net.name << " block " << block_id);
       fn(net, layers);
       ++visited;
     }
@@ -104,7 +105,8 @@ TEST_CASE("blocks: a block's layers are contiguous in topological order and shar
   for (const Network& net : default_networks()) {
     const auto& order = net.order();
     for (const auto& [id, layers] : blocks_of(net)) {
-      INFO(net.name << " block " << id);
+      const auto& block_id = id;  // a structured binding cannot be captured (C++17)
+      INFO(net.name << " block " << block_id);
       const auto first = std::find(order.begin(), order.end(), layers.front());
       const auto last = std::find(order.begin(), order.end(), layers.back());
       CHECK(static_cast<std::size_t>(last - first + 1) == layers.size());
