@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages accelnas needs to build and test. Idempotent: prints nothing and
-# exits 0 when everything is already installed.
+# Installs the Debian packages accelnas needs to build and test, plus any package named as an
+# argument (scripts/check.sh adds its compiler and sanitizer runtimes so). Idempotent: prints
+# nothing and exits 0 when everything is already installed.
 set -euo pipefail
 
 PACKAGES=(
@@ -17,6 +18,7 @@ PACKAGES=(
   libxgboost-dev
   python3-matplotlib
   libopenmpi-dev openmpi-bin
+  "$@"
 )
 
 missing=()
