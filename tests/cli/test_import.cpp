@@ -3,6 +3,8 @@
 // the ONNX file does.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "../workloads/onnx_helpers.h"
 #include "../workloads/onnx_models.h"
 #include "cli_helpers.h"
@@ -152,4 +154,21 @@ TEST_CASE("cli: the ONNX-only options are rejected for zoo and YAML models") {
   const CliResult b = run_cli({"info", "--model", "tiny", "--allow-unsupported"});
   CHECK(b.exit_code == 2);
   CHECK(b.err == "accelnas: error: --allow-unsupported applies to ONNX models only\n");
+}
+
+TEST_CASE(
+    "accelnas import: each ONNX file that crashed the importer (tests/data/onnx) exits 2 with "
+    "one error line") {
+  const TempDir dir;
+  for (const char* name :
+       {"min_onnx_segv_shapeinf.onnx", "min_onnx_fpe_conv_stride0.onnx",
+        "min_onnx_ubsan_reshape_overflow.onnx", "min_onnx_protobuf_check.onnx"}) {
+    CAPTURE(name);
+    const std::string file = std::string(ACCELNAS_SOURCE_DIR) + "/tests/data/onnx/" + name;
+    const CliResult r = run_cli({"import", file, "-o", dir.file("x.yaml")});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.rfind("accelnas: error: " + file + ": ", 0) == 0);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK_FALSE(std::filesystem::exists(dir.file("x.yaml")));
+  }
 }
