@@ -41,6 +41,21 @@ inline void require(bool ok, const char* what) {
   }
 }
 
+// A round trip that must hold for accepted inputs: `text` (what the library wrote) is read back
+// by `rewrite` (read, then written again), which must neither refuse it nor change it.
+template <class Rewrite>
+void require_round_trip(const std::string& text, Rewrite&& rewrite, const char* what) {
+  std::string again;
+  try {
+    again = rewrite(text);
+  } catch (const accelnas::UserError& e) {
+    std::fprintf(stderr, "fuzz: %s: written text is refused: %s\n%s\n", what, e.what(),
+                 text.c_str());
+    std::abort();
+  }
+  require(again == text, what);
+}
+
 // A file in the temporary directory, private to this process, rewritten for each input (for the
 // loaders that read files only).
 class TempFile {

@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::ostringstream dump;
     db.canonical_dump(dump);
     db.for_each([&](const cal::LabelRow& r) {
-      if (r.status == "ok") (void)cal::summary_values(cal::summarize(cal::parse_unit_text(r.unit_text, path)));
+      if (r.status == "ok")
+        (void)cal::summary_values(cal::summarize(cal::parse_unit_text(r.unit_text, path)));
     });
     if (db.count() > 500) return;  // fit's cost grows with the labels; the paths do not
     cal::FitOptions opt;

@@ -34,7 +34,8 @@ using StartSwitchFiber = void (*)(void**, const void*, std::size_t);
 
 StartSwitchFiber real_start_switch_fiber() {
   static const StartSwitchFiber real = [] {
-    auto fn = reinterpret_cast<StartSwitchFiber>(dlsym(RTLD_NEXT, "__sanitizer_start_switch_fiber"));
+    auto fn =
+        reinterpret_cast<StartSwitchFiber>(dlsym(RTLD_NEXT, "__sanitizer_start_switch_fiber"));
     if (fn == nullptr) {
       // A runtime linked statically into the executable cannot be interposed on: fail loudly
       // rather than run without the annotation SystemC needs.
