@@ -1,15 +1,15 @@
-// ONNX import (wl::import_onnx): any bytes are imported or refused with a UserError. The importer
-// reads files, so each input is written to a temporary .onnx file first.
+// ONNX import (wl::import_onnx_bytes): any bytes are imported or refused with a UserError.
+#include <string_view>
+
 #include "fuzz_common.h"
 #include "onnx/onnx_import.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace accelnas;
-  static fuzz::TempFile file(".onnx");
-  const std::string& path = file.write(data, size);
   return fuzz::user_error_or_success([&] {
     wl::OnnxOptions options;
     options.warn = [](const std::string&) {};
-    (void)wl::import_onnx(path, options);
+    (void)wl::import_onnx_bytes(std::string_view(reinterpret_cast<const char*>(data), size),
+                                "fuzz.onnx", options);
   });
 }
