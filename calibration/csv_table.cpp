@@ -99,6 +99,51 @@ CsvTable read_csv_file(const std::string& path) {
   return parse_csv(read_input_file(path), path);
 }
 
+namespace {
+struct MeasureKind {
+  const char* name;
+  double seconds;
+};
+constexpr MeasureKind kMeasures[] = {
+    {"cycles", 0}, {"latency_ns", 1e-9}, {"latency_us", 1e-6}, {"latency_ms", 1e-3}};
+}  // namespace
+
+bool CsvMeasure::is_measure_column(const std::string& n) const {
+  for (const MeasureKind& m : kMeasures)
+    if (n == m.name) return true;
+  return false;
+}
+
+double CsvMeasure::cycles(const CsvTable& t, const CsvTable::Row& row, double clock_hz) const {
+  const double v = csv_positive_real(t, row, column);
+  const double c = seconds > 0 ? std::round(v * seconds * clock_hz) : v;
+  if (!(c >= 1 && c < 9.2e18)) {
+    throw UserError(t.where(row, name) + "is " + std::to_string(c) +
+                    " cycles at the hardware's clock; expected at least one cycle");
+  }
+  return c;
+}
+
+CsvMeasure csv_measure_column(const CsvTable& t, const std::string& only, const std::string& hint) {
+  std::optional<CsvMeasure> found;
+  for (const MeasureKind& m : kMeasures) {
+    const auto c = t.column(m.name);
+    if (!c || (!only.empty() && only != m.name)) continue;
+    if (found) {
+      throw UserError(t.path + ": has both " + found->name + " and " + m.name +
+                      " columns; keep one" + hint);
+    }
+    found = CsvMeasure{*c, m.name, m.seconds};
+  }
+  if (!found) {
+    throw UserError(t.path + ": no " +
+                    (only.empty() ? std::string("measurement column (cycles, latency_ns, "
+                                                "latency_us or latency_ms)")
+                                  : "column " + only));
+  }
+  return *found;
+}
+
 double csv_real(const CsvTable& t, const CsvTable::Row& row, std::size_t col, double lo,
                 double hi) {
   const std::string text = csv_trim(row.fields[col]);

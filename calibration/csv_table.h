@@ -33,6 +33,20 @@ struct CsvTable {
 CsvTable read_csv_file(const std::string& path);
 CsvTable parse_csv(const std::string& text, const std::string& path);
 
+// The one column of a measurement: `cycles`, `latency_ns`, `latency_us` or `latency_ms` (or only
+// `only`, when given). UserError "<file>: ..." when there is none, or more than one (`hint` is
+// appended to that error, e.g. the option that picks one).
+struct CsvMeasure {
+  std::size_t column = 0;
+  std::string name;
+  double seconds = 0;  // per unit of the column; 0: the column holds cycles
+  bool is_measure_column(const std::string& n) const;
+  // The row's value in cycles at clock_hz, rounded; UserError below one cycle.
+  double cycles(const CsvTable& t, const CsvTable::Row& row, double clock_hz) const;
+};
+CsvMeasure csv_measure_column(const CsvTable& t, const std::string& only = "",
+                              const std::string& hint = "");
+
 // A field without its surrounding blanks (spaces, tabs, a CR).
 std::string csv_trim(const std::string& s);
 

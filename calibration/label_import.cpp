@@ -18,14 +18,6 @@
 namespace accelnas::cal {
 namespace {
 
-// The measured value's columns and their cycles per unit of the column, at clock_hz.
-struct ValueColumn {
-  const char* name;
-  double seconds;  // 0: cycles
-};
-constexpr ValueColumn kValueColumns[] = {
-    {"cycles", 0}, {"latency_ns", 1e-9}, {"latency_us", 1e-6}, {"latency_ms", 1e-3}};
-
 // Flat-form keys: the sampling space's, with `se_ratio` and the context flattened.
 const std::set<std::string>& flat_keys() {
   static const std::set<std::string> keys = {
@@ -118,29 +110,8 @@ UnitDesc flat_unit(const CsvTable& t, const CsvTable::Row& row, const hw::HwSpec
 std::vector<MeasuredUnit> read_measured_units(const CsvTable& t, const hw::HwSpec& hw,
                                               const ImportOptions& opt,
                                               std::int64_t* skipped_status) {
-  // The value column.
-  std::optional<std::size_t> value_col;
-  double seconds = 0;
-  std::string found;
-  for (const ValueColumn& v : kValueColumns) {
-    const auto c = t.column(v.name);
-    if (!c) continue;
-    if (!opt.value_column.empty() && opt.value_column != v.name) continue;
-    if (value_col) {
-      throw UserError(t.path + ": has both " + found + " and " + v.name +
-                      " columns; say which holds the measurement with --value-column");
-    }
-    value_col = c;
-    seconds = v.seconds;
-    found = v.name;
-  }
-  if (!value_col) {
-    throw UserError(t.path + ": no " +
-                    (opt.value_column.empty()
-                         ? std::string("measurement column (cycles, latency_ns, latency_us or "
-                                       "latency_ms)")
-                         : "column " + opt.value_column));
-  }
+  const CsvMeasure measure = csv_measure_column(
+      t, opt.value_column, "; say which holds the measurement with --value-column");
   // The unit's form, and no column we do not know.
   const auto text_col = t.column("unit_text");
   const auto type_col = t.column("type");
@@ -149,9 +120,7 @@ std::vector<MeasuredUnit> read_measured_units(const CsvTable& t, const hw::HwSpe
   if (!text_col && !type_col)
     throw UserError(t.path + ": no unit_text or type column: each row must describe its unit");
   for (const auto& h : t.header) {
-    const bool value = std::any_of(std::begin(kValueColumns), std::end(kValueColumns),
-                                   [&h](const ValueColumn& v) { return h == v.name; });
-    if (value || h == "unit_text" || export_columns().count(h) ||
+    if (measure.is_measure_column(h) || h == "unit_text" || export_columns().count(h) ||
         (type_col && flat_keys().count(h)))
       continue;
     throw UserError(
@@ -179,12 +148,7 @@ std::vector<MeasuredUnit> read_measured_units(const CsvTable& t, const hw::HwSpe
     } catch (const UserError& e) {
       throw UserError(where + ": the unit cannot be mapped on " + hw.name + ": " + e.what());
     }
-    const double v = csv_positive_real(t, row, *value_col);
-    const double cycles = seconds > 0 ? v * seconds * hw.clock_hz : v;
-    if (!(cycles >= 0.5 && cycles < 9.2e18)) {
-      throw UserError(t.where(row, found) + "is " + std::to_string(cycles) + " cycles at " +
-                      hw.name + "'s clock; expected at least one cycle");
-    }
+    const double cycles = measure.cycles(t, row, hw.clock_hz);
     m.cycles = std::llround(cycles);
     out.push_back(std::move(m));
   }

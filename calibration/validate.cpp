@@ -188,22 +188,9 @@ std::vector<ValidationNetwork> read_measured_networks(
   const CsvTable t = read_csv_file(csv_path);
   const auto model = t.column("model");
   if (!model) throw UserError(csv_path + ": no model column (a zoo name, network YAML or ONNX)");
-  struct Value {
-    const char* name;
-    double seconds;  // 0: cycles
-  };
-  std::optional<std::size_t> value;
-  double seconds = 0;
-  for (const Value v : {Value{"cycles", 0}, Value{"latency_us", 1e-6}, Value{"latency_ms", 1e-3}}) {
-    if (const auto c = t.column(v.name)) {
-      if (value) throw UserError(csv_path + ": give one of cycles, latency_us and latency_ms");
-      value = c;
-      seconds = v.seconds;
-    }
-  }
-  if (!value) throw UserError(csv_path + ": no cycles, latency_us or latency_ms column");
+  const CsvMeasure measure = csv_measure_column(t);
   for (const auto& h : t.header) {
-    if (h != "model" && h != t.header[*value])
+    if (h != "model" && h != measure.name)
       throw UserError(csv_path + ": unknown column " + h + " (expected model and one value)");
   }
   const std::filesystem::path base = std::filesystem::path(csv_path).parent_path();
@@ -221,11 +208,7 @@ std::vector<ValidationNetwork> read_measured_networks(
       throw UserError(t.where(row, "model") + e.what());
     }
     v.source = "measured";
-    const double x = csv_positive_real(t, row, *value);
-    v.measured_cycles = seconds > 0 ? std::round(x * seconds * hw.clock_hz) : x;
-    if (!(v.measured_cycles >= 1))
-      throw UserError(t.where(row, t.header[*value]) + "less than one cycle at " + hw.name +
-                      "'s clock");
+    v.measured_cycles = measure.cycles(t, row, hw.clock_hz);
     out.push_back(std::move(v));
   }
   if (out.empty()) throw UserError(csv_path + ": no networks (only a header)");

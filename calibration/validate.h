@@ -87,8 +87,8 @@ struct ValidationOptions {
 
 // Networks with measured latencies, from a CSV file with columns `model` (a zoo spec, a network
 // YAML or an ONNX file; a relative path is taken from the CSV's folder) and one of `cycles`,
-// `latency_us` or `latency_ms` (turned into cycles at `hw`'s clock). `load` turns a model
-// string into a network. Errors are UserErrors "file:line: column: reason".
+// `latency_ns`, `latency_us` or `latency_ms` (turned into cycles at `hw`'s clock). `load` turns a
+// model string into a network. Errors are UserErrors "file:line: column: reason".
 std::vector<ValidationNetwork> read_measured_networks(
     const std::string& csv_path, const hw::HwSpec& hw,
     const std::function<wl::Network(const std::string&)>& load);

@@ -246,7 +246,8 @@ void add_validate(CLI::App& app) {
   cmd->add_flag("--zoo", o->zoo, "Every zoo model at its default parameters");
   cmd->add_option("--measured", o->measured,
                   "CSV of networks measured elsewhere: a model column (zoo spec, network YAML or "
-                  "ONNX file, relative to the CSV) and one of cycles, latency_us or latency_ms; "
+                  "ONNX file, relative to the CSV) and one of cycles, latency_ns, latency_us or "
+                  "latency_ms; "
                   "each prediction is scored against its measurement (source \"measured\")");
   add_integer_option(*cmd, "--random", o->random,
                      "Random networks from --net-space: network i depends only on (space, seed, i)",
