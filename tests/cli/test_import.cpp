@@ -162,7 +162,8 @@ TEST_CASE(
   const TempDir dir;
   for (const char* name :
        {"min_onnx_segv_shapeinf.onnx", "min_onnx_fpe_conv_stride0.onnx",
-        "min_onnx_ubsan_reshape_overflow.onnx", "min_onnx_protobuf_check.onnx"}) {
+        "min_onnx_ubsan_reshape_overflow.onnx", "min_onnx_protobuf_check.onnx",
+        "min_onnx_segv_conv_weight_rank.onnx"}) {
     CAPTURE(name);
     const std::string file = std::string(ACCELNAS_SOURCE_DIR) + "/tests/data/onnx/" + name;
     const CliResult r = run_cli({"import", file, "-o", dir.file("x.yaml")});

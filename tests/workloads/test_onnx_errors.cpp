@@ -247,6 +247,72 @@ void set_ints(onnx::NodeProto& n, const std::string& name, const Dims& v) {
 }  // namespace
 
 TEST_CASE(
+    "onnx: Conv weights whose rank or spatial shape disagrees with kernel_shape or the input are "
+    "an error naming the node, before libonnx shape inference") {
+  // Found by fuzz_onnx: a Conv without kernel_shape whose weights are 5-D under a 4-D input made
+  // libonnx read past its arrays (SEGV), and another whose kernel_shape [1, 1] contradicts 3x3
+  // weights.
+  const std::string file = reproducer("min_onnx_segv_conv_weight_rank.onnx");
+  CHECK(error_of(file) == file +
+                              ": node 'Conv_2' (op Conv): kernel_shape [1, 1] does not match its "
+                              "weights 'onnx::W_0' of shape [8, 4, 8, 3, 3]");
+  const auto weights = [](OnnxBuilder& b) -> onnx::TensorProto& {
+    for (auto& t : *b.graph().mutable_initializer()) {
+      if (t.name() == b.graph().node(0).input(1)) return t;
+    }
+    FAIL("no weights");
+    throw;
+  };
+  const auto drop_kernel_shape = [](onnx::NodeProto& n) {
+    auto& as = *n.mutable_attribute();
+    for (int i = 0; i < as.size(); ++i) {
+      if (as.Get(i).name() == "kernel_shape") as.DeleteSubrange(i, 1);
+    }
+  };
+  {  // 5-D weights under a 4-D input, kernel_shape absent: no crash, the mapper refuses them
+    OnnxBuilder b = conv_pool_model();
+    drop_kernel_shape(*b.graph().mutable_node(0));
+    weights(b).add_dims(3);
+    const std::string e = import_error(b);
+    CHECK(contains(e, "model.onnx: node 'Conv_0' (op Conv): weights of rank 5 (expected 4)"));
+    CHECK(one_line(e));
+  }
+  {  // 2-D weights
+    OnnxBuilder b = conv_pool_model();
+    drop_kernel_shape(*b.graph().mutable_node(0));
+    weights(b).mutable_dims()->Truncate(2);
+    CHECK(contains(import_error(b), "(op Conv): weights '" + b.graph().node(0).input(1) +
+                                        "' have shape [8, 3], expected [out, in, kernel...]"));
+  }
+  {  // kernel_shape contradicting the weights
+    OnnxBuilder b = conv_pool_model();
+    set_ints(*b.graph().mutable_node(0), "kernel_shape", {1, 1});
+    CHECK(contains(import_error(b), "(op Conv): kernel_shape [1, 1] does not match its weights '" +
+                                        b.graph().node(0).input(1) + "' of shape [8, 3, 3, 3]"));
+  }
+  {  // weights computed by the graph and no kernel_shape
+    OnnxBuilder b = conv_pool_model();
+    onnx::NodeProto& conv = *b.graph().mutable_node(0);
+    drop_kernel_shape(conv);
+    const std::string w = b.op("Identity", {conv.input(1)});
+    b.graph().mutable_node(0)->set_input(1, w);
+    CHECK(contains(import_error(b), "(op Conv): has no kernel_shape and its weights '" + w +
+                                        "' are computed by the graph"));
+  }
+  {  // without kernel_shape a consistent Conv imports as with it: the weights give the window
+    OnnxBuilder b = conv_pool_model();
+    drop_kernel_shape(*b.graph().mutable_node(0));
+    const auto without = body(import_model(b).net);
+    const auto with = body(import_model(conv_pool_model()).net);
+    REQUIRE(without.size() == with.size());
+    CHECK(without[0].kernel_h == 3);
+    CHECK(without[0].kernel_w == 3);
+    CHECK(without[0].kernel_h == with[0].kernel_h);
+    CHECK(without[0].out_channels == with[0].out_channels);
+  }
+}
+
+TEST_CASE(
     "onnx: a node input with no producer is an error naming the node and the input, before "
     "libonnx shape inference") {
   const std::string file = reproducer("min_onnx_segv_shapeinf.onnx");

@@ -121,6 +121,7 @@ OnnxModel::OnnxModel(const std::string& file, std::string_view bytes,
   check_and_sort_nodes(file_, *model_.mutable_graph(), opset_);
   check_tensor_sizes(file_, model_.graph());
   apply_input_shapes(input_shapes, warn);
+  check_kernel_shapes(file_, *model_.mutable_graph());
   infer_shapes();
   index_tensors();
 }

@@ -193,6 +193,42 @@ void check_tensor_dims(const std::string& what, const onnx::TensorProto& t) {
   }
 }
 
+// The index of the weight input of a convolution, or -1 for a pool (whose kernel_shape is a
+// required attribute).
+int weight_input(const onnx::NodeProto& n) {
+  if (n.op_type() == "QLinearConv") return 3;
+  if (n.op_type() == "Conv" || n.op_type() == "ConvTranspose" || n.op_type() == "ConvInteger")
+    return 1;
+  return -1;
+}
+
+// The shapes known before shape inference: initializers, Constant values and graph inputs whose
+// every dimension is fixed.
+std::map<std::string, std::vector<std::int64_t>> static_shapes(const onnx::GraphProto& g) {
+  std::map<std::string, std::vector<std::int64_t>> known;
+  for (const auto& in : g.input()) {
+    const auto& type = in.type();
+    if (!type.has_tensor_type() || !type.tensor_type().has_shape()) continue;
+    std::vector<std::int64_t> dims;
+    for (const auto& d : type.tensor_type().shape().dim()) {
+      if (!d.has_dim_value()) break;
+      dims.push_back(d.dim_value());
+    }
+    if (static_cast<int>(dims.size()) == type.tensor_type().shape().dim_size())
+      known[in.name()] = dims;
+  }
+  for (const auto& t : g.initializer())
+    known[t.name()] = std::vector<std::int64_t>(t.dims().begin(), t.dims().end());
+  for (const auto& n : g.node()) {
+    if (!default_domain(n) || n.op_type() != "Constant" || n.output_size() == 0) continue;
+    for (const auto& a : n.attribute()) {
+      if (a.name() == "value" && a.has_t())
+        known[n.output(0)] = std::vector<std::int64_t>(a.t().dims().begin(), a.t().dims().end());
+    }
+  }
+  return known;
+}
+
 }  // namespace
 
 void check_and_sort_nodes(const std::string& file, onnx::GraphProto& graph, int opset) {
@@ -238,6 +274,51 @@ void check_input_size(const std::string& file, const onnx::ValueInfoProto& input
   if (!element_count(dims, n)) {
     throw UserError(file + ": input '" + input.name() + "' has shape " + list_text(dims) +
                     ", over 2^40 elements");
+  }
+}
+
+void check_kernel_shapes(const std::string& file, onnx::GraphProto& graph) {
+  const auto known = static_shapes(graph);
+  for (int i = 0; i < graph.node_size(); ++i) {
+    onnx::NodeProto& n = *graph.mutable_node(i);
+    const int k = default_domain(n) ? weight_input(n) : -1;
+    if (k < 0 || k >= n.input_size()) continue;
+    const std::string at = where(file, n, i);
+    const onnx::AttributeProto* kernel = nullptr;
+    for (const auto& a : n.attribute()) {
+      if (a.name() == "kernel_shape") kernel = &a;
+    }
+    const auto w = known.find(n.input(k));
+    if (w == known.end()) {
+      if (kernel != nullptr) continue;  // libonnx reads the window from the attribute
+      throw UserError(at + ": has no kernel_shape and its weights '" + n.input(k) +
+                      "' are computed by the graph, so their shape is unknown; give kernel_shape");
+    }
+    const std::vector<std::int64_t>& dims = w->second;
+    if (dims.size() < 3) {
+      throw UserError(at + ": weights '" + n.input(k) + "' have shape " + list_text(dims) +
+                      ", expected [out, in, kernel...] with at least one spatial axis");
+    }
+    const std::vector<std::int64_t> window(dims.begin() + 2, dims.end());
+    if (kernel == nullptr) {
+      for (auto x : window) {
+        if (x < 1 || x > kMaxDim) {
+          throw UserError(at + ": weights '" + n.input(k) + "' have shape " + list_text(dims) +
+                          ", a kernel axis outside 1 to " + std::to_string(kMaxDim));
+        }
+      }
+      // The ONNX default, written down: libonnx would otherwise take it from the weights
+      // without checking it against the input's rank.
+      onnx::AttributeProto& a = *n.add_attribute();
+      a.set_name("kernel_shape");
+      a.set_type(onnx::AttributeProto::INTS);
+      for (auto x : window) a.add_ints(x);
+    } else if (std::vector<std::int64_t>(kernel->ints().begin(), kernel->ints().end()) != window) {
+      throw UserError(at + ": kernel_shape " +
+                      list_text({kernel->ints().begin(), kernel->ints().end()}) +
+                      " does not match its weights '" + n.input(k) + "' of shape " +
+                      list_text(dims));
+    }
   }
 }
 

@@ -26,6 +26,14 @@ namespace accelnas::wl::onnx_detail {
 // written once, and nodes are put in a stable topological order (a cycle is an error).
 void check_and_sort_nodes(const std::string& file, onnx::GraphProto& graph, int opset);
 
+// Convolutions (Conv, ConvTranspose, ConvInteger, QLinearConv) against their weights, once the
+// graph inputs have their final shapes: weights of known shape (an initializer, a Constant or a
+// fully shaped graph input) have rank 3 or more, and kernel_shape, when given, equals their
+// spatial dimensions; when absent it is added from them (the ONNX default). Weights computed by
+// the graph need kernel_shape. libonnx takes an absent kernel_shape from the weights without
+// checking their rank against the input's, and reads past its arrays when they differ.
+void check_kernel_shapes(const std::string& file, onnx::GraphProto& graph);
+
 // Initializers and tensor attributes (Constant values): no negative dimension, at most
 // kMaxElements elements.
 void check_tensor_sizes(const std::string& file, const onnx::GraphProto& graph);
