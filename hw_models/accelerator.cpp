@@ -1,6 +1,6 @@
-#include "accelerator.h"
+#include "hw_models/accelerator.h"
 
-#include "error.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::hw {
 

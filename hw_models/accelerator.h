@@ -12,12 +12,12 @@
 
 #include <systemc>
 
-#include "controller.h"
-#include "dma_engine.h"
-#include "dot_product_array.h"
-#include "dram.h"
-#include "sram.h"
-#include "vector_unit.h"
+#include "hw_models/controller.h"
+#include "hw_models/dma_engine.h"
+#include "hw_models/dot_product_array.h"
+#include "hw_models/dram.h"
+#include "hw_models/sram.h"
+#include "hw_models/vector_unit.h"
 
 namespace accelnas::hw {
 

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <ostream>
 
-#include "sync.h"
-#include "tiler.h"
+#include "hw_models/sync.h"
+#include "hw_models/tiler.h"
 
 namespace accelnas::hw {
 

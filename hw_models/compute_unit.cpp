@@ -1,4 +1,4 @@
-#include "compute_unit.h"
+#include "hw_models/compute_unit.h"
 
 namespace accelnas::hw {
 

@@ -8,9 +8,9 @@
 #include <cstdint>
 #include <systemc>
 
-#include "commands.h"
-#include "hw_spec.h"
-#include "trace_log.h"
+#include "hw_models/commands.h"
+#include "hw_models/hw_spec.h"
+#include "hw_models/trace_log.h"
 
 namespace accelnas::hw {
 

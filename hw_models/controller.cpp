@@ -1,4 +1,4 @@
-#include "controller.h"
+#include "hw_models/controller.h"
 
 #include <algorithm>
 

@@ -14,11 +14,11 @@
 #include <deque>
 #include <systemc>
 
-#include "commands.h"
-#include "compute_unit.h"
-#include "dma_engine.h"
-#include "layer_stats.h"
-#include "sram.h"
+#include "hw_models/commands.h"
+#include "hw_models/compute_unit.h"
+#include "hw_models/dma_engine.h"
+#include "hw_models/layer_stats.h"
+#include "hw_models/sram.h"
 
 namespace accelnas::hw {
 

@@ -1,4 +1,4 @@
-#include "dma_engine.h"
+#include "hw_models/dma_engine.h"
 
 #include <algorithm>
 

@@ -7,9 +7,9 @@
 
 #include <systemc>
 
-#include "commands.h"
-#include "dram.h"
-#include "trace_log.h"
+#include "hw_models/commands.h"
+#include "hw_models/dram.h"
+#include "hw_models/trace_log.h"
 
 namespace accelnas::hw {
 

@@ -1,4 +1,4 @@
-#include "dot_product_array.h"
+#include "hw_models/dot_product_array.h"
 
 namespace accelnas::hw {
 namespace {

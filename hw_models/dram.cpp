@@ -1,4 +1,4 @@
-#include "dram.h"
+#include "hw_models/dram.h"
 
 #include <cmath>
 

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <systemc>
 
-#include "hw_spec.h"
+#include "hw_models/hw_spec.h"
 
 namespace accelnas::hw {
 

@@ -1,11 +1,11 @@
-#include "hw_spec.h"
+#include "hw_models/hw_spec.h"
 
 #include <cmath>
 #include <filesystem>
 
-#include "error.h"
-#include "node.h"
-#include "suggest.h"
+#include "workloads/config/error.h"
+#include "workloads/config/node.h"
+#include "workloads/config/suggest.h"
 
 namespace accelnas::hw {
 namespace {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "params.h"
-#include "precision.h"
+#include "workloads/config/params.h"
+#include "workloads/precision.h"
 
 namespace accelnas::hw {
 

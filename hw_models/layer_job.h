@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "precision.h"
+#include "workloads/precision.h"
 
 namespace accelnas::hw {
 

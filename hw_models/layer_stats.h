@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "layer_job.h"
+#include "hw_models/layer_job.h"
 
 namespace accelnas::hw {
 

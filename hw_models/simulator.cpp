@@ -1,10 +1,10 @@
-#include "simulator.h"
+#include "hw_models/simulator.h"
 
 #include <cstdlib>
 
-#include "accelerator.h"
-#include "error.h"
-#include "tiler.h"
+#include "hw_models/accelerator.h"
+#include "hw_models/tiler.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::hw {
 

@@ -10,10 +10,10 @@
 
 #include <vector>
 
-#include "hw_spec.h"
-#include "layer_job.h"
-#include "layer_stats.h"
-#include "trace_log.h"
+#include "hw_models/hw_spec.h"
+#include "hw_models/layer_job.h"
+#include "hw_models/layer_stats.h"
+#include "hw_models/trace_log.h"
 
 namespace accelnas::hw {
 

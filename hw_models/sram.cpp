@@ -1,8 +1,8 @@
-#include "sram.h"
+#include "hw_models/sram.h"
 
 #include <string>
 
-#include "error.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::hw {
 

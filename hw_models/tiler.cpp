@@ -1,8 +1,8 @@
-#include "tiler.h"
+#include "hw_models/tiler.h"
 
 #include <algorithm>
 
-#include "error.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::hw {
 namespace {

@@ -12,8 +12,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "hw_spec.h"
-#include "layer_job.h"
+#include "hw_models/hw_spec.h"
+#include "hw_models/layer_job.h"
 
 namespace accelnas::hw {
 

@@ -1,4 +1,4 @@
-#include "vector_unit.h"
+#include "hw_models/vector_unit.h"
 
 namespace accelnas::hw {
 

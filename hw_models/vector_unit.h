@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <systemc>
 
-#include "compute_unit.h"
+#include "hw_models/compute_unit.h"
 
 namespace accelnas::hw {
 

@@ -1,12 +1,12 @@
-#include "planner.h"
+#include "sim/planner.h"
 
 #include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "error.h"
-#include "reuse.h"
+#include "workloads/config/error.h"
+#include "workloads/config/reuse.h"
 
 namespace accelnas::sim {
 namespace {

@@ -15,9 +15,9 @@
 #include <optional>
 #include <vector>
 
-#include "hw_spec.h"
-#include "layer_job.h"
-#include "network.h"
+#include "hw_models/hw_spec.h"
+#include "hw_models/layer_job.h"
+#include "workloads/network.h"
 
 namespace accelnas::sim {
 

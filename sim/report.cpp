@@ -1,13 +1,13 @@
-#include "report.h"
+#include "sim/report.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "error.h"
-#include "json_text.h"
-#include "units.h"
+#include "sim/json_text.h"
+#include "workloads/config/error.h"
+#include "workloads/config/units.h"
 
 namespace accelnas::sim {
 namespace {

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "hw_spec.h"
-#include "simulate.h"
+#include "hw_models/hw_spec.h"
+#include "sim/simulate.h"
 
 namespace accelnas::sim {
 

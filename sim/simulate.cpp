@@ -1,8 +1,8 @@
-#include "simulate.h"
+#include "sim/simulate.h"
 
 #include <algorithm>
 
-#include "simulator.h"
+#include "hw_models/simulator.h"
 
 namespace accelnas::sim {
 

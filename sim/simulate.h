@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "hw_spec.h"
-#include "layer_stats.h"
-#include "network.h"
-#include "planner.h"
-#include "trace_log.h"
+#include "hw_models/hw_spec.h"
+#include "hw_models/layer_stats.h"
+#include "hw_models/trace_log.h"
+#include "sim/planner.h"
+#include "workloads/network.h"
 
 namespace accelnas::sim {
 

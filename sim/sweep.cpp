@@ -1,4 +1,4 @@
-#include "sweep.h"
+#include "sim/sweep.h"
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -7,10 +7,10 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "error.h"
-#include "hw_spec.h"
-#include "json_text.h"
-#include "planner.h"
+#include "hw_models/hw_spec.h"
+#include "sim/json_text.h"
+#include "sim/planner.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::sim {
 namespace {

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "params.h"
-#include "report.h"
-#include "simulate.h"
+#include "sim/report.h"
+#include "sim/simulate.h"
+#include "workloads/config/params.h"
 
 namespace accelnas::sim {
 

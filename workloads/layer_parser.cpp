@@ -1,10 +1,10 @@
-#include "layer_parser.h"
+#include "workloads/layer_parser.h"
 
 #include <algorithm>
 #include <utility>
 
-#include "shape_inference.h"
-#include "suggest.h"
+#include "workloads/config/suggest.h"
+#include "workloads/shape_inference.h"
 
 namespace accelnas::wl {
 namespace {

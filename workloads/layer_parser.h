@@ -1,11 +1,11 @@
-// Parsing of one `layers[i]` entry of a network file (internal to the loader).
+// Internal to the loader: parsing of one `layers[i]` entry of a network file.
 #ifndef ACCELNAS_WORKLOADS_LAYER_PARSER_H
 #define ACCELNAS_WORKLOADS_LAYER_PARSER_H
 
 #include <string>
 
-#include "network.h"
-#include "node.h"
+#include "workloads/config/node.h"
+#include "workloads/network.h"
 
 namespace accelnas::wl {
 

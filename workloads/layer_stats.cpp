@@ -1,6 +1,6 @@
 // Per-layer arithmetic: MACs, parameters and vector operations (batch 1).
-#include "error.h"
-#include "network.h"
+#include "workloads/config/error.h"
+#include "workloads/network.h"
 
 namespace accelnas::wl {
 namespace {

@@ -1,14 +1,14 @@
-#include "loader.h"
+#include "workloads/loader.h"
 
 #include <cmath>
 #include <filesystem>
 #include <map>
 
-#include "error.h"
-#include "layer_parser.h"
-#include "node.h"
-#include "onnx/onnx_import.h"
-#include "zoo/zoo.h"
+#include "workloads/config/error.h"
+#include "workloads/config/node.h"
+#include "workloads/layer_parser.h"
+#include "workloads/onnx/onnx_import.h"
+#include "workloads/zoo/zoo.h"
 
 namespace accelnas::wl {
 namespace {

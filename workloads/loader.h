@@ -15,7 +15,7 @@
 
 #include <string>
 
-#include "network.h"
+#include "workloads/network.h"
 
 namespace accelnas::wl {
 

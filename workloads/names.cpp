@@ -2,7 +2,7 @@
 #include <array>
 #include <utility>
 
-#include "network.h"
+#include "workloads/network.h"
 
 namespace accelnas::wl {
 namespace {

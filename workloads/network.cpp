@@ -1,5 +1,5 @@
 // Network: layer storage, edge resolution, cycle detection and topological order.
-#include "network.h"
+#include "workloads/network.h"
 
 #include <algorithm>
 #include <functional>
@@ -7,8 +7,8 @@
 #include <queue>
 #include <unordered_map>
 
-#include "error.h"
-#include "shape_inference.h"
+#include "workloads/config/error.h"
+#include "workloads/shape_inference.h"
 
 namespace accelnas::wl {
 namespace {

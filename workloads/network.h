@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "precision.h"
+#include "workloads/precision.h"
 
 namespace accelnas::wl {
 

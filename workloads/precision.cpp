@@ -1,4 +1,4 @@
-#include "precision.h"
+#include "workloads/precision.h"
 
 namespace accelnas {
 

@@ -1,8 +1,8 @@
-#include "shape_inference.h"
+#include "workloads/shape_inference.h"
 
 #include <algorithm>
 
-#include "error.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::wl {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "network.h"
+#include "workloads/network.h"
 
 namespace accelnas::wl {
 

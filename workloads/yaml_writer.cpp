@@ -2,7 +2,7 @@
 // layer so diffs stay line-per-layer.
 #include <sstream>
 
-#include "loader.h"
+#include "workloads/loader.h"
 
 namespace accelnas::wl {
 namespace {

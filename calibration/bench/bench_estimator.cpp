@@ -25,11 +25,12 @@
 #include <string>
 #include <vector>
 
-#include "error.h"
-#include "estimator.h"
-#include "net_space.h"
-#include "simulate.h"
-#include "zoo/zoo.h"
+#include "calibration/estimator/estimator.h"
+#include "calibration/labels/label_db.h"
+#include "calibration/labels/net_space.h"
+#include "sim/simulate.h"
+#include "workloads/config/error.h"
+#include "workloads/zoo/zoo.h"
 
 namespace {
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "hw_spec.h"
-#include "loader.h"
-#include "simulate.h"
+#include "hw_models/hw_spec.h"
+#include "sim/simulate.h"
+#include "workloads/loader.h"
 
 namespace {
 

@@ -7,15 +7,15 @@
 #include <string>
 #include <vector>
 
-#include "commands.h"
-#include "common.h"
-#include "error.h"
-#include "estimator.h"
-#include "hw_spec.h"
-#include "json_text.h"
-#include "label_gen.h"
-#include "report.h"
-#include "unit.h"
+#include "calibration/estimator/estimator.h"
+#include "calibration/estimator/hw_text.h"
+#include "calibration/estimator/unit.h"
+#include "hw_models/hw_spec.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/common.h"
+#include "sim/json_text.h"
+#include "sim/report.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::cli {
 namespace {

@@ -5,13 +5,13 @@
 #include <string>
 #include <vector>
 
-#include "commands.h"
-#include "common.h"
-#include "coverage.h"
-#include "error.h"
-#include "estimator.h"
-#include "json_text.h"
-#include "label_db.h"
+#include "calibration/estimator/coverage.h"
+#include "calibration/estimator/estimator.h"
+#include "calibration/labels/label_db.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/common.h"
+#include "sim/json_text.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::cli {
 namespace {

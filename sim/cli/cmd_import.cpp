@@ -2,12 +2,12 @@
 #include <string>
 #include <vector>
 
-#include "commands.h"
-#include "common.h"
-#include "error.h"
-#include "loader.h"
-#include "onnx/onnx_import.h"
-#include "suggest.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/common.h"
+#include "workloads/config/error.h"
+#include "workloads/config/suggest.h"
+#include "workloads/loader.h"
+#include "workloads/onnx/onnx_import.h"
 
 namespace accelnas::cli {
 

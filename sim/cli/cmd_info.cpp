@@ -4,12 +4,12 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "analysis/summary.h"
-#include "commands.h"
-#include "common.h"
-#include "error.h"
-#include "json_text.h"
-#include "loader.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/common.h"
+#include "sim/json_text.h"
+#include "workloads/analysis/summary.h"
+#include "workloads/config/error.h"
+#include "workloads/loader.h"
 
 namespace accelnas::cli {
 namespace {

@@ -10,19 +10,19 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "adaptive.h"
-#include "commands.h"
-#include "common.h"
-#include "error.h"
-#include "estimator.h"
-#include "hw_spec.h"
-#include "json_text.h"
-#include "label_db.h"
-#include "label_gen.h"
-#include "label_mpi.h"
-#include "report.h"
-#include "unit.h"
-#include "unit_summary.h"
+#include "calibration/estimator/estimator.h"
+#include "calibration/estimator/unit.h"
+#include "calibration/estimator/unit_summary.h"
+#include "calibration/labels/adaptive.h"
+#include "calibration/labels/label_db.h"
+#include "calibration/labels/label_gen.h"
+#include "hw_models/hw_spec.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/common.h"
+#include "sim/cli/label_mpi.h"
+#include "sim/json_text.h"
+#include "sim/report.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::cli {
 namespace {

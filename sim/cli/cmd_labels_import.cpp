@@ -3,12 +3,12 @@
 #include <iostream>
 #include <memory>
 
-#include "commands.h"
-#include "common.h"
-#include "error.h"
-#include "hw_spec.h"
-#include "label_db.h"
-#include "label_import.h"
+#include "calibration/labels/label_db.h"
+#include "calibration/labels/label_import.h"
+#include "hw_models/hw_spec.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/common.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::cli {
 

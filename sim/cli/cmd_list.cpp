@@ -1,14 +1,14 @@
 #include <cstdio>
 #include <memory>
 
-#include "commands.h"
-#include "common.h"
-#include "error.h"
-#include "hw_spec.h"
-#include "network.h"
-#include "space.h"
-#include "suggest.h"
-#include "zoo/zoo.h"
+#include "calibration/labels/space.h"
+#include "hw_models/hw_spec.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/common.h"
+#include "workloads/config/error.h"
+#include "workloads/config/suggest.h"
+#include "workloads/network.h"
+#include "workloads/zoo/zoo.h"
 
 namespace accelnas::cli {
 namespace {

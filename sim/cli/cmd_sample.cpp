@@ -2,12 +2,12 @@
 #include <memory>
 #include <string>
 
-#include "commands.h"
-#include "common.h"
-#include "error.h"
-#include "hw_spec.h"
-#include "sampler.h"
-#include "space.h"
+#include "calibration/labels/sampler.h"
+#include "calibration/labels/space.h"
+#include "hw_models/hw_spec.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/common.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::cli {
 

@@ -1,12 +1,12 @@
 #include <fstream>
 #include <memory>
 
-#include "commands.h"
-#include "common.h"
-#include "error.h"
-#include "hw_spec.h"
-#include "loader.h"
-#include "simulate.h"
+#include "hw_models/hw_spec.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/common.h"
+#include "sim/simulate.h"
+#include "workloads/config/error.h"
+#include "workloads/loader.h"
 
 namespace accelnas::cli {
 

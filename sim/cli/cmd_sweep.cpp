@@ -5,12 +5,12 @@
 #include <iostream>
 #include <memory>
 
-#include "commands.h"
-#include "common.h"
-#include "error.h"
-#include "loader.h"
-#include "onnx/onnx_import.h"
-#include "sweep.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/common.h"
+#include "sim/sweep.h"
+#include "workloads/config/error.h"
+#include "workloads/loader.h"
+#include "workloads/onnx/onnx_import.h"
 
 namespace accelnas::cli {
 namespace {

@@ -8,16 +8,16 @@
 #include <iostream>
 #include <memory>
 
-#include "analysis/memory.h"
-#include "commands.h"
-#include "common.h"
-#include "error.h"
-#include "loader.h"
-#include "suggest.h"
-#include "transforms/channels.h"
-#include "transforms/ibn.h"
-#include "transforms/layers.h"
-#include "units.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/common.h"
+#include "workloads/analysis/memory.h"
+#include "workloads/config/error.h"
+#include "workloads/config/suggest.h"
+#include "workloads/config/units.h"
+#include "workloads/loader.h"
+#include "workloads/transforms/channels.h"
+#include "workloads/transforms/ibn.h"
+#include "workloads/transforms/layers.h"
 
 namespace accelnas::cli {
 namespace {

@@ -15,18 +15,18 @@
 #include <string>
 #include <vector>
 
-#include "commands.h"
-#include "common.h"
-#include "error.h"
-#include "estimator.h"
-#include "hw_spec.h"
-#include "json_text.h"
-#include "label_gen.h"
-#include "loader.h"
-#include "net_space.h"
-#include "report.h"
-#include "validate.h"
-#include "zoo/zoo.h"
+#include "calibration/estimator/estimator.h"
+#include "calibration/estimator/hw_text.h"
+#include "calibration/labels/net_space.h"
+#include "calibration/labels/validate.h"
+#include "hw_models/hw_spec.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/common.h"
+#include "sim/json_text.h"
+#include "sim/report.h"
+#include "workloads/config/error.h"
+#include "workloads/loader.h"
+#include "workloads/zoo/zoo.h"
 
 extern char** environ;
 

@@ -1,13 +1,13 @@
-#include "common.h"
+#include "sim/cli/common.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
 
-#include "error.h"
-#include "loader.h"
-#include "onnx/onnx_import.h"
-#include "utf8.h"
+#include "workloads/config/error.h"
+#include "workloads/config/utf8.h"
+#include "workloads/loader.h"
+#include "workloads/onnx/onnx_import.h"
 
 namespace accelnas::cli {
 

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "network.h"
-#include "output_file.h"
-#include "planner.h"
-#include "report.h"
+#include "sim/planner.h"
+#include "sim/report.h"
+#include "workloads/config/output_file.h"
+#include "workloads/network.h"
 
 namespace accelnas::cli {
 

@@ -1,5 +1,5 @@
 // Finds the MPI plugin next to the binary and runs `accelnas label` through it (label_mpi.h).
-#include "label_mpi.h"
+#include "sim/cli/label_mpi.h"
 
 #include <dlfcn.h>
 #include <unistd.h>
@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "error.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::cli {
 namespace {
@@ -42,7 +42,10 @@ int run_label_mpi(const cal::LabelRequest& req, bool quiet) {
       "started by an MPI launcher, but this accelnas was built without MPI (install "
       "libopenmpi-dev and rebuild); every rank would label the same database");
 #else
-  const std::string path = exe_dir() + "/" + ACCELNAS_MPI_PLUGIN;
+  // Beside the executable (a build tree), else where `cmake --install` puts it.
+  std::string path = exe_dir() + "/" + ACCELNAS_MPI_PLUGIN;
+  if (::access(path.c_str(), F_OK) != 0)
+    path = exe_dir() + "/" + ACCELNAS_MPI_PLUGIN_INSTALL_DIR + "/" + ACCELNAS_MPI_PLUGIN;
   void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) throw UserError(std::string("cannot load the MPI plugin: ") + ::dlerror());
   using Entry = int (*)(const cal::LabelRequest*, bool);

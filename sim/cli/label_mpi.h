@@ -5,7 +5,7 @@
 #ifndef ACCELNAS_SIM_CLI_LABEL_MPI_H
 #define ACCELNAS_SIM_CLI_LABEL_MPI_H
 
-#include "label_gen.h"
+#include "calibration/labels/label_gen.h"
 
 namespace accelnas::cli {
 

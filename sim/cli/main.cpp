@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "commands.h"
-#include "common.h"
-#include "error.h"
-#include "suggest.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/common.h"
+#include "workloads/config/error.h"
+#include "workloads/config/suggest.h"
 
 namespace {
 
@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
       "accelnas: how fast, and in how much memory, will this network run on this chip?\n"
       "Cycle-approximate SystemC model of a parallel dot-product accelerator."};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "accelnas 0.1.0");
+  app.set_version_flag("--version", "accelnas " ACCELNAS_VERSION);
   accelnas::cli::add_simulate(app);
   accelnas::cli::add_sweep(app);
   accelnas::cli::add_list(app);

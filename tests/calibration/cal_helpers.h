@@ -10,11 +10,11 @@
 #include <memory>
 #include <string>
 
-#include "estimator.h"
-#include "hw_spec.h"
-#include "label_gen.h"
-#include "layer_job.h"
-#include "small_space.h"
+#include "calibration/estimator/estimator.h"
+#include "calibration/labels/label_gen.h"
+#include "hw_models/hw_spec.h"
+#include "hw_models/layer_job.h"
+#include "tests/common/small_space.h"
 
 namespace accelnas::test {
 

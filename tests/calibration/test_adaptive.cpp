@@ -7,14 +7,14 @@
 #include <filesystem>
 #include <fstream>
 
-#include "adaptive.h"
-#include "cal_helpers.h"
-#include "label_gen.h"
-#include "sampler.h"
-#include "small_space.h"
-#include "space.h"
-#include "test_util.h"
-#include "unit_summary.h"
+#include "calibration/estimator/unit_summary.h"
+#include "calibration/labels/adaptive.h"
+#include "calibration/labels/label_gen.h"
+#include "calibration/labels/sampler.h"
+#include "calibration/labels/space.h"
+#include "tests/calibration/cal_helpers.h"
+#include "tests/common/small_space.h"
+#include "tests/common/test_util.h"
 
 namespace {
 

@@ -12,15 +12,15 @@
 #include <fstream>
 #include <memory>
 
-#include "analysis/memory.h"
-#include "cal_helpers.h"
-#include "error.h"
-#include "estimator.h"
-#include "label_gen.h"
-#include "small_space.h"
-#include "unit_features.h"
-#include "unit_summary.h"
-#include "zoo/zoo.h"
+#include "calibration/estimator/estimator.h"
+#include "calibration/estimator/unit_features.h"
+#include "calibration/estimator/unit_summary.h"
+#include "calibration/labels/label_gen.h"
+#include "tests/calibration/cal_helpers.h"
+#include "tests/common/small_space.h"
+#include "workloads/analysis/memory.h"
+#include "workloads/config/error.h"
+#include "workloads/zoo/zoo.h"
 
 namespace {
 

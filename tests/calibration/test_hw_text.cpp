@@ -5,8 +5,8 @@
 #include <set>
 #include <string>
 
-#include "hw_spec.h"
-#include "hw_text.h"
+#include "calibration/estimator/hw_text.h"
+#include "hw_models/hw_spec.h"
 
 using namespace accelnas;
 

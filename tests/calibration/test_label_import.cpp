@@ -11,17 +11,17 @@
 #include <set>
 #include <sstream>
 
-#include "cal_helpers.h"
-#include "coverage.h"
-#include "csv_table.h"
-#include "estimator.h"
-#include "label_db.h"
-#include "label_import.h"
-#include "report.h"
-#include "sampler.h"
-#include "space.h"
-#include "test_util.h"
-#include "unit_features.h"
+#include "calibration/estimator/coverage.h"
+#include "calibration/estimator/estimator.h"
+#include "calibration/estimator/unit_features.h"
+#include "calibration/labels/csv_table.h"
+#include "calibration/labels/label_db.h"
+#include "calibration/labels/label_import.h"
+#include "calibration/labels/sampler.h"
+#include "calibration/labels/space.h"
+#include "sim/report.h"
+#include "tests/calibration/cal_helpers.h"
+#include "tests/common/test_util.h"
 
 namespace {
 

@@ -7,10 +7,10 @@
 #include <set>
 #include <string>
 
-#include "cal_helpers.h"
-#include "error.h"
-#include "net_space.h"
-#include "unit.h"
+#include "calibration/estimator/unit.h"
+#include "calibration/labels/net_space.h"
+#include "tests/calibration/cal_helpers.h"
+#include "workloads/config/error.h"
 
 namespace {
 

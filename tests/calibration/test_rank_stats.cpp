@@ -4,7 +4,7 @@
 #include <cmath>
 #include <vector>
 
-#include "rank_stats.h"
+#include "calibration/labels/rank_stats.h"
 
 using accelnas::cal::average_ranks;
 using accelnas::cal::kendall_tau_b;

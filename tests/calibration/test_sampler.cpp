@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "cal_helpers.h"
-#include "error.h"
-#include "sampler.h"
-#include "space.h"
-#include "test_util.h"
+#include "calibration/labels/sampler.h"
+#include "calibration/labels/space.h"
+#include "tests/calibration/cal_helpers.h"
+#include "tests/common/test_util.h"
+#include "workloads/config/error.h"
 
 using namespace accelnas;
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "sha256.h"
+#include "sim/runtime/sha256.h"
 
 using accelnas::cal::sha256_hex;
 

@@ -4,12 +4,12 @@
 #include <map>
 #include <set>
 
-#include "cal_helpers.h"
-#include "loader.h"
-#include "simulator.h"
-#include "test_util.h"
-#include "unit.h"
-#include "zoo/zoo.h"
+#include "calibration/estimator/unit.h"
+#include "hw_models/simulator.h"
+#include "tests/calibration/cal_helpers.h"
+#include "tests/common/test_util.h"
+#include "workloads/loader.h"
+#include "workloads/zoo/zoo.h"
 
 using namespace accelnas;
 using cal::UnitType;

@@ -5,10 +5,10 @@
 #include <map>
 #include <sstream>
 
-#include "cal_helpers.h"
-#include "simulator.h"
-#include "unit_sum.h"
-#include "zoo/zoo.h"
+#include "calibration/estimator/unit_sum.h"
+#include "hw_models/simulator.h"
+#include "tests/calibration/cal_helpers.h"
+#include "workloads/zoo/zoo.h"
 
 using namespace accelnas;
 

@@ -5,10 +5,10 @@
 #include <set>
 #include <string>
 
-#include "cal_helpers.h"
-#include "unit.h"
-#include "unit_summary.h"
-#include "zoo/zoo.h"
+#include "calibration/estimator/unit.h"
+#include "calibration/estimator/unit_summary.h"
+#include "tests/calibration/cal_helpers.h"
+#include "workloads/zoo/zoo.h"
 
 using namespace accelnas;
 using cal::UnitType;

@@ -6,11 +6,11 @@
 #include <set>
 #include <string>
 
-#include "cal_helpers.h"
-#include "loader.h"
-#include "test_util.h"
-#include "unit.h"
-#include "zoo/zoo.h"
+#include "calibration/estimator/unit.h"
+#include "tests/calibration/cal_helpers.h"
+#include "tests/common/test_util.h"
+#include "workloads/loader.h"
+#include "workloads/zoo/zoo.h"
 
 using namespace accelnas;
 using nlohmann::json;

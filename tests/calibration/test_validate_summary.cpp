@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "validate.h"
+#include "calibration/labels/validate.h"
 
 namespace {
 

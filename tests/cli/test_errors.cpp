@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "cli_helpers.h"
+#include "tests/cli/cli_helpers.h"
 
 using namespace accelnas::cli_test;
 

@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "cli_helpers.h"
-#include "label_db.h"
-#include "small_space.h"
+#include "calibration/labels/label_db.h"
+#include "tests/cli/cli_helpers.h"
+#include "tests/common/small_space.h"
 
 namespace {
 

@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "cli_helpers.h"
+#include "tests/cli/cli_helpers.h"
 
 using namespace accelnas::cli_test;
 

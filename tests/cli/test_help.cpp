@@ -3,9 +3,9 @@
 
 #include <string>
 
-#include "cli/common.h"
-#include "cli_helpers.h"
-#include "network.h"
+#include "sim/cli/common.h"
+#include "tests/cli/cli_helpers.h"
+#include "workloads/network.h"
 
 using namespace accelnas::cli_test;
 

@@ -5,12 +5,12 @@
 
 #include <algorithm>
 
-#include "../workloads/onnx_helpers.h"
-#include "../workloads/onnx_models.h"
-#include "cli_helpers.h"
-#include "hw_spec.h"
-#include "simulate.h"
-#include "zoo/zoo.h"
+#include "hw_models/hw_spec.h"
+#include "sim/simulate.h"
+#include "tests/cli/cli_helpers.h"
+#include "tests/workloads/onnx_helpers.h"
+#include "tests/workloads/onnx_models.h"
+#include "workloads/zoo/zoo.h"
 
 using namespace accelnas;
 using namespace accelnas::cli_test;
@@ -160,10 +160,9 @@ TEST_CASE(
     "accelnas import: each ONNX file that crashed the importer (tests/data/onnx) exits 2 with "
     "one error line") {
   const TempDir dir;
-  for (const char* name :
-       {"min_onnx_segv_shapeinf.onnx", "min_onnx_fpe_conv_stride0.onnx",
-        "min_onnx_ubsan_reshape_overflow.onnx", "min_onnx_protobuf_check.onnx",
-        "min_onnx_segv_conv_weight_rank.onnx"}) {
+  for (const char* name : {"min_onnx_segv_shapeinf.onnx", "min_onnx_fpe_conv_stride0.onnx",
+                           "min_onnx_ubsan_reshape_overflow.onnx", "min_onnx_protobuf_check.onnx",
+                           "min_onnx_segv_conv_weight_rank.onnx"}) {
     CAPTURE(name);
     const std::string file = std::string(ACCELNAS_SOURCE_DIR) + "/tests/data/onnx/" + name;
     const CliResult r = run_cli({"import", file, "-o", dir.file("x.yaml")});

@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli_helpers.h"
+#include "tests/cli/cli_helpers.h"
 
 using namespace accelnas::cli_test;
 using json = nlohmann::json;

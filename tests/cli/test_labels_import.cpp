@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "cli_helpers.h"
-#include "small_space.h"
+#include "tests/cli/cli_helpers.h"
+#include "tests/common/small_space.h"
 
 namespace {
 

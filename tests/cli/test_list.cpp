@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "cli_helpers.h"
-#include "hw_spec.h"
+#include "hw_models/hw_spec.h"
+#include "tests/cli/cli_helpers.h"
 
 using namespace accelnas;
 using namespace accelnas::cli_test;

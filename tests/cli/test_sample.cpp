@@ -1,7 +1,7 @@
 // `accelnas sample`: one canonical unit per line, identical between runs; bad counts are errors.
 #include <doctest/doctest.h>
 
-#include "cli_helpers.h"
+#include "tests/cli/cli_helpers.h"
 
 using namespace accelnas::cli_test;
 

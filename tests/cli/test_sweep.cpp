@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "cli_helpers.h"
+#include "tests/cli/cli_helpers.h"
 
 using namespace accelnas::cli_test;
 

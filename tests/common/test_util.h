@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "error.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::test_util {
 

@@ -15,7 +15,7 @@
 #include <fstream>
 #include <string>
 
-#include "config/error.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::fuzz {
 

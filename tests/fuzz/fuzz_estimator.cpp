@@ -1,8 +1,8 @@
 // Estimator file (cal::Estimator::load): any bytes load or are refused with a UserError; a loaded
 // estimator predicts a small zoo network (its trees are walked), or refuses it with a UserError.
-#include "estimator.h"
-#include "fuzz_common.h"
-#include "zoo/zoo.h"
+#include "calibration/estimator/estimator.h"
+#include "tests/fuzz/fuzz_common.h"
+#include "workloads/zoo/zoo.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace accelnas;

@@ -4,11 +4,11 @@
 // either works or throws a UserError naming the file.
 #include <sstream>
 
-#include "estimator.h"
-#include "fuzz_common.h"
-#include "label_db.h"
-#include "unit.h"
-#include "unit_summary.h"
+#include "calibration/estimator/estimator.h"
+#include "calibration/estimator/unit.h"
+#include "calibration/estimator/unit_summary.h"
+#include "calibration/labels/label_db.h"
+#include "tests/fuzz/fuzz_common.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace accelnas;

@@ -1,7 +1,7 @@
 // Network space YAML (cal::parse_net_space_string): a space is accepted or a UserError; an
 // accepted one samples its first network (a UserError when no draw fits its limits).
-#include "fuzz_common.h"
-#include "net_space.h"
+#include "calibration/labels/net_space.h"
+#include "tests/fuzz/fuzz_common.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace accelnas;

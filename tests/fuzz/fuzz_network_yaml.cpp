@@ -1,7 +1,7 @@
 // Network YAML (wl::load_network_string): a network is accepted or a UserError; an accepted one
 // is written back (wl::to_yaml) and that text loads to the same text again.
-#include "fuzz_common.h"
-#include "loader.h"
+#include "tests/fuzz/fuzz_common.h"
+#include "workloads/loader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   return accelnas::fuzz::user_error_or_success([&] {

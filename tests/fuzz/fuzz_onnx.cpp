@@ -1,8 +1,8 @@
 // ONNX import (wl::import_onnx_bytes): any bytes are imported or refused with a UserError.
 #include <string_view>
 
-#include "fuzz_common.h"
-#include "onnx/onnx_import.h"
+#include "tests/fuzz/fuzz_common.h"
+#include "workloads/onnx/onnx_import.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace accelnas;

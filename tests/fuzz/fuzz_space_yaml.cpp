@@ -1,9 +1,9 @@
 // Sampling space YAML (cal::parse_space_string): a space is accepted or a UserError; an accepted
 // one samples its first units on the default hardware (a UserError is the space's sizes).
-#include "fuzz_common.h"
-#include "hw_spec.h"
-#include "sampler.h"
-#include "space.h"
+#include "calibration/labels/sampler.h"
+#include "calibration/labels/space.h"
+#include "hw_models/hw_spec.h"
+#include "tests/fuzz/fuzz_common.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace accelnas;

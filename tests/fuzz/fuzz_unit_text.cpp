@@ -1,8 +1,8 @@
 // Unit text (cal::parse_unit_text): a unit is accepted or a UserError; an accepted one round
 // trips through canonical_text, and rebuilding its jobs is accepted or a UserError.
-#include "fuzz_common.h"
-#include "hw_spec.h"
-#include "unit.h"
+#include "calibration/estimator/unit.h"
+#include "hw_models/hw_spec.h"
+#include "tests/fuzz/fuzz_common.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace accelnas;

@@ -3,7 +3,7 @@
 #include <iostream>
 #include <string>
 
-#include "onnx_builder.h"
+#include "tests/workloads/onnx_builder.h"
 
 using accelnas::onnx_test::OnnxBuilder;
 

@@ -8,10 +8,10 @@
 #include <cstdint>
 #include <string>
 
-#include "error.h"
-#include "hw_spec.h"
-#include "layer_job.h"
-#include "test_util.h"
+#include "hw_models/hw_spec.h"
+#include "hw_models/layer_job.h"
+#include "tests/common/test_util.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::hw::test {
 

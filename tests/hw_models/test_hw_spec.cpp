@@ -9,7 +9,7 @@
 #include <regex>
 #include <set>
 
-#include "jobs.h"
+#include "tests/hw_models/jobs.h"
 
 using namespace accelnas;
 using hw::test::contains;

@@ -2,8 +2,8 @@
 // and a run depends only on (hw, jobs).
 #include <doctest/doctest.h>
 
-#include "jobs.h"
-#include "simulator.h"
+#include "hw_models/simulator.h"
+#include "tests/hw_models/jobs.h"
 
 using namespace accelnas;
 using namespace accelnas::hw;

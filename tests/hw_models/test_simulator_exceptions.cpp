@@ -8,9 +8,9 @@
 
 #include <cstring>
 
-#include "error.h"
-#include "jobs.h"
-#include "simulator.h"
+#include "hw_models/simulator.h"
+#include "tests/hw_models/jobs.h"
+#include "workloads/config/error.h"
 
 using namespace accelnas;
 

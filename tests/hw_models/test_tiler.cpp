@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "jobs.h"
-#include "tiler.h"
+#include "hw_models/tiler.h"
+#include "tests/hw_models/jobs.h"
 
 using namespace accelnas;
 using namespace accelnas::hw;

@@ -4,9 +4,9 @@
 
 #include <string>
 
-#include "hw_spec.h"
-#include "loader.h"
-#include "simulate.h"
+#include "hw_models/hw_spec.h"
+#include "sim/simulate.h"
+#include "workloads/loader.h"
 
 namespace accelnas::test {
 

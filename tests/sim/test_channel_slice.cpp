@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "nets.h"
-#include "planner.h"
+#include "sim/planner.h"
+#include "tests/sim/nets.h"
 
 using namespace accelnas;
 

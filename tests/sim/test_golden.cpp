@@ -3,8 +3,8 @@
 // with the docs.
 #include <doctest/doctest.h>
 
-#include "nets.h"
-#include "zoo/zoo.h"
+#include "tests/sim/nets.h"
+#include "workloads/zoo/zoo.h"
 
 using namespace accelnas;
 

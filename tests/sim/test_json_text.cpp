@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "json_text.h"
+#include "sim/json_text.h"
 
 TEST_CASE("json_text: a name with invalid UTF-8 is dumped with U+FFFD instead of throwing") {
   const nlohmann::json j{{"name", std::string("chip\x87")}};

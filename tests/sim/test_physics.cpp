@@ -3,10 +3,10 @@
 
 #include <algorithm>
 
-#include "dram.h"
-#include "nets.h"
-#include "report.h"
-#include "zoo/zoo.h"
+#include "hw_models/dram.h"
+#include "sim/report.h"
+#include "tests/sim/nets.h"
+#include "workloads/zoo/zoo.h"
 
 using namespace accelnas;
 

@@ -3,10 +3,10 @@
 // command that runs a network (simulate, sweep, estimate).
 #include <doctest/doctest.h>
 
-#include "error.h"
-#include "loader.h"
-#include "nets.h"
-#include "planner.h"
+#include "sim/planner.h"
+#include "tests/sim/nets.h"
+#include "workloads/config/error.h"
+#include "workloads/loader.h"
 
 using namespace accelnas;
 

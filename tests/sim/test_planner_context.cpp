@@ -2,9 +2,9 @@
 // chip, activation SRAM reserved by tensors outside the network, outputs kept on chip.
 #include <doctest/doctest.h>
 
-#include "loader.h"
-#include "nets.h"
-#include "planner.h"
+#include "sim/planner.h"
+#include "tests/sim/nets.h"
+#include "workloads/loader.h"
 
 using namespace accelnas;
 

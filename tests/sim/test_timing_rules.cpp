@@ -2,8 +2,8 @@
 // planner and the SystemC model (docs/HARDWARE_MODEL.md, rules A1-A6).
 #include <doctest/doctest.h>
 
-#include "dot_product_array.h"
-#include "nets.h"
+#include "hw_models/dot_product_array.h"
+#include "tests/sim/nets.h"
 
 using namespace accelnas;
 using test::ConvSpec;

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "error.h"
-#include "network.h"
-#include "test_util.h"
+#include "tests/common/test_util.h"
+#include "workloads/config/error.h"
+#include "workloads/network.h"
 
 namespace accelnas::wl::test {
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "helpers.h"
-#include "onnx/onnx_import.h"
-#include "onnx_builder.h"
+#include "tests/workloads/helpers.h"
+#include "tests/workloads/onnx_builder.h"
+#include "workloads/onnx/onnx_import.h"
 
 namespace accelnas::onnx_test {
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "onnx_builder.h"
+#include "tests/workloads/onnx_builder.h"
 
 namespace accelnas::onnx_test {
 

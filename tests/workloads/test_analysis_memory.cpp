@@ -5,9 +5,9 @@
 #include <functional>
 #include <random>
 
-#include "analysis/memory.h"
-#include "helpers.h"
-#include "zoo/zoo.h"
+#include "tests/workloads/helpers.h"
+#include "workloads/analysis/memory.h"
+#include "workloads/zoo/zoo.h"
 
 using namespace accelnas;
 using namespace accelnas::wl;

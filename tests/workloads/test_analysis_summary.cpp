@@ -1,9 +1,9 @@
 // Network summary (analysis/summary.h): the per-layer figures and totals behind `accelnas info`.
 #include <doctest/doctest.h>
 
-#include "analysis/summary.h"
-#include "helpers.h"
-#include "zoo/zoo.h"
+#include "tests/workloads/helpers.h"
+#include "workloads/analysis/summary.h"
+#include "workloads/zoo/zoo.h"
 
 using namespace accelnas;
 using namespace accelnas::wl;

@@ -1,8 +1,8 @@
 // NetworkBuilder (zoo/builder.h): concise zoo networks.
 #include <doctest/doctest.h>
 
-#include "helpers.h"
-#include "zoo/builder.h"
+#include "tests/workloads/helpers.h"
+#include "workloads/zoo/builder.h"
 
 using namespace accelnas::wl;
 using namespace accelnas::wl::test;

@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "helpers.h"
-#include "loader.h"
-#include "zoo/zoo.h"
+#include "tests/workloads/helpers.h"
+#include "workloads/loader.h"
+#include "workloads/zoo/zoo.h"
 
 using namespace accelnas::wl;
 using namespace accelnas::wl::test;

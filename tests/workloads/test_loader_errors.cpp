@@ -1,8 +1,8 @@
 // Every bad network file is one located UserError: "<file>:<line>: <where>: <reason>" (loader.h).
 #include <doctest/doctest.h>
 
-#include "helpers.h"
-#include "loader.h"
+#include "tests/workloads/helpers.h"
+#include "workloads/loader.h"
 
 using namespace accelnas::wl;
 using namespace accelnas::wl::test;

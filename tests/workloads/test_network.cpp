@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "helpers.h"
-#include "zoo/zoo.h"
+#include "tests/workloads/helpers.h"
+#include "workloads/zoo/zoo.h"
 
 using namespace accelnas::wl;
 using namespace accelnas::wl::test;

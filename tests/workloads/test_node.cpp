@@ -1,8 +1,8 @@
 // The YAML view (config/node.h): every node knows its file, path and line.
 #include <doctest/doctest.h>
 
-#include "helpers.h"
-#include "node.h"
+#include "tests/workloads/helpers.h"
+#include "workloads/config/node.h"
 
 using namespace accelnas::cfg;
 using accelnas::wl::test::contains;

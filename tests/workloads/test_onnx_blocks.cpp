@@ -2,8 +2,8 @@
 // in small graphs shaped like the PyTorch exports of torchvision's mobile networks.
 #include <doctest/doctest.h>
 
-#include "onnx_helpers.h"
-#include "onnx_models.h"
+#include "tests/workloads/onnx_helpers.h"
+#include "tests/workloads/onnx_models.h"
 
 using namespace accelnas;
 using namespace accelnas::onnx_test;

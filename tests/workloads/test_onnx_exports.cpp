@@ -2,7 +2,7 @@
 // without batchnorm folding, Constant nodes, 1.x and 2.x naming).
 #include <doctest/doctest.h>
 
-#include "onnx_helpers.h"
+#include "tests/workloads/onnx_helpers.h"
 
 using namespace accelnas;
 using namespace accelnas::onnx_test;

@@ -14,8 +14,8 @@
 #include <limits>
 #include <random>
 
-#include "onnx_helpers.h"
-#include "onnx_models.h"
+#include "tests/workloads/onnx_helpers.h"
+#include "tests/workloads/onnx_models.h"
 
 using namespace accelnas;
 using namespace accelnas::onnx_test;

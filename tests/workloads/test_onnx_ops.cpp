@@ -1,7 +1,7 @@
 // ONNX import (onnx/onnx_import.h): how each supported operator maps onto our layers.
 #include <doctest/doctest.h>
 
-#include "onnx_helpers.h"
+#include "tests/workloads/onnx_helpers.h"
 
 using namespace accelnas;
 using namespace accelnas::onnx_test;

@@ -2,7 +2,7 @@
 // window of the Conv, MaxPool or AveragePool that reads it; anything else is unsupported.
 #include <doctest/doctest.h>
 
-#include "onnx_helpers.h"
+#include "tests/workloads/onnx_helpers.h"
 
 using namespace accelnas;
 using namespace accelnas::onnx_test;

@@ -4,7 +4,7 @@
 
 #include <limits>
 
-#include "onnx_helpers.h"
+#include "tests/workloads/onnx_helpers.h"
 
 using namespace accelnas;
 using namespace accelnas::onnx_test;

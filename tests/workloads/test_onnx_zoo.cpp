@@ -2,9 +2,9 @@
 // table as the zoo's model of the same network.
 #include <doctest/doctest.h>
 
-#include "onnx_helpers.h"
-#include "onnx_models.h"
-#include "zoo/zoo.h"
+#include "tests/workloads/onnx_helpers.h"
+#include "tests/workloads/onnx_models.h"
+#include "workloads/zoo/zoo.h"
 
 using namespace accelnas;
 using namespace accelnas::onnx_test;

@@ -3,8 +3,8 @@
 
 #include <stdexcept>
 
-#include "helpers.h"
-#include "params.h"
+#include "tests/workloads/helpers.h"
+#include "workloads/config/params.h"
 
 using namespace accelnas::cfg;
 using accelnas::wl::test::contains;

@@ -1,7 +1,7 @@
 // Precision names (precision.h).
 #include <doctest/doctest.h>
 
-#include "precision.h"
+#include "workloads/precision.h"
 
 using namespace accelnas;
 

@@ -1,8 +1,8 @@
 // Shape rules of Network::finalize() (shape_inference.h), NHWC with the batch left out.
 #include <doctest/doctest.h>
 
-#include "helpers.h"
-#include "shape_inference.h"
+#include "tests/workloads/helpers.h"
+#include "workloads/shape_inference.h"
 
 using namespace accelnas::wl;
 using namespace accelnas::wl::test;

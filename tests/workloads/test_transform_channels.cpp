@@ -3,10 +3,10 @@
 
 #include <cmath>
 
-#include "helpers.h"
-#include "loader.h"
-#include "transforms/channels.h"
-#include "zoo/zoo.h"
+#include "tests/workloads/helpers.h"
+#include "workloads/loader.h"
+#include "workloads/transforms/channels.h"
+#include "workloads/zoo/zoo.h"
 
 using namespace accelnas;
 using namespace accelnas::wl;

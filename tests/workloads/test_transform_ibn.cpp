@@ -1,11 +1,11 @@
 // IBN transforms (transforms/ibn.h): fusion, unfusion, kernel size and expansion.
 #include <doctest/doctest.h>
 
-#include "helpers.h"
-#include "loader.h"
-#include "transforms/ibn.h"
-#include "transforms/select.h"
-#include "zoo/zoo.h"
+#include "tests/workloads/helpers.h"
+#include "workloads/loader.h"
+#include "workloads/transforms/ibn.h"
+#include "workloads/transforms/select.h"
+#include "workloads/zoo/zoo.h"
 
 using namespace accelnas;
 using namespace accelnas::wl;

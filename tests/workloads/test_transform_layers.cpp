@@ -1,10 +1,10 @@
 // Per-layer transforms (transforms/layers.h): depthwise to full conv, resolution, precision.
 #include <doctest/doctest.h>
 
-#include "helpers.h"
-#include "loader.h"
-#include "transforms/layers.h"
-#include "zoo/zoo.h"
+#include "tests/workloads/helpers.h"
+#include "workloads/loader.h"
+#include "workloads/transforms/layers.h"
+#include "workloads/zoo/zoo.h"
 
 using namespace accelnas;
 using namespace accelnas::wl;

@@ -1,10 +1,10 @@
 // Naming blocks and layers for transforms (transforms/select.h).
 #include <doctest/doctest.h>
 
-#include "helpers.h"
-#include "loader.h"
-#include "transforms/select.h"
-#include "zoo/zoo.h"
+#include "tests/workloads/helpers.h"
+#include "workloads/loader.h"
+#include "workloads/transforms/select.h"
+#include "workloads/zoo/zoo.h"
 
 using namespace accelnas;
 using namespace accelnas::wl;

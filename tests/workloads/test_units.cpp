@@ -3,7 +3,7 @@
 
 #include <stdexcept>
 
-#include "units.h"
+#include "workloads/config/units.h"
 
 using namespace accelnas::units;
 

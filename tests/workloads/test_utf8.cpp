@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "utf8.h"
+#include "workloads/config/utf8.h"
 
 using accelnas::invalid_utf8_offset;
 using accelnas::utf8_sequence_length;

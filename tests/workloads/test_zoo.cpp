@@ -4,9 +4,9 @@
 #include <cmath>
 #include <set>
 
-#include "helpers.h"
-#include "suggest.h"
-#include "zoo/zoo.h"
+#include "tests/workloads/helpers.h"
+#include "workloads/config/suggest.h"
+#include "workloads/zoo/zoo.h"
 
 using namespace accelnas::wl;
 using namespace accelnas::wl::test;

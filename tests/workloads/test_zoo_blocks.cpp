@@ -7,9 +7,9 @@
 #include <map>
 #include <set>
 
-#include "helpers.h"
-#include "zoo/builder.h"
-#include "zoo/zoo.h"
+#include "tests/workloads/helpers.h"
+#include "workloads/zoo/builder.h"
+#include "workloads/zoo/zoo.h"
 
 using namespace accelnas::wl;
 using namespace accelnas::wl::test;

@@ -6,8 +6,8 @@
 
 #include <cmath>
 
-#include "helpers.h"
-#include "zoo/zoo.h"
+#include "tests/workloads/helpers.h"
+#include "workloads/zoo/zoo.h"
 
 using namespace accelnas::wl;
 

@@ -4,8 +4,8 @@
 
 #include <set>
 
-#include "helpers.h"
-#include "zoo/zoo.h"
+#include "tests/workloads/helpers.h"
+#include "workloads/zoo/zoo.h"
 
 using namespace accelnas::wl;
 using namespace accelnas::wl::test;

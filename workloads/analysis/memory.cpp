@@ -1,9 +1,9 @@
 // Tensor liveness over an execution order (rules in memory.h).
-#include "memory.h"
+#include "workloads/analysis/memory.h"
 
 #include <algorithm>
 
-#include "error.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::wl {
 namespace {

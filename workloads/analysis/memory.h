@@ -36,7 +36,7 @@
 #include <string>
 #include <vector>
 
-#include "network.h"
+#include "workloads/network.h"
 
 namespace accelnas::wl {
 

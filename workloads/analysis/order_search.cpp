@@ -5,8 +5,8 @@
 #include <optional>
 #include <unordered_map>
 
-#include "error.h"
-#include "memory.h"
+#include "workloads/analysis/memory.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::wl {
 namespace {

@@ -1,7 +1,7 @@
 // summarize(): per-layer figures and totals (rules in summary.h).
-#include "summary.h"
+#include "workloads/analysis/summary.h"
 
-#include "error.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::wl {
 

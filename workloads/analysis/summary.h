@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "memory.h"
-#include "network.h"
+#include "workloads/analysis/memory.h"
+#include "workloads/network.h"
 
 namespace accelnas::wl {
 

@@ -1,4 +1,4 @@
-#include "error.h"
+#include "workloads/config/error.h"
 
 #include <cstdio>
 #include <cstdlib>

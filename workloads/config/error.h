@@ -3,8 +3,8 @@
 // A UserError is the user's fault (bad file, bad value, unknown name): library code throws it
 // with one readable line, and main() prints it and exits non-zero. A broken internal invariant is
 // our bug: ACCELNAS_PANIC aborts with the location, like gem5's panic().
-#ifndef ACCELNAS_CONFIG_ERROR_H
-#define ACCELNAS_CONFIG_ERROR_H
+#ifndef ACCELNAS_WORKLOADS_CONFIG_ERROR_H
+#define ACCELNAS_WORKLOADS_CONFIG_ERROR_H
 
 #include <stdexcept>
 #include <string>
@@ -26,4 +26,4 @@ class UserError : public std::runtime_error {
     if (!(cond)) ::accelnas::panic(__FILE__, __LINE__, (msg)); \
   } while (0)
 
-#endif  // ACCELNAS_CONFIG_ERROR_H
+#endif  // ACCELNAS_WORKLOADS_CONFIG_ERROR_H

@@ -1,4 +1,4 @@
-#include "input_file.h"
+#include "workloads/config/input_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "error.h"
+#include "workloads/config/error.h"
 
 namespace accelnas {
 namespace {

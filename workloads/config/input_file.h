@@ -5,8 +5,8 @@
 //   "<path>: too large (<n> bytes; files read whole are limited to 256 MiB)".
 // Only regular files are read (a symlink to one is fine): a FIFO or a character device such as
 // /dev/zero may never end, and a file read whole must fit in memory.
-#ifndef ACCELNAS_CONFIG_INPUT_FILE_H
-#define ACCELNAS_CONFIG_INPUT_FILE_H
+#ifndef ACCELNAS_WORKLOADS_CONFIG_INPUT_FILE_H
+#define ACCELNAS_WORKLOADS_CONFIG_INPUT_FILE_H
 
 #include <cstdint>
 #include <string>
@@ -26,4 +26,4 @@ std::string read_input_file(const std::string& path, std::uint64_t max_bytes = k
 
 }  // namespace accelnas
 
-#endif  // ACCELNAS_CONFIG_INPUT_FILE_H
+#endif  // ACCELNAS_WORKLOADS_CONFIG_INPUT_FILE_H

@@ -1,4 +1,4 @@
-#include "node.h"
+#include "workloads/config/node.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -7,10 +7,10 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "error.h"
-#include "input_file.h"
-#include "units.h"
-#include "utf8.h"
+#include "workloads/config/error.h"
+#include "workloads/config/input_file.h"
+#include "workloads/config/units.h"
+#include "workloads/config/utf8.h"
 
 namespace accelnas::cfg {
 

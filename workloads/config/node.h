@@ -3,8 +3,8 @@
 // A Node remembers its file, its dotted path from the root ("compute.parallelism_factor",
 // "layers[3].kernel") and its line, so every error can say where it is:
 //   hw.yaml:12: compute.parallelism_factor: expected an integer >= 1, got -4
-#ifndef ACCELNAS_CONFIG_NODE_H
-#define ACCELNAS_CONFIG_NODE_H
+#ifndef ACCELNAS_WORKLOADS_CONFIG_NODE_H
+#define ACCELNAS_WORKLOADS_CONFIG_NODE_H
 
 #include <cstdint>
 #include <memory>
@@ -60,4 +60,4 @@ class Node {
 
 }  // namespace accelnas::cfg
 
-#endif  // ACCELNAS_CONFIG_NODE_H
+#endif  // ACCELNAS_WORKLOADS_CONFIG_NODE_H

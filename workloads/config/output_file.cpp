@@ -1,4 +1,4 @@
-#include "output_file.h"
+#include "workloads/config/output_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,7 +11,7 @@
 #include <streambuf>
 #include <vector>
 
-#include "error.h"
+#include "workloads/config/error.h"
 
 namespace accelnas {
 

@@ -10,8 +10,8 @@
 // Any other existing path is written in place, with no temporary and no rename: a character
 // device (/dev/null, a terminal), a FIFO, a socket, and the file that is already this process's
 // stdout or stderr (`-o /dev/stdout > log`), which is appended to so that it keeps what is there.
-#ifndef ACCELNAS_CONFIG_OUTPUT_FILE_H
-#define ACCELNAS_CONFIG_OUTPUT_FILE_H
+#ifndef ACCELNAS_WORKLOADS_CONFIG_OUTPUT_FILE_H
+#define ACCELNAS_WORKLOADS_CONFIG_OUTPUT_FILE_H
 
 #include <memory>
 #include <ostream>
@@ -46,4 +46,4 @@ class OutputFile {
 
 }  // namespace accelnas
 
-#endif  // ACCELNAS_CONFIG_OUTPUT_FILE_H
+#endif  // ACCELNAS_WORKLOADS_CONFIG_OUTPUT_FILE_H

@@ -1,12 +1,12 @@
-#include "params.h"
+#include "workloads/config/params.h"
 
 #include <cmath>
 #include <cstdio>
 #include <set>
 #include <stdexcept>
 
-#include "error.h"
-#include "units.h"
+#include "workloads/config/error.h"
+#include "workloads/config/units.h"
 
 namespace accelnas::cfg {
 namespace {

@@ -1,14 +1,14 @@
 // Declared parameters: each key is declared once with its kind (and so its unit), default, range
 // and description. The same table drives parsing, validation, `accelnas list hw-keys` and docs.
-#ifndef ACCELNAS_CONFIG_PARAMS_H
-#define ACCELNAS_CONFIG_PARAMS_H
+#ifndef ACCELNAS_WORKLOADS_CONFIG_PARAMS_H
+#define ACCELNAS_WORKLOADS_CONFIG_PARAMS_H
 
 #include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "node.h"
+#include "workloads/config/node.h"
 
 namespace accelnas::cfg {
 
@@ -56,4 +56,4 @@ const ParamDecl* find_decl(const std::vector<ParamDecl>& decls, const std::strin
 
 }  // namespace accelnas::cfg
 
-#endif  // ACCELNAS_CONFIG_PARAMS_H
+#endif  // ACCELNAS_WORKLOADS_CONFIG_PARAMS_H

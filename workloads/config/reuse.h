@@ -1,7 +1,7 @@
 // Storage reuse for hot loops that rebuild vectors of heavy elements (strings and vectors
 // inside) call after call: the planner's jobs, the estimator's units.
-#ifndef ACCELNAS_CONFIG_REUSE_H
-#define ACCELNAS_CONFIG_REUSE_H
+#ifndef ACCELNAS_WORKLOADS_CONFIG_REUSE_H
+#define ACCELNAS_WORKLOADS_CONFIG_REUSE_H
 
 #include <cstddef>
 #include <utility>
@@ -31,4 +31,4 @@ void resize_reusing(std::vector<T>& v, std::size_t n, std::vector<T>& spare) {
 
 }  // namespace accelnas
 
-#endif  // ACCELNAS_CONFIG_REUSE_H
+#endif  // ACCELNAS_WORKLOADS_CONFIG_REUSE_H

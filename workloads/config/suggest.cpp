@@ -1,4 +1,4 @@
-#include "suggest.h"
+#include "workloads/config/suggest.h"
 
 #include <algorithm>
 #include <utility>

@@ -1,6 +1,6 @@
 // "Did you mean" help for unknown names, and small string helpers for messages.
-#ifndef ACCELNAS_CONFIG_SUGGEST_H
-#define ACCELNAS_CONFIG_SUGGEST_H
+#ifndef ACCELNAS_WORKLOADS_CONFIG_SUGGEST_H
+#define ACCELNAS_WORKLOADS_CONFIG_SUGGEST_H
 
 #include <string>
 #include <vector>
@@ -17,4 +17,4 @@ std::string join(const std::vector<std::string>& parts, const std::string& sep);
 
 }  // namespace accelnas
 
-#endif  // ACCELNAS_CONFIG_SUGGEST_H
+#endif  // ACCELNAS_WORKLOADS_CONFIG_SUGGEST_H

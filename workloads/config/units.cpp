@@ -1,4 +1,4 @@
-#include "units.h"
+#include "workloads/config/units.h"
 
 #include <cctype>
 #include <cmath>
@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "workloads/config/text.h"
+
 namespace accelnas::units {
 namespace {
 
@@ -15,13 +17,6 @@ struct Split {
   double number;
   std::string unit;
 };
-
-std::string trim(const std::string& s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return s.substr(b, e - b);
-}
 
 // Splits "12.8 GB/s" into 12.8 and "GB/s".
 Split split_number(const std::string& raw) {

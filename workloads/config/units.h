@@ -7,8 +7,8 @@
 // quantities are rejected too.
 // On bad input they throw std::invalid_argument whose what() is a short reason; the caller adds
 // the file, line and key.
-#ifndef ACCELNAS_CONFIG_UNITS_H
-#define ACCELNAS_CONFIG_UNITS_H
+#ifndef ACCELNAS_WORKLOADS_CONFIG_UNITS_H
+#define ACCELNAS_WORKLOADS_CONFIG_UNITS_H
 
 #include <cstdint>
 #include <string>
@@ -33,4 +33,4 @@ std::string format_duration(double seconds);
 
 }  // namespace accelnas::units
 
-#endif  // ACCELNAS_CONFIG_UNITS_H
+#endif  // ACCELNAS_WORKLOADS_CONFIG_UNITS_H

@@ -1,4 +1,4 @@
-#include "utf8.h"
+#include "workloads/config/utf8.h"
 
 namespace accelnas {
 

@@ -1,8 +1,8 @@
 // UTF-8 validity as JSON demands it (RFC 3629: no overlong forms, no surrogates, nothing past
 // U+10FFFF). Text read from user files is checked when it is loaded, so that no later JSON dump of
 // a name can fail; error lines escape what they quote with the same rule.
-#ifndef ACCELNAS_CONFIG_UTF8_H
-#define ACCELNAS_CONFIG_UTF8_H
+#ifndef ACCELNAS_WORKLOADS_CONFIG_UTF8_H
+#define ACCELNAS_WORKLOADS_CONFIG_UTF8_H
 
 #include <cstddef>
 #include <string>
@@ -17,4 +17,4 @@ std::size_t invalid_utf8_offset(const std::string& text);
 
 }  // namespace accelnas
 
-#endif  // ACCELNAS_CONFIG_UTF8_H
+#endif  // ACCELNAS_WORKLOADS_CONFIG_UTF8_H

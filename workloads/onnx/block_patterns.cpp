@@ -1,4 +1,4 @@
-#include "onnx/block_patterns.h"
+#include "workloads/onnx/block_patterns.h"
 
 #include <string>
 #include <utility>

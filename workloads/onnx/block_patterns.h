@@ -15,7 +15,7 @@
 #ifndef ACCELNAS_WORKLOADS_ONNX_BLOCK_PATTERNS_H
 #define ACCELNAS_WORKLOADS_ONNX_BLOCK_PATTERNS_H
 
-#include "network.h"
+#include "workloads/network.h"
 
 namespace accelnas::wl {
 

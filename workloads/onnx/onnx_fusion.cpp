@@ -1,4 +1,4 @@
-#include "onnx/onnx_fusion.h"
+#include "workloads/onnx/onnx_fusion.h"
 
 namespace accelnas::wl::onnx_detail {
 namespace {

@@ -4,7 +4,7 @@
 #ifndef ACCELNAS_WORKLOADS_ONNX_ONNX_FUSION_H
 #define ACCELNAS_WORKLOADS_ONNX_ONNX_FUSION_H
 
-#include "onnx/onnx_mapper.h"
+#include "workloads/onnx/onnx_mapper.h"
 
 namespace accelnas::wl::onnx_detail {
 

@@ -1,13 +1,13 @@
-#include "onnx/onnx_import.h"
+#include "workloads/onnx/onnx_import.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 
-#include "error.h"
-#include "input_file.h"
-#include "onnx/onnx_mapper.h"
-#include "onnx/onnx_model.h"
+#include "workloads/config/error.h"
+#include "workloads/config/input_file.h"
+#include "workloads/onnx/onnx_mapper.h"
+#include "workloads/onnx/onnx_model.h"
 
 namespace accelnas::wl {
 namespace {

@@ -55,7 +55,7 @@
 #include <string_view>
 #include <vector>
 
-#include "network.h"
+#include "workloads/network.h"
 
 namespace accelnas::wl {
 

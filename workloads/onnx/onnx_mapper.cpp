@@ -1,12 +1,12 @@
-#include "onnx/onnx_mapper.h"
+#include "workloads/onnx/onnx_mapper.h"
 
 #include <cctype>
 #include <filesystem>
 
-#include "error.h"
-#include "onnx/block_patterns.h"
-#include "onnx/onnx_shape_eval.h"
-#include "shape_inference.h"
+#include "workloads/config/error.h"
+#include "workloads/onnx/block_patterns.h"
+#include "workloads/onnx/onnx_shape_eval.h"
+#include "workloads/shape_inference.h"
 
 namespace accelnas::wl::onnx_detail {
 namespace {

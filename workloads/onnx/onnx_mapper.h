@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "network.h"
-#include "onnx/onnx_import.h"
-#include "onnx/onnx_model.h"
+#include "workloads/network.h"
+#include "workloads/onnx/onnx_import.h"
+#include "workloads/onnx/onnx_model.h"
 
 namespace accelnas::wl::onnx_detail {
 

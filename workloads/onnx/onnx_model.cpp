@@ -1,4 +1,4 @@
-#include "onnx/onnx_model.h"
+#include "workloads/onnx/onnx_model.h"
 
 #include <onnx/shape_inference/implementation.h>
 
@@ -7,9 +7,9 @@
 #include <set>
 #include <sstream>
 
-#include "error.h"
-#include "onnx/onnx_validate.h"
-#include "suggest.h"
+#include "workloads/config/error.h"
+#include "workloads/config/suggest.h"
+#include "workloads/onnx/onnx_validate.h"
 
 namespace accelnas::wl::onnx_detail {
 namespace {

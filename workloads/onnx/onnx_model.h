@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "onnx/onnx_import.h"
+#include "workloads/onnx/onnx_import.h"
 
 namespace accelnas::wl::onnx_detail {
 

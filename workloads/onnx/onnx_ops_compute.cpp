@@ -2,8 +2,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "onnx/onnx_mapper.h"
-#include "shape_inference.h"
+#include "workloads/onnx/onnx_mapper.h"
+#include "workloads/shape_inference.h"
 
 namespace accelnas::wl::onnx_detail {
 namespace {

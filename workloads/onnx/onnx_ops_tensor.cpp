@@ -2,9 +2,9 @@
 // and the shape-only operators.
 #include <limits>
 
-#include "onnx/onnx_fusion.h"
-#include "onnx/onnx_shape_eval.h"
-#include "onnx/onnx_validate.h"
+#include "workloads/onnx/onnx_fusion.h"
+#include "workloads/onnx/onnx_shape_eval.h"
+#include "workloads/onnx/onnx_validate.h"
 
 namespace accelnas::wl::onnx_detail {
 namespace {

@@ -1,4 +1,4 @@
-#include "onnx/onnx_shape_eval.h"
+#include "workloads/onnx/onnx_shape_eval.h"
 
 #include <algorithm>
 #include <cmath>

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "onnx/onnx_model.h"
+#include "workloads/onnx/onnx_model.h"
 
 namespace accelnas::wl::onnx_detail {
 

@@ -1,4 +1,4 @@
-#include "onnx/onnx_validate.h"
+#include "workloads/onnx/onnx_validate.h"
 
 #include <onnx/defs/schema.h>
 
@@ -10,7 +10,7 @@
 #include <set>
 #include <vector>
 
-#include "error.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::wl::onnx_detail {
 namespace {
@@ -314,10 +314,9 @@ void check_kernel_shapes(const std::string& file, onnx::GraphProto& graph) {
       a.set_type(onnx::AttributeProto::INTS);
       for (auto x : window) a.add_ints(x);
     } else if (std::vector<std::int64_t>(kernel->ints().begin(), kernel->ints().end()) != window) {
-      throw UserError(at + ": kernel_shape " +
-                      list_text({kernel->ints().begin(), kernel->ints().end()}) +
-                      " does not match its weights '" + n.input(k) + "' of shape " +
-                      list_text(dims));
+      throw UserError(
+          at + ": kernel_shape " + list_text({kernel->ints().begin(), kernel->ints().end()}) +
+          " does not match its weights '" + n.input(k) + "' of shape " + list_text(dims));
     }
   }
 }

@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <string>
 
-#include "shape_inference.h"
+#include "workloads/shape_inference.h"
 
 namespace accelnas::wl::onnx_detail {
 

@@ -1,11 +1,11 @@
 // Channel classes (rules in channel_classes.h).
-#include "channel_classes.h"
+#include "workloads/transforms/channel_classes.h"
 
 #include <limits>
 #include <numeric>
 
-#include "error.h"
-#include "rebuild.h"
+#include "workloads/config/error.h"
+#include "workloads/transforms/rebuild.h"
 
 namespace accelnas::wl {
 

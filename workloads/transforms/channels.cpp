@@ -1,12 +1,12 @@
 // depth_multiplier and align_channels (rules in channels.h).
-#include "channels.h"
+#include "workloads/transforms/channels.h"
 
 #include <cmath>
 #include <cstdio>
 #include <numeric>
 
-#include "channel_classes.h"
-#include "error.h"
+#include "workloads/config/error.h"
+#include "workloads/transforms/channel_classes.h"
 
 namespace accelnas::wl {
 namespace {

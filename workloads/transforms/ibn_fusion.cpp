@@ -2,10 +2,10 @@
 #include <map>
 #include <set>
 
-#include "error.h"
-#include "ibn.h"
-#include "rebuild.h"
-#include "select.h"
+#include "workloads/config/error.h"
+#include "workloads/transforms/ibn.h"
+#include "workloads/transforms/rebuild.h"
+#include "workloads/transforms/select.h"
 
 namespace accelnas::wl {
 namespace {

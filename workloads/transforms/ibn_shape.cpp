@@ -4,12 +4,12 @@
 #include <map>
 #include <numeric>
 
-#include "channel_classes.h"
-#include "channels.h"
-#include "error.h"
-#include "ibn.h"
-#include "rebuild.h"
-#include "select.h"
+#include "workloads/config/error.h"
+#include "workloads/transforms/channel_classes.h"
+#include "workloads/transforms/channels.h"
+#include "workloads/transforms/ibn.h"
+#include "workloads/transforms/rebuild.h"
+#include "workloads/transforms/select.h"
 
 namespace accelnas::wl {
 namespace {

@@ -1,12 +1,13 @@
 // dw_to_conv, set_resolution and set_precision (rules in layers.h).
-#include "layers.h"
+#include "workloads/transforms/layers.h"
 
 #include <cmath>
 #include <set>
 
-#include "error.h"
-#include "rebuild.h"
-#include "select.h"
+#include "workloads/config/error.h"
+#include "workloads/config/text.h"
+#include "workloads/transforms/rebuild.h"
+#include "workloads/transforms/select.h"
 
 namespace accelnas::wl {
 namespace {
@@ -14,12 +15,6 @@ namespace {
 bool depthwise_like(const Network& net, std::size_t i) {
   const Layer& l = net.layer(i);
   return l.op == OpKind::Conv2d && l.groups > 1 && l.groups == input_channels(net, i);
-}
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
 }
 
 // Named layers (not blocks, not "all") must be depthwise; named blocks must contain one.

@@ -21,7 +21,7 @@
 #include <cstdint>
 #include <string>
 
-#include "network.h"
+#include "workloads/network.h"
 
 namespace accelnas::wl {
 

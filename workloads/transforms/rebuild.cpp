@@ -1,8 +1,8 @@
-#include "rebuild.h"
+#include "workloads/transforms/rebuild.h"
 
 #include <algorithm>
 
-#include "error.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::wl {
 

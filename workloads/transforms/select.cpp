@@ -1,21 +1,16 @@
 // IBN block discovery and block / layer selections (rules in select.h).
-#include "select.h"
+#include "workloads/transforms/select.h"
 
 #include <algorithm>
 #include <cctype>
 #include <set>
 
-#include "error.h"
-#include "suggest.h"
+#include "workloads/config/error.h"
+#include "workloads/config/suggest.h"
+#include "workloads/config/text.h"
 
 namespace accelnas::wl {
 namespace {
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
 
 std::vector<std::string> split_items(const std::string& spec) {
   std::vector<std::string> out;

@@ -27,7 +27,7 @@
 #include <string>
 #include <vector>
 
-#include "network.h"
+#include "workloads/network.h"
 
 namespace accelnas::wl {
 

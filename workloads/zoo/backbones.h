@@ -1,11 +1,11 @@
-// Backbones shared by the zoo's classifiers, detector and segmenter. Internal to the zoo.
+// Internal to the zoo: backbones shared by its classifiers, detector and segmenter.
 #ifndef ACCELNAS_WORKLOADS_ZOO_BACKBONES_H
 #define ACCELNAS_WORKLOADS_ZOO_BACKBONES_H
 
 #include <cstdint>
 #include <string>
 
-#include "builder.h"
+#include "workloads/zoo/builder.h"
 
 namespace accelnas::wl::zoo {
 

@@ -1,8 +1,8 @@
-#include "blocks.h"
+#include "workloads/zoo/blocks.h"
 
 #include <algorithm>
 
-#include "error.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::wl::zoo {
 namespace {

@@ -1,5 +1,5 @@
-// Building blocks shared by the zoo's families: channel rounding and the inverted bottleneck
-// (plain, with squeeze-excite, or fused). Internal to the zoo.
+// Building blocks shared by the zoo's families and the samplers (calibration/labels/): channel
+// rounding and the inverted bottleneck (plain, with squeeze-excite, or fused).
 //
 // Every layer of a block gets the block's id, its type and a role, as documented on wl::Layer:
 // an IBN is "<id>_expand" (role expand, absent when the block does not expand), "<id>_dw"
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "builder.h"
+#include "workloads/zoo/builder.h"
 
 namespace accelnas::wl::zoo {
 

@@ -1,6 +1,6 @@
-#include "builder.h"
+#include "workloads/zoo/builder.h"
 
-#include "error.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::wl {
 

@@ -2,8 +2,8 @@
 // MobileNetV2 at width 0.35 on 96x96 images with 2 classes (the visual-wake-words setting: is a
 // person in view or not). Everything else is mobilenet_v2; the study's expert rules (depthwise to
 // full convs, even channels aligned to the parallelism factor) are transforms applied to it.
-#include "backbones.h"
-#include "models.h"
+#include "workloads/zoo/backbones.h"
+#include "workloads/zoo/models.h"
 
 namespace accelnas::wl::zoo {
 namespace {

@@ -5,8 +5,8 @@
 // The fused IBN puts the stride on its KxK conv (as timm and EfficientNetV2's fused-MBConv do,
 // and as fusing an IBN whose depthwise carries the stride implies); the TF reference strides its
 // 1x1 projection instead, which computes the KxK conv at the full input resolution.
-#include "blocks.h"
-#include "models.h"
+#include "workloads/zoo/blocks.h"
+#include "workloads/zoo/models.h"
 
 namespace accelnas::wl::zoo {
 namespace {

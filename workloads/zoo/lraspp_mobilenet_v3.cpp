@@ -8,8 +8,8 @@
 // channel-wise by global pool + 1x1 conv (sigmoid); bilinear upsampling to the 8x-downsampled
 // ibn4 features; a 1x1 classifier on each branch, added; bilinear upsampling of the logits to
 // the input size, so the output is H x W x classes.
-#include "backbones.h"
-#include "models.h"
+#include "workloads/zoo/backbones.h"
+#include "workloads/zoo/models.h"
 
 namespace accelnas::wl::zoo {
 namespace {

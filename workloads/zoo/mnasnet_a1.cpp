@@ -4,8 +4,8 @@
 // 160 channel stages, a 1x1 conv to 1280 before the pool.
 #include <algorithm>
 
-#include "blocks.h"
-#include "models.h"
+#include "workloads/zoo/blocks.h"
+#include "workloads/zoo/models.h"
 
 namespace accelnas::wl::zoo {
 namespace {

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "backbones.h"
-#include "blocks.h"
-#include "models.h"
+#include "workloads/zoo/backbones.h"
+#include "workloads/zoo/blocks.h"
+#include "workloads/zoo/models.h"
 
 namespace accelnas::wl::zoo {
 namespace {

@@ -1,8 +1,8 @@
-// The zoo's entries, one per file (internal to the zoo).
+// Internal to the zoo: its entries, one per file.
 #ifndef ACCELNAS_WORKLOADS_ZOO_MODELS_H
 #define ACCELNAS_WORKLOADS_ZOO_MODELS_H
 
-#include "zoo.h"
+#include "workloads/zoo/zoo.h"
 
 namespace accelnas::wl::zoo {
 

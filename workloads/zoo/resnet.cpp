@@ -4,8 +4,8 @@
 //
 // Each block is block_type "residual": its convs have role "conv", the projection "shortcut",
 // the add "residual_add". The ReLU after the add is not modelled: an add takes no epilogue.
-#include "builder.h"
-#include "models.h"
+#include "workloads/zoo/builder.h"
+#include "workloads/zoo/models.h"
 
 namespace accelnas::wl::zoo {
 namespace {

@@ -12,9 +12,9 @@
 // the last conv included.
 #include <algorithm>
 
-#include "backbones.h"
-#include "blocks.h"
-#include "models.h"
+#include "workloads/zoo/backbones.h"
+#include "workloads/zoo/blocks.h"
+#include "workloads/zoo/models.h"
 
 namespace accelnas::wl::zoo {
 namespace {

@@ -1,6 +1,6 @@
 // A tiny network for fast tests: every common op once, one inverted bottleneck with a residual.
-#include "builder.h"
-#include "models.h"
+#include "workloads/zoo/builder.h"
+#include "workloads/zoo/models.h"
 
 namespace accelnas::wl::zoo {
 namespace {

@@ -1,24 +1,19 @@
 // Zoo registry and spec parsing ("name:key=value,key=value").
-#include "zoo.h"
+#include "workloads/zoo/zoo.h"
 
 #include <cmath>
 #include <cstdio>
 #include <set>
 #include <stdexcept>
 
-#include "error.h"
-#include "models.h"
-#include "suggest.h"
-#include "units.h"
+#include "workloads/config/error.h"
+#include "workloads/config/suggest.h"
+#include "workloads/config/text.h"
+#include "workloads/config/units.h"
+#include "workloads/zoo/models.h"
 
 namespace accelnas::wl {
 namespace {
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
 
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;

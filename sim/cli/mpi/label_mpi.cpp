@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "common.h"
-#include "error.h"
-#include "label_gen.h"
+#include "calibration/labels/label_gen.h"
+#include "sim/cli/common.h"
+#include "workloads/config/error.h"
 
 namespace accelnas::cli {
 namespace {

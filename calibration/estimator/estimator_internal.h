@@ -1,0 +1,24 @@
+// Internal to the estimator: shared by estimator.cpp (prediction, the file) and
+// estimator_fit.cpp (training); not part of the library's interface.
+#ifndef ACCELNAS_CALIBRATION_ESTIMATOR_ESTIMATOR_INTERNAL_H
+#define ACCELNAS_CALIBRATION_ESTIMATOR_ESTIMATOR_INTERNAL_H
+
+#include <string>
+
+#include "calibration/estimator/estimator.h"
+#include "hw_models/hw_spec.h"
+
+namespace accelnas::cal {
+
+// The analytical cycles a target's ratio divides by (1 for log(cycles)), from a feature row.
+double target_base(Target t, const float* features);
+
+// The HwSpec of a stored hardware description: every parameter as written, over the default
+// preset. Throws UserError naming `where` when it is not that JSON or does not rebuild
+// `canonical`.
+hw::HwSpec hw_from_description(const std::string& description, const std::string& canonical,
+                               const std::string& where);
+
+}  // namespace accelnas::cal
+
+#endif  // ACCELNAS_CALIBRATION_ESTIMATOR_ESTIMATOR_INTERNAL_H

@@ -1,0 +1,78 @@
+#include "calibration/estimator/hw_text.h"
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "sim/json_text.h"
+#include "sim/runtime/sha256.h"
+#include "workloads/config/error.h"
+
+namespace accelnas::cal {
+namespace {
+
+using nlohmann::json;
+
+// Keys that name or explain a description but do not change what it simulates.
+bool is_identity_free(const std::string& key) {
+  return key == "name" || key == "description";
+}
+
+bool is_numeric(cfg::ParamKind kind) {
+  return kind != cfg::ParamKind::Choice && kind != cfg::ParamKind::Text;
+}
+
+// Unit conversions are not exact in binary ("0.1us" is 0.1 * 1e-6, not 1e-7): 12 significant
+// digits absorb that while keeping every value a user can write apart.
+json canonical_number(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.12g", v);
+  const double rounded = std::strtod(buf, nullptr);
+  constexpr double kExactInteger = 9007199254740992.0;  // 2^53
+  if (rounded == std::floor(rounded) && std::fabs(rounded) < kExactInteger)
+    return static_cast<std::int64_t>(rounded);
+  return rounded;
+}
+
+const cfg::ParamValue& value_of(const hw::HwSpec& hw, const std::string& key) {
+  const auto it = hw.values.find(key);
+  ACCELNAS_CHECK(it != hw.values.end(), "hardware description without resolved key " + key);
+  return it->second;
+}
+
+}  // namespace
+
+std::string hw_canonical_text(const hw::HwSpec& hw) {
+  json j = json::object();
+  for (const cfg::ParamDecl& d : hw::hw_param_decls()) {
+    if (is_identity_free(d.key)) continue;
+    const cfg::ParamValue& v = value_of(hw, d.key);
+    j[d.key] = is_numeric(d.kind) ? canonical_number(v.number) : json(v.text);
+  }
+  return sim::json_text(j);
+}
+
+std::string hw_description_json(const hw::HwSpec& hw) {
+  json params = json::object();
+  for (const cfg::ParamDecl& d : hw::hw_param_decls()) {
+    if (!is_identity_free(d.key)) params[d.key] = value_of(hw, d.key).text;
+  }
+  const json j{{"name", hw.name},
+               {"description", hw.description},
+               {"source", hw.source},
+               {"params", params},
+               {"canonical", hw_canonical_text(hw)}};
+  return sim::json_text(j);
+}
+
+HardwareRecord hardware_record(const hw::HwSpec& hw) {
+  HardwareRecord r;
+  r.canonical = hw_canonical_text(hw);
+  r.hash = sha256_hex(r.canonical);
+  r.description = hw_description_json(hw);
+  return r;
+}
+
+}  // namespace accelnas::cal
