@@ -1,5 +1,5 @@
 // `accelnas labels import`: measured unit latencies from a CSV file into a label database
-// (docs/ESTIMATOR.md, "Labels from anywhere"; calibration/label_import.h).
+// (docs/ESTIMATOR.md, "Labels from anywhere"; calibration/labels/label_import.h).
 #include <iostream>
 #include <memory>
 
