@@ -123,19 +123,45 @@ TEST_CASE("cli: -o through a symlink to a regular file replaces that file and ke
   CHECK(entries(dir.path()) == std::set<std::string>{"link.csv", "real.csv"});
 }
 
-TEST_CASE("cli: a symlink planted at the temporary's name is an error, never followed") {
+TEST_CASE(
+    "cli: a symlink or stale file at the temporary's name is skipped, never followed or "
+    "overwritten") {
   const TempDir dir;
   const std::string victim = dir.write("victim", "keep\n"), out = dir.file("report.csv");
-  const std::vector<std::string> args = {"simulate", "--model", "tiny", "-o", out};
-  // The temporary is "<file>.tmp.<pid>"; plant the link under the command's own pid.
+  const std::vector<std::string> args = {"simulate", "--model", "tiny", "--format", "csv", "-o",
+                                         out};
+  // The temporary is "<file>.tmp.<pid>"; plant a link and a stale file under the command's pid.
   const CliResult r = run_cli(args, "", [&] {
     const std::string tmp = out + ".tmp." + std::to_string(::getpid());
     if (::symlink(victim.c_str(), tmp.c_str()) != 0) _exit(125);
+    const int fd = ::open((tmp + ".1").c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+    if (fd < 0 || ::write(fd, "stale\n", 6) != 6) _exit(125);
+    ::close(fd);
   });
   INFO(r.err);
-  check_error(r, {out + ": cannot open for writing", ".tmp.", "exists"});
+  CHECK(r.exit_code == 0);
   CHECK(read_text(victim) == "keep\n");
-  CHECK(!std::filesystem::exists(out));
+  CHECK(read_text(out).rfind("name,op,", 0) == 0);
+  std::set<std::string> left = entries(dir.path());
+  CHECK(left.size() == 4);  // victim, report.csv, the planted link and the stale file
+  for (const auto& name : left) {
+    if (name.find(".tmp.") != std::string::npos) {
+      CHECK(read_text(dir.file(name)) == (is_symlink(dir.file(name)) ? "keep\n" : "stale\n"));
+    }
+  }
+}
+
+TEST_CASE("cli: -o over an existing file keeps its permission bits") {
+  const TempDir dir;
+  const std::string out = dir.write("report.csv", "old\n");
+  REQUIRE(::chmod(out.c_str(), 0640) == 0);
+  const CliResult r = run_cli({"simulate", "--model", "tiny", "--format", "csv", "-o", out});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  struct stat st {};
+  REQUIRE(::stat(out.c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0640);
+  CHECK(read_text(out).rfind("name,op,", 0) == 0);
 }
 
 TEST_CASE("cli: --db that is a FIFO is refused before SQLite opens it (no -journal beside it)") {

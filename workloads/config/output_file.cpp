@@ -86,6 +86,8 @@ std::string resolved(const std::string& path) {
   return out;
 }
 
+constexpr int kTempAttempts = 100;
+
 }  // namespace
 
 OutputFile::OutputFile(const std::string& path) : path_(path), target_(path) {
@@ -94,6 +96,7 @@ OutputFile::OutputFile(const std::string& path) : path_(path), target_(path) {
   };
   struct stat st {};
   int fd = -1;
+  bool existing_regular = false;
   if (::stat(path.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) throw UserError(path + ": is a directory");
     const bool stdio = same_file(st, STDOUT_FILENO) || same_file(st, STDERR_FILENO);
@@ -102,18 +105,34 @@ OutputFile::OutputFile(const std::string& path) : path_(path), target_(path) {
       if (fd < 0) throw cannot_open(errno);
     } else {
       target_ = resolved(path);
+      existing_regular = true;
     }
   } else if (errno != ENOENT) {
     throw cannot_open(errno);
   }
   if (fd < 0) {
-    tmp_ = target_ + ".tmp." + std::to_string(::getpid());
-    fd = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-    if (fd < 0 && errno == EEXIST) {
-      throw UserError(path + ": cannot open for writing (" + tmp_ +
-                      " exists; remove it if no other accelnas is writing there)");
+    // A name nobody holds: "<file>.tmp.<pid>", else ".<pid>.1", ".<pid>.2", ... (a temporary
+    // left by a killed run under a reused pid, or anything planted there, is skipped, never
+    // opened or followed).
+    const std::string base = target_ + ".tmp." + std::to_string(::getpid());
+    for (int attempt = 0; fd < 0 && attempt < kTempAttempts; ++attempt) {
+      tmp_ = attempt == 0 ? base : base + "." + std::to_string(attempt);
+      fd = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+      if (fd < 0 && errno != EEXIST) throw cannot_open(errno);
     }
-    if (fd < 0) throw cannot_open(errno);
+    if (fd < 0) {
+      throw UserError(path + ": cannot open for writing (" + base + " and " +
+                      std::to_string(kTempAttempts - 1) +
+                      " numbered names after it exist; remove the stale temporaries)");
+    }
+    // A replaced file keeps its permission bits (a new one gets 0666 less the umask).
+    if (existing_regular && ::fchmod(fd, st.st_mode & 07777) != 0) {
+      const int why = errno;
+      ::close(fd);
+      ::unlink(tmp_.c_str());
+      tmp_.clear();
+      throw cannot_open(why);
+    }
   }
   buf_ = std::make_unique<FdBuf>(fd);
   os_ = std::make_unique<std::ostream>(buf_.get());

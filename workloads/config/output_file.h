@@ -1,9 +1,10 @@
 // Writing a file the user named (-o, --trace, validate's reports, fit's estimator).
 //
 // A regular file, or a path where nothing exists yet, is replaced atomically: the text goes to a
-// temporary "<file>.tmp.<pid>" beside it, created fresh (O_EXCL | O_NOFOLLOW: anything already at
-// that name, a planted symlink included, is an error and is never followed), and commit() renames
-// it over <file>. Until then an existing file is left untouched; without commit() the temporary is
+// temporary "<file>.tmp.<pid>" beside it (or "<file>.tmp.<pid>.<n>" when that name is taken),
+// created fresh (O_EXCL | O_NOFOLLOW: anything already at that name, a stale temporary or a
+// planted symlink, is skipped and never opened or followed), and commit() renames it over
+// <file>. A replaced file keeps its permission bits; a new one gets 0666 less the umask. Until then an existing file is left untouched; without commit() the temporary is
 // removed. A symlink to a regular file replaces the file it points to; the link stays a link.
 // A dangling symlink is replaced by the new file.
 //
