@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "sim/json_text.h"
+#include "sim/layer_summary.h"
 #include "workloads/config/error.h"
+#include "workloads/config/text.h"
 #include "workloads/config/units.h"
 
 namespace accelnas::sim {
@@ -75,30 +76,6 @@ json hw_json(const hw::HwSpec& hw) {
   return j;
 }
 
-json layer_json(const hw::LayerStats& l) {
-  json j;
-  j["name"] = l.name;
-  j["op"] = l.op;
-  j["precision"] = precision_name(l.precision);
-  j["cycles"] = l.cycles;
-  j["compute_cycles"] = l.compute_cycles;
-  j["stall_cycles"] = l.stall_cycles;
-  j["macs"] = l.macs;
-  j["utilization"] = l.utilization;
-  j["dram_read_bytes"] = l.dram_read_bytes;
-  j["dram_write_bytes"] = l.dram_write_bytes;
-  j["sram_peak_bytes"] = l.sram_peak_bytes;
-  j["energy_pj"] = l.energy_pj;
-  j["start_cycle"] = l.start_cycle;
-  j["vector_ops"] = l.vector_ops;
-  j["sram_access_bytes"] = l.sram_access_bytes;
-  j["tiles"] = l.tiles;
-  j["bands"] = l.bands;
-  j["passes"] = l.passes;
-  j["weights_streamed"] = l.weights_streamed;
-  return j;
-}
-
 // Names come from user files: invalid UTF-8 is replaced rather than thrown on.
 std::string json_string(const std::string& s) {
   return json_text(json(s));
@@ -136,9 +113,7 @@ void write_csv_row(std::ostream& os, const std::vector<std::string>& fields) {
 }
 
 std::string fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
+  return fixed_decimals(v, decimals);
 }
 
 Format parse_format(const std::string& text) {

@@ -19,7 +19,7 @@ struct Totals {
   double latency_ms = 0;
   double energy_uj = 0;
   std::int64_t macs = 0;
-  double utilization = 0;  // MACs / (cycles * peak MACs per cycle at int8-equivalent steps)
+  double utilization = 0;  // cycle-weighted mean of the layers' own-engine utilization
   std::int64_t dram_read_bytes = 0;
   std::int64_t dram_write_bytes = 0;
   std::int64_t sram_peak_bytes = 0;
@@ -35,6 +35,7 @@ struct SimResult {
 SimResult simulate_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOptions& opt,
                            hw::TraceLog* trace = nullptr);
 
+// The layers summed (sim/layer_summary.h), with latency and energy in the report's units.
 Totals summarize(const std::vector<hw::LayerStats>& layers, const hw::HwSpec& hw);
 
 }  // namespace accelnas::sim

@@ -1,15 +1,12 @@
 #include "sim/sweep.h"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "hw_models/hw_spec.h"
 #include "sim/json_text.h"
 #include "sim/planner.h"
+#include "sim/runtime/worker_pool.h"
 #include "workloads/config/error.h"
 
 namespace accelnas::sim {
@@ -62,41 +59,6 @@ void from_json(const json& j, SweepPoint& p) {
   t.dram_write_bytes = j.at("dram_write_bytes").get<std::int64_t>();
   t.sram_peak_bytes = j.at("sram_peak_bytes").get<std::int64_t>();
   if (j.contains("layer_rows")) j.at("layer_rows").get_to(p.layer_rows);
-}
-
-void write_all(int fd, const std::string& s) {
-  std::size_t off = 0;
-  while (off < s.size()) {
-    const ssize_t n = ::write(fd, s.data() + off, s.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) _exit(3);
-    off += static_cast<std::size_t>(n);
-  }
-}
-
-struct Worker {
-  pid_t pid = -1;
-  int fd = -1;
-  std::string buffer;
-};
-
-// Worker k evaluates points k, k+jobs, ... and writes one JSON line per point to its pipe.
-void run_worker(int fd, int k, int jobs, const std::string& hw_spec,
-                const std::vector<wl::Network>& nets, bool per_layer,
-                std::vector<SweepPoint>& points) {
-  try {
-    for (std::size_t i = static_cast<std::size_t>(k); i < points.size();
-         i += static_cast<std::size_t>(jobs)) {
-      evaluate(hw_spec, nets, per_layer, points[i]);
-      json line = to_json(points[i]);
-      line["index"] = i;
-      write_all(fd, json_text(line) + "\n");
-    }
-  } catch (const std::exception& e) {
-    write_all(fd, json_text(json{{"error", e.what()}}) + "\n");
-  }
-  ::close(fd);
-  _exit(0);
 }
 
 }  // namespace
@@ -170,52 +132,17 @@ void run_sweep(const std::string& hw_spec, const std::vector<wl::Network>& nets,
     }
     return;
   }
-  std::vector<Worker> workers(static_cast<std::size_t>(jobs));
-  for (int k = 0; k < jobs; ++k) {
-    int fds[2];
-    if (::pipe(fds) != 0)
-      throw UserError(std::string("cannot create a pipe: ") + std::strerror(errno));
-    const pid_t pid = ::fork();
-    if (pid < 0)
-      throw UserError(std::string("cannot start a worker process: ") + std::strerror(errno));
-    if (pid == 0) {
-      ::close(fds[0]);
-      for (int j = 0; j < k; ++j) ::close(workers[static_cast<std::size_t>(j)].fd);
-      run_worker(fds[1], k, jobs, hw_spec, nets, per_layer, points);
-    }
-    ::close(fds[1]);
-    workers[static_cast<std::size_t>(k)] = Worker{pid, fds[0], {}};
-  }
-  std::size_t done = 0;
-  std::string failure;
-  for (auto& w : workers) {
-    char buf[4096];
-    for (;;) {
-      const ssize_t n = ::read(w.fd, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      w.buffer.append(buf, static_cast<std::size_t>(n));
-      std::size_t nl;
-      while ((nl = w.buffer.find('\n')) != std::string::npos) {
-        const json j = json::parse(w.buffer.substr(0, nl));
-        w.buffer.erase(0, nl + 1);
-        if (j.contains("error")) {
-          failure = j.at("error").get<std::string>();
-          continue;
-        }
-        from_json(j, points.at(j.at("index").get<std::size_t>()));
-        progress(++done, points.size());
-      }
-    }
-    ::close(w.fd);
-    int status = 0;
-    ::waitpid(w.pid, &status, 0);
-    if (failure.empty() && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
-      failure = "a sweep worker process died";
-    }
-  }
-  if (!failure.empty()) throw UserError(failure);
-  if (done != points.size()) throw UserError("sweep workers returned too few results");
+  // Each worker keeps its one SystemC elaboration for all the points it takes.
+  runtime::run_in_order(
+      "sweep", points.size(), jobs,
+      [&](std::size_t i) {
+        evaluate(hw_spec, nets, per_layer, points[i]);
+        return json_text(to_json(points[i]));
+      },
+      [&](std::size_t i, const std::string& line) {
+        from_json(json::parse(line), points[i]);
+        progress(i + 1, points.size());
+      });
 }
 
 Table sweep_table(const SweepSpace& space, const std::vector<SweepPoint>& points, bool per_layer) {

@@ -30,6 +30,32 @@ struct LabelStats {
   std::int64_t weights_streamed_layers = 0;
 };
 
+// One field of LabelStats: its column name, its member (an integer or a real; the other is
+// null), and the decimals a real is printed with in exports and dumps. kLabelStatFields lists
+// every field once, in the store's column order; the store's schema, its rows, the rows sent
+// between processes, exports and dumps all follow it, so a new field is added here only.
+struct LabelStatField {
+  const char* name;
+  std::int64_t LabelStats::*integer;
+  double LabelStats::*real;
+  int decimals;
+};
+inline constexpr LabelStatField kLabelStatFields[] = {
+    {"cycles", &LabelStats::cycles, nullptr, 0},
+    {"compute_cycles", &LabelStats::compute_cycles, nullptr, 0},
+    {"stall_cycles", &LabelStats::stall_cycles, nullptr, 0},
+    {"latency_us", nullptr, &LabelStats::latency_us, 4},
+    {"macs", &LabelStats::macs, nullptr, 0},
+    {"vector_ops", &LabelStats::vector_ops, nullptr, 0},
+    {"utilization", nullptr, &LabelStats::utilization, 6},
+    {"dram_read_bytes", &LabelStats::dram_read_bytes, nullptr, 0},
+    {"dram_write_bytes", &LabelStats::dram_write_bytes, nullptr, 0},
+    {"sram_peak_bytes", &LabelStats::sram_peak_bytes, nullptr, 0},
+    {"sram_access_bytes", &LabelStats::sram_access_bytes, nullptr, 0},
+    {"energy_pj", nullptr, &LabelStats::energy_pj, 3},
+    {"tiles", &LabelStats::tiles, nullptr, 0},
+    {"weights_streamed_layers", &LabelStats::weights_streamed_layers, nullptr, 0}};
+
 struct LabelRow {
   std::string key;
   std::string hw_hash;

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <unordered_set>
@@ -25,15 +26,17 @@
 
 #include "calibration/estimator/label_source.h"
 
-struct sqlite3;
+namespace accelnas::runtime::sql {
+class Database;
+}
 
 namespace accelnas::cal {
 
 constexpr int kLabelSchemaVersion = 1;
 
-// The names of LabelStats' columns, in order (shared by the schema, export and stats).
+// The names of LabelStats' columns, in order (kLabelStatFields: the schema, export and stats).
 const std::vector<std::string>& label_stat_columns();
-// Their values for CSV: integers as integers, reals with fixed decimals.
+// Their values for CSV: integers as integers, reals with their fixed decimals.
 std::vector<std::string> label_stat_values(const LabelStats& s);
 
 class LabelDb : public LabelSource {
@@ -69,9 +72,7 @@ class LabelDb : public LabelSource {
 
  private:
   std::string path_;
-  sqlite3* db_ = nullptr;
-  void exec(const std::string& sql);
-  [[noreturn]] void fail(const std::string& what) const;
+  std::unique_ptr<runtime::sql::Database> db_;
   void init_schema();
   void check_schema();
 };

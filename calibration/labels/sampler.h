@@ -18,22 +18,12 @@
 #include "calibration/estimator/unit.h"
 #include "calibration/labels/space.h"
 #include "hw_models/hw_spec.h"
+#include "sim/runtime/rng.h"
 
 namespace accelnas::cal {
 
-// A small counter-based random stream: xoshiro256** seeded by splitmix64 of (seed, index).
-class Rng {
- public:
-  Rng(std::uint64_t seed, std::uint64_t index);
-  std::uint64_t next();
-  std::uint64_t below(std::uint64_t n);                    // uniform in [0, n), unbiased; n >= 1
-  std::int64_t between(std::int64_t lo, std::int64_t hi);  // uniform in [lo, hi]
-  double uniform();                                        // uniform in [0, 1), 53 bits
-  bool chance(double p) { return uniform() < p; }
-
- private:
-  std::uint64_t s_[4];
-};
+// The per-index random stream (sim/runtime/rng.h).
+using runtime::Rng;
 
 // A draw from a distribution of the space: a choice, or uniform over [min, max].
 std::int64_t draw(Rng& rng, const IntDist& d);

@@ -20,12 +20,15 @@ import sys
 LIBRARIES = {
     "config": set(),
     "runtime": {"config"},
+    "workers": {"config"},
+    "sqlite": {"config"},
     "workloads": {"config"},
     "hw_models": {"workloads", "config"},
     "sim": {"hw_models", "workloads", "config"},
-    "sweep": {"sim", "runtime", "hw_models", "workloads", "config"},
+    "sweep": {"sim", "workers", "hw_models", "workloads", "config"},
     "estimator": {"sim", "runtime", "hw_models", "workloads", "config"},
-    "labels": {"estimator", "sim", "runtime", "hw_models", "workloads", "config"},
+    "labels": {"estimator", "sim", "runtime", "workers", "sqlite", "hw_models", "workloads",
+               "config"},
 }
 
 #Longest prefix first.
@@ -33,6 +36,8 @@ FOLDERS = [
     ("workloads/config/", "config"),
     ("workloads/", "workloads"),
     ("hw_models/", "hw_models"),
+    ("sim/runtime/worker_pool.", "workers"),
+    ("sim/runtime/sqlite.", "sqlite"),
     ("sim/runtime/", "runtime"),
     ("sim/sweep.", "sweep"),
     ("sim/cli/", "executable"),

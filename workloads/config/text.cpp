@@ -1,6 +1,7 @@
 #include "workloads/config/text.h"
 
 #include <cctype>
+#include <cstdio>
 
 namespace accelnas {
 
@@ -9,6 +10,12 @@ std::string trim(const std::string& s) {
   while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
   while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
   return s.substr(b, e - b);
+}
+
+std::string fixed_decimals(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
 }
 
 }  // namespace accelnas

@@ -1,4 +1,4 @@
-// Small text helpers shared by the parsers of command-line specs and units.
+// Small text helpers shared by the parsers of command-line specs and units, and the printers.
 #ifndef ACCELNAS_WORKLOADS_CONFIG_TEXT_H
 #define ACCELNAS_WORKLOADS_CONFIG_TEXT_H
 
@@ -8,6 +8,10 @@ namespace accelnas {
 
 // `s` without leading and trailing white space (std::isspace: blanks, tabs, line ends).
 std::string trim(const std::string& s);
+
+// `v` with exactly `decimals` digits after the point ("%.*f": rounded, C locale), the one way
+// reports, exports and the label store print a fixed-point number.
+std::string fixed_decimals(double v, int decimals);
 
 }  // namespace accelnas
 
