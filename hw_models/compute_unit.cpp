@@ -1,11 +1,20 @@
 #include "hw_models/compute_unit.h"
 
+#include "hw_models/timing/compute_kinds.h"
+
 namespace accelnas::hw {
 
-ComputeUnit::ComputeUnit(sc_core::sc_module_name name, const char* trace_block)
-    : sc_core::sc_module(name), commands("commands"), trace_block_(trace_block) {
+ComputeUnit::ComputeUnit(sc_core::sc_module_name name, std::size_t kind)
+    : sc_core::sc_module(name),
+      commands("commands"),
+      kind_(kind),
+      trace_block_(compute_kind(kind).name.c_str()) {
   SC_HAS_PROCESS(ComputeUnit);
   SC_THREAD(run);
+}
+
+std::int64_t ComputeUnit::cycles_for(const LayerJob& job, const Tile& tile) const {
+  return compute_kind(kind_).tile_cycles(job, tile, hw());
 }
 
 void ComputeUnit::run() {

@@ -1,14 +1,16 @@
 #include "hw_models/controller.h"
 
 #include <algorithm>
+#include <utility>
+
+#include "hw_models/timing/compute_kinds.h"
 
 namespace accelnas::hw {
 
 Controller::Controller(sc_core::sc_module_name name)
     : sc_core::sc_module(name),
       dma("dma"),
-      array("array"),
-      vector("vector"),
+      units("units"),
       weight_sram("weight_sram"),
       activation_sram("activation_sram") {
   SC_HAS_PROCESS(Controller);
@@ -20,11 +22,7 @@ Controller::Controller(sc_core::sc_module_name name)
 void Controller::configure(const HwSpec* hw, TraceLog* trace, BlockCounters counters) {
   hw_ = hw;
   trace_ = trace;
-  counters_ = counters;
-}
-
-const ComputeUnit& Controller::unit_counters() const {
-  return cur_.job->engine == Engine::Array ? *counters_.array : *counters_.vector;
+  counters_ = std::move(counters);
 }
 
 void Controller::enqueue(const Descriptor& d) {
@@ -60,7 +58,8 @@ void Controller::main_thread() {
     helpers_done_.reset();
     dram_read0_ = counters_.dram->read_bytes();
     dram_write0_ = counters_.dram->write_bytes();
-    busy0_ = unit_counters().busy_cycles();
+    busy0_.resize(counters_.units.size());
+    for (std::size_t k = 0; k < busy0_.size(); ++k) busy0_[k] = counters_.units[k]->busy_cycles();
 
     ++layer_seq_;
     layer_start_ev_.notify(sc_core::SC_ZERO_TIME);
@@ -123,7 +122,7 @@ void Controller::compute_thread() {
     const TilePlan& plan = *cur_.plan;
     const LayerJob& job = *cur_.job;
     const auto n = static_cast<std::int64_t>(plan.tiles.size());
-    auto& unit = job.engine == Engine::Array ? array : vector;
+    const auto unit = static_cast<int>(engine_kind(job.engine, *hw_));
     preload_.wait_until(1);
     // Output buffers are released once the store that drains them has completed; only this
     // thread allocates them.
@@ -142,7 +141,7 @@ void Controller::compute_thread() {
       release_outputs(stores_.count());
       activation_sram->allocate(t.out_buffer_bytes);
       const std::int64_t before = computes_.count();
-      unit->write(ComputeCmd{&job, &t, &computes_});
+      units[unit]->write(ComputeCmd{&job, &t, &computes_});
       computes_.wait_until(before + 1);
     }
     stores_.wait_until(n);
@@ -161,15 +160,17 @@ void Controller::finish_layer(std::int64_t start) {
   s.precision = job.precision;
   s.start_cycle = start;
   s.cycles = now_cycles() - start;
-  s.compute_cycles = unit_counters().busy_cycles() - busy0_;
+  // Only the layer's unit has worked since its start; the others add nothing.
+  s.compute_cycles = 0;
+  for (std::size_t k = 0; k < busy0_.size(); ++k)
+    s.compute_cycles += counters_.units[k]->busy_cycles() - busy0_[k];
   for (const Tile& t : plan.tiles) s.sram_access_bytes += t.sram_access_bytes;
   s.sram_access_bytes += plan.preload_sram_access_bytes;
   s.stall_cycles = s.cycles - s.compute_cycles;
   s.macs = job.macs;
   s.vector_ops = job.vector_ops;
-  const double cps = static_cast<double>(hw_->prec(job.precision).cycles_per_step);
-  const double peak = job.engine == Engine::Array ? hw_->peak_macs_per_cycle(job.precision)
-                                                  : static_cast<double>(hw_->vector_lanes) / cps;
+  const double peak =
+      compute_kind(engine_kind(job.engine, *hw_)).peak_per_cycle(job.precision, *hw_);
   const double work = static_cast<double>(job.engine == Engine::Array ? job.macs : job.vector_ops);
   s.utilization = s.cycles > 0 ? work / (static_cast<double>(s.cycles) * peak) : 0.0;
   s.dram_read_bytes = counters_.dram->read_bytes() - dram_read0_;

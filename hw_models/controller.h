@@ -13,6 +13,7 @@
 
 #include <deque>
 #include <systemc>
+#include <vector>
 
 #include "hw_models/commands.h"
 #include "hw_models/compute_unit.h"
@@ -31,15 +32,15 @@ struct Descriptor {
 // Read-only view of the blocks' counters, so the controller can take per-layer deltas.
 struct BlockCounters {
   const Dram* dram = nullptr;
-  const ComputeUnit* array = nullptr;
-  const ComputeUnit* vector = nullptr;
+  std::vector<const ComputeUnit*> units;  // indexed by compute kind id, as Controller::units
 };
 
 class Controller : public sc_core::sc_module {
  public:
   sc_core::sc_fifo_out<DmaRequest> dma;
-  sc_core::sc_fifo_out<ComputeCmd> array;
-  sc_core::sc_fifo_out<ComputeCmd> vector;
+  // One command queue per compute kind, bound in kind id order: a layer's tiles go to the
+  // kind that runs its engine on the current HwSpec (compute_kinds.h, engine_kind).
+  sc_core::sc_port<sc_core::sc_fifo_out_if<ComputeCmd>, 0> units;
   sc_core::sc_port<SramIf> weight_sram;
   sc_core::sc_port<SramIf> activation_sram;
 
@@ -55,7 +56,6 @@ class Controller : public sc_core::sc_module {
   void compute_thread();
   void issue(std::int64_t bytes, bool write, Progress* done, const char* what);
   void finish_layer(std::int64_t start);
-  const ComputeUnit& unit_counters() const;
 
   const HwSpec* hw_ = nullptr;
   TraceLog* trace_ = nullptr;
@@ -69,7 +69,8 @@ class Controller : public sc_core::sc_module {
   std::int64_t layer_seq_ = 0;
   sc_core::sc_event layer_start_ev_;
   Progress preload_, loads_, computes_, stores_, helpers_done_;
-  std::int64_t dram_read0_ = 0, dram_write0_ = 0, busy0_ = 0;
+  std::int64_t dram_read0_ = 0, dram_write0_ = 0;
+  std::vector<std::int64_t> busy0_;  // each unit's busy cycles at the layer's start
 };
 
 }  // namespace accelnas::hw

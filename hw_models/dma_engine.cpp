@@ -20,7 +20,7 @@ void DmaEngine::bus_thread() {
     }
     // The bus is continuous: this transfer starts when issued or when the previous one has
     // left the bus, even if that was a fraction of a cycle before this process got here.
-    const Dram::BusClock::Slot slot = bus_.transfer(req.issue_cycle, dram->bus_time(req.bytes));
+    const DramBusClock::Slot slot = bus_.transfer(req.issue_cycle, dram->bus_time(req.bytes));
     const std::int64_t done = slot.done;
     const std::int64_t now = now_cycles();
     if (done > now) sc_core::wait(cycles(done - now));

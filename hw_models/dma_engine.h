@@ -1,7 +1,8 @@
 // DMA engine: executes transfer requests in the order the controller issues them, over the DRAM
-// bus (rules D1-D3 in dram.h). Two processes: the bus process moves each transfer in turn; the
-// completion process signals each transfer `latency` cycles after its last byte, in order.
-// Zero-byte requests take no bus time and complete in order behind the ones before them.
+// bus (rules D1-D3, hw_models/timing/dram_timing.h). Two processes: the bus process moves each
+// transfer in turn; the completion process signals each transfer `latency` cycles after its last
+// byte, in order. Zero-byte requests take no bus time and complete in order behind the ones before
+// them.
 #ifndef ACCELNAS_HW_MODELS_DMA_ENGINE_H
 #define ACCELNAS_HW_MODELS_DMA_ENGINE_H
 
@@ -9,6 +10,7 @@
 
 #include "hw_models/commands.h"
 #include "hw_models/dram.h"
+#include "hw_models/timing/dram_timing.h"
 #include "hw_models/trace_log.h"
 
 namespace accelnas::hw {
@@ -35,7 +37,7 @@ class DmaEngine : public sc_core::sc_module {
   sc_core::sc_fifo<InFlight> in_flight_;
   TraceLog* trace_ = nullptr;
   std::int64_t busy_cycles_ = 0;
-  Dram::BusClock bus_;  // when the bus finishes its last transfer
+  DramBusClock bus_;  // when the bus finishes its last transfer
 };
 
 }  // namespace accelnas::hw

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <mutex>
 
 #include "workloads/config/error.h"
 #include "workloads/config/node.h"
@@ -55,6 +56,10 @@ std::vector<ParamDecl> build_decls() {
   add("description", ParamKind::Text, "", 0, 0, "One-line rationale for this configuration");
   add("clock", ParamKind::Frequency, "1GHz", 1e6, 1e11,
       "Accelerator clock; one cycle of the model");
+  add("compute.kind", ParamKind::Choice, compute_kind(kDotProductArrayKind).name, 0, 0,
+      "Compute block that runs convolutions and fully connected layers, with its timing rules "
+      "(docs/HARDWARE_MODEL.md)",
+      compute_kind_names(Engine::Array));
   add_int("compute.parallelism_factor", "32", 1, 65536, "units",
           "Dot-product units working in parallel; each produces one output channel per pass");
   add_int("compute.dot_width", "16", 1, 4096, "lanes",
@@ -107,6 +112,8 @@ HwSpec from_params(const cfg::ParamMap& v, const std::string& source) {
   s.name = v.at("name").text;
   s.description = v.at("description").text;
   s.clock_hz = num("clock");
+  s.compute_kind = find_compute_kind(v.at("compute.kind").text);
+  ACCELNAS_CHECK(s.compute_kind < compute_kind_count(), "compute.kind not a registered kind");
   s.parallelism_factor = integer("compute.parallelism_factor");
   s.dot_width = integer("compute.dot_width");
   s.pipeline_latency_cycles = integer("compute.pipeline_latency");
@@ -155,7 +162,16 @@ double HwSpec::peak_macs_per_cycle(Precision p) const {
 }
 
 const std::vector<cfg::ParamDecl>& hw_param_decls() {
-  static const std::vector<cfg::ParamDecl> decls = build_decls();
+  static std::vector<cfg::ParamDecl> decls = build_decls();
+  static std::size_t kinds_seen = compute_kind_count();
+  static std::mutex mutex;
+  const std::lock_guard<std::mutex> lock(mutex);
+  if (kinds_seen != compute_kind_count()) {  // a kind was registered since: refresh the choices
+    for (cfg::ParamDecl& d : decls) {
+      if (d.key == "compute.kind") d.choices = compute_kind_names(Engine::Array);
+    }
+    kinds_seen = compute_kind_count();
+  }
   return decls;
 }
 

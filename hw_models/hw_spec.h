@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "hw_models/timing/compute_kinds.h"
 #include "workloads/config/params.h"
 #include "workloads/precision.h"
 
@@ -29,6 +30,10 @@ struct HwSpec {
   std::string source;  // preset name or file path
 
   double clock_hz = 1e9;
+
+  // `compute.kind`: the registered compute kind (hw_models/timing/compute_kinds.h) that runs
+  // convolutions and fully connected layers.
+  std::size_t compute_kind = kDotProductArrayKind;
 
   std::int64_t parallelism_factor = 32;  // dot-product units; one output channel each per pass
   std::int64_t dot_width = 16;           // MAC lanes per unit per step, along input channels
@@ -60,6 +65,8 @@ struct HwSpec {
   double peak_macs_per_cycle(Precision p) const;
 };
 
+// The declared keys. `compute.kind`'s choices are the compute kinds of Engine::Array registered
+// so far (compute_kind_names), read again after a registration.
 const std::vector<cfg::ParamDecl>& hw_param_decls();
 
 struct Preset {

@@ -1,7 +1,6 @@
 // The vector unit: `lanes` elements per step for elementwise ops, pooling, concat and resize.
-// Timing rules (docs/HARDWARE_MODEL.md):
-//   V1 cycles per tile = ceil(element_ops / lanes) * cycles_per_step(precision)
-//      + vector.pipeline_latency, where pooling counts window elements per output element
+// Its timing rule (V1) is hw_models/timing/vector_timing.h; it is compute kind vector_unit,
+// which runs every vector job.
 #ifndef ACCELNAS_HW_MODELS_VECTOR_UNIT_H
 #define ACCELNAS_HW_MODELS_VECTOR_UNIT_H
 
@@ -9,17 +8,17 @@
 #include <systemc>
 
 #include "hw_models/compute_unit.h"
+#include "hw_models/timing/compute_kinds.h"
+#include "hw_models/timing/vector_timing.h"
 
 namespace accelnas::hw {
 
 class VectorUnit : public ComputeUnit {
  public:
-  explicit VectorUnit(sc_core::sc_module_name name) : ComputeUnit(name, "vector_unit") {}
+  explicit VectorUnit(sc_core::sc_module_name name) : ComputeUnit(name, kVectorUnitKind) {}
   std::int64_t cycles_for(const LayerJob& job, const Tile& tile) const override {
-    return tile_cycles(job, tile, hw());
+    return vector_tile_cycles(job, tile, hw());
   }
-
-  static std::int64_t tile_cycles(const LayerJob& job, const Tile& tile, const HwSpec& hw);
 };
 
 }  // namespace accelnas::hw

@@ -20,6 +20,12 @@ bool is_identity_free(const std::string& key) {
   return key == "name" || key == "description";
 }
 
+// Keys declared after label stores and estimators were first written: left out while they hold
+// their default, so every description that existed before them keeps its text and hash.
+bool omitted_at_default(const cfg::ParamDecl& d, const cfg::ParamValue& v) {
+  return d.key == "compute.kind" && v.text == d.default_text;
+}
+
 bool is_numeric(cfg::ParamKind kind) {
   return kind != cfg::ParamKind::Choice && kind != cfg::ParamKind::Text;
 }
@@ -49,6 +55,7 @@ std::string hw_canonical_text(const hw::HwSpec& hw) {
   for (const cfg::ParamDecl& d : hw::hw_param_decls()) {
     if (is_identity_free(d.key)) continue;
     const cfg::ParamValue& v = value_of(hw, d.key);
+    if (omitted_at_default(d, v)) continue;
     j[d.key] = is_numeric(d.kind) ? canonical_number(v.number) : json(v.text);
   }
   return sim::json_text(j);
@@ -57,7 +64,9 @@ std::string hw_canonical_text(const hw::HwSpec& hw) {
 std::string hw_description_json(const hw::HwSpec& hw) {
   json params = json::object();
   for (const cfg::ParamDecl& d : hw::hw_param_decls()) {
-    if (!is_identity_free(d.key)) params[d.key] = value_of(hw, d.key).text;
+    if (is_identity_free(d.key)) continue;
+    const cfg::ParamValue& v = value_of(hw, d.key);
+    if (!omitted_at_default(d, v)) params[d.key] = v.text;
   }
   const json j{{"name", hw.name},
                {"description", hw.description},

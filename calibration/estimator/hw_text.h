@@ -15,7 +15,9 @@ namespace accelnas::cal {
 // the same way get the same text whatever they are called. Keys are the dotted parameter keys.
 // Numeric parameters are written from their base-unit value (ParamValue::number) rounded to 12
 // significant digits, as an integer when that is whole, so "1GHz" and "1000MHz" (or "100ns"
-// and "0.1us") give the same text; choices and text as their text.
+// and "0.1us") give the same text; choices and text as their text. `compute.kind`, declared
+// after the first label stores, is left out while it holds its default (dot_product_array), so
+// the text, and every hash of it, is what it was before that key existed.
 //
 // Contract: depends on hw.values only. An HwSpec whose fields were edited after loading, without
 // its values, is not described by it: change parameters through load_hw's overrides instead.
@@ -23,7 +25,8 @@ std::string hw_canonical_text(const hw::HwSpec& hw);
 
 // The whole description for storage, one line of JSON with sorted keys:
 // {"canonical": hw_canonical_text(hw), "description", "name", "params": {key: text as written,
-// for every declared key but name and description}, "source"}.
+// for every declared key but name and description, and compute.kind at its default},
+// "source"}.
 std::string hw_description_json(const hw::HwSpec& hw);
 
 // The hardware as the label store records it: identity hash (SHA-256 of hw_canonical_text),

@@ -5,10 +5,10 @@
 #include <stdexcept>
 
 #include "calibration/estimator/unit_summary.h"
-#include "hw_models/dot_product_array.h"
-#include "hw_models/dram.h"
 #include "hw_models/tiler.h"
-#include "hw_models/vector_unit.h"
+#include "hw_models/timing/compute_kinds.h"
+#include "hw_models/timing/dot_product_timing.h"
+#include "hw_models/timing/dram_timing.h"
 
 namespace accelnas::cal {
 namespace {
@@ -42,7 +42,7 @@ class BusReplay {
     const std::int64_t taken = std::max(issue, thread_free_);  // the engine reads it
     std::int64_t ready = taken;
     if (bytes > 0) {
-      const std::int64_t done = bus_.transfer(issue, hw::Dram::bus_time_for(bytes, hw_)).done;
+      const std::int64_t done = bus_.transfer(issue, hw::dram_bus_time(bytes, hw_)).done;
       thread_free_ = std::max(taken, done);
       ready = done + latency_;
     } else {
@@ -55,15 +55,10 @@ class BusReplay {
  private:
   const hw::HwSpec& hw_;
   std::int64_t latency_;
-  hw::Dram::BusClock bus_;
+  hw::DramBusClock bus_;
   std::int64_t thread_free_ = 0;
   std::int64_t completed_ = 0;
 };
-
-std::int64_t tile_compute_cycles(const hw::LayerJob& job, const hw::Tile& t, const hw::HwSpec& hw) {
-  return job.engine == hw::Engine::Array ? hw::DotProductArray::tile_cycles(job, t, hw)
-                                         : hw::VectorUnit::tile_cycles(job, t, hw);
-}
 
 // The controller's program (P1) for one layer, from its descriptor pop.
 std::int64_t replay(const hw::LayerJob& job, const hw::TilePlan& plan, const hw::HwSpec& hw) {
@@ -96,7 +91,7 @@ std::int64_t replay(const hw::LayerJob& job, const hw::TilePlan& plan, const hw:
     }
     std::int64_t start = std::max(compute_free, at(load_done, i));
     if (i >= 2) start = std::max(start, at(store_done, i - 2));
-    at(compute_end, i) = start + tile_compute_cycles(job, tile(i), hw);
+    at(compute_end, i) = start + hw::tile_cycles(job, tile(i), hw);
     compute_free = at(compute_end, i);
   }
   std::int64_t end = compute_free;
@@ -135,12 +130,12 @@ LayerTerms layer_terms(const hw::LayerJob& job, const hw::HwSpec& hw) {
   for (const hw::Tile& t : plan.tiles) {
     load += static_cast<double>(t.load_bytes);
     store += static_cast<double>(t.store_bytes);
-    compute += static_cast<double>(tile_compute_cycles(job, t, hw));
+    compute += static_cast<double>(hw::tile_cycles(job, t, hw));
   }
   LayerTerms s;
   s.array = job.engine == hw::Engine::Array;
   s.passes = static_cast<double>(plan.passes);
-  if (s.array) s.steps = static_cast<double>(hw::DotProductArray::steps_per_pixel_pass(job, hw));
+  if (s.array) s.steps = static_cast<double>(hw::dot_product_steps_per_pixel_pass(job, hw));
   s.tiles = static_cast<double>(plan.tiles.size());
   s.bands = static_cast<double>(plan.bands);
   s.k_chunks = static_cast<double>(plan.k_chunks);

@@ -7,6 +7,8 @@
 
 #include "calibration/estimator/hw_text.h"
 #include "hw_models/hw_spec.h"
+#include "hw_models/timing/compute_kinds.h"
+#include "hw_models/timing/dot_product_timing.h"
 
 using namespace accelnas;
 
@@ -39,7 +41,45 @@ energy:
   dram_byte: 0.16nJ
 )";
 
+// A second array kind, registered as any new kind is, so that compute.kind has another value.
+const std::size_t kOtherKind = hw::register_compute_kind(
+    {"identity_test_array", hw::Engine::Array, hw::dot_product_tile_cycles,
+     hw::dot_product_peak_macs_per_cycle, "the dot-product rules under another name"});
+
+// npu-pf32's text as label stores and estimators hashed it before compute.kind was declared.
+const char* kPf32Text =
+    R"({"clock":1000000000,"compute.depthwise":"channel_parallel","compute.dot_width":16,)"
+    R"("compute.parallelism_factor":32,"compute.pipeline_latency":8,)"
+    R"("compute.precisions.bf16.bytes":2,"compute.precisions.bf16.cycles_per_step":2,)"
+    R"("compute.precisions.fp16.bytes":2,"compute.precisions.fp16.cycles_per_step":2,)"
+    R"("compute.precisions.int16.bytes":2,"compute.precisions.int16.cycles_per_step":2,)"
+    R"("compute.precisions.int8.bytes":1,"compute.precisions.int8.cycles_per_step":1,)"
+    R"("dram.bandwidth":8000000000,"dram.latency":1e-07,"energy.dram_byte":160,)"
+    R"("energy.mac.bf16":1.1,"energy.mac.fp16":1.5,"energy.mac.int16":0.85,)"
+    R"("energy.mac.int8":0.23,"energy.sram_byte":2.5,"layer_setup":200,)"
+    R"("sram.activations":1048576,"sram.weights":524288,"tiling.min_bands":8,"vector.lanes":64,)"
+    R"("vector.pipeline_latency":4})";
+
 }  // namespace
+
+TEST_CASE("hw canonical text: compute.kind at its default leaves the text as it was before it") {
+  const hw::HwSpec preset = hw::load_hw("npu-pf32");
+  CHECK(cal::hw_canonical_text(preset) == kPf32Text);
+  const hw::HwSpec written = hw::load_hw("npu-pf32", {{"compute.kind", "dot_product_array"}});
+  CHECK(cal::hw_canonical_text(written) == kPf32Text);
+  CHECK(cal::hw_description_json(written) == cal::hw_description_json(preset));
+}
+
+TEST_CASE("hw canonical text: another compute.kind is another hardware, named in the text") {
+  const hw::HwSpec other = hw::load_hw("npu-pf32", {{"compute.kind", "identity_test_array"}});
+  CHECK(other.compute_kind == kOtherKind);
+  const auto j = nlohmann::json::parse(cal::hw_canonical_text(other));
+  CHECK(j.at("compute.kind") == "identity_test_array");
+  CHECK(cal::hw_canonical_text(other) != kPf32Text);
+  const auto d = nlohmann::json::parse(cal::hw_description_json(other));
+  CHECK(d.at("params").at("compute.kind") == "identity_test_array");
+  CHECK(cal::hardware_record(other).hash != cal::hardware_record(hw::load_hw("npu-pf32")).hash);
+}
 
 TEST_CASE("hw canonical text: a preset loaded twice gives the same one-line text") {
   for (const auto& p : hw::presets()) {
@@ -76,6 +116,7 @@ TEST_CASE("hw canonical text: the name and description are not part of the ident
 TEST_CASE("hw canonical text: changing any one parameter changes it") {
   const std::string base = cal::hw_canonical_text(hw::load_hw("npu-pf32"));
   const cfg::Overrides changes = {{"clock", "1.2GHz"},
+                                  {"compute.kind", "identity_test_array"},
                                   {"compute.parallelism_factor", "33"},
                                   {"compute.depthwise", "tap_parallel"},
                                   {"sram.activations", "1025KiB"},
@@ -104,7 +145,9 @@ TEST_CASE("hw description json: name, description, source, params as written and
   CHECK(j.at("source") == "other.yaml");
   CHECK(j.at("params").at("clock") == "1000MHz");
   CHECK(j.at("params").at("dram.latency") == "0.1us");
-  CHECK(j.at("params").size() == hw::hw_param_decls().size() - 2);
+  // Every declared key but name, description and compute.kind, which holds its default.
+  CHECK(j.at("params").size() == hw::hw_param_decls().size() - 3);
+  CHECK(j.at("params").count("compute.kind") == 0);
   CHECK(j.at("canonical") == cal::hw_canonical_text(hw));
   CHECK(j.size() == 5);
 }

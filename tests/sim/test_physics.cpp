@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "hw_models/dram.h"
+#include "hw_models/timing/dram_timing.h"
 #include "sim/report.h"
 #include "tests/sim/nets.h"
 #include "workloads/zoo/zoo.h"
@@ -117,10 +117,10 @@ TEST_CASE("DMA: double buffering overlaps transfers with compute") {
 
 TEST_CASE("DRAM: the bus moves bytes continuously, so splitting a transfer changes nothing") {
   const auto hw = test::preset("npu-pf32");  // 8 GB/s at 1 GHz = 8 B/cycle
-  CHECK(hw::Dram::bus_time_for(8, hw) == doctest::Approx(1.0));
-  CHECK(hw::Dram::bus_time_for(9, hw) == doctest::Approx(1.125));
-  CHECK(hw::Dram::whole_cycle(1.0) == 1);
-  CHECK(hw::Dram::whole_cycle(1.125) == 2);
+  CHECK(hw::dram_bus_time(8, hw) == doctest::Approx(1.0));
+  CHECK(hw::dram_bus_time(9, hw) == doctest::Approx(1.125));
+  CHECK(hw::dram_whole_cycle(1.0) == 1);
+  CHECK(hw::dram_whole_cycle(1.125) == 2);
   CHECK(hw.dram_latency_cycles() == 100);
   // An FC layer's weights stream in one slice per pass: 21 slices at PF 32, 11 at PF 64, of
   // sizes that are not multiples of 8 bytes. The last byte lands at the same time either way.
@@ -140,13 +140,13 @@ TEST_CASE("DRAM: a transfer's timing depends on its busy period, not on the abso
   for (const std::int64_t origin :
        {std::int64_t{0}, std::int64_t{123456789}, std::int64_t{1} << 40}) {
     INFO("origin " << origin);
-    hw::Dram::BusClock bus;
+    hw::DramBusClock bus;
     // Back to back: 100,000 one-byte transfers are 20,000 cycles, wherever they start.
-    hw::Dram::BusClock::Slot last;
-    for (int i = 0; i < 100000; ++i) last = bus.transfer(origin, hw::Dram::bus_time_for(1, hw));
+    hw::DramBusClock::Slot last;
+    for (int i = 0; i < 100000; ++i) last = bus.transfer(origin, hw::dram_bus_time(1, hw));
     CHECK(last.done == origin + 20000);
     // Issued after the bus went idle: it starts at its issue cycle.
-    const auto later = bus.transfer(origin + 30000, hw::Dram::bus_time_for(7, hw));
+    const auto later = bus.transfer(origin + 30000, hw::dram_bus_time(7, hw));
     CHECK(later.start == origin + 30000);
     CHECK(later.done == origin + 30002);  // 1.4 cycles
   }

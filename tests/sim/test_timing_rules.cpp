@@ -2,7 +2,7 @@
 // planner and the SystemC model (docs/HARDWARE_MODEL.md, rules A1-A6).
 #include <doctest/doctest.h>
 
-#include "hw_models/dot_product_array.h"
+#include "hw_models/timing/dot_product_timing.h"
 #include "tests/sim/nets.h"
 
 using namespace accelnas;
@@ -95,7 +95,7 @@ TEST_CASE("depthwise channel_parallel: Kh*Kw cycles per output pixel per pass of
   ConvSpec dw{16, 16, 64, 64, 3, 1, 64, "int8"};
   const auto job =
       sim::make_job(wl::load_network_string(test::conv_yaml(dw), "dw.yaml"), 1, hw, {});
-  CHECK(hw::DotProductArray::steps_per_pixel_pass(job, hw) == 9);
+  CHECK(hw::dot_product_steps_per_pixel_pass(job, hw) == 9);
   const auto l = test::run(test::conv_yaml(dw), hw).layers.at(0);
   const std::int64_t passes = (64 + hw.parallelism_factor - 1) / hw.parallelism_factor;
   CHECK(l.passes == passes);
