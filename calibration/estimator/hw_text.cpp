@@ -79,7 +79,7 @@ std::string hw_description_json(const hw::HwSpec& hw) {
 HardwareRecord hardware_record(const hw::HwSpec& hw) {
   HardwareRecord r;
   r.canonical = hw_canonical_text(hw);
-  r.hash = sha256_hex(r.canonical);
+  r.hash = runtime::sha256_hex(r.canonical);
   r.description = hw_description_json(hw);
   return r;
 }

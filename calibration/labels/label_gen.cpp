@@ -118,7 +118,7 @@ LabelContext load_label_context(const LabelRequest& req) {
   ctx.run.hw_hash = ctx.hw_record.hash;
   ctx.run.space_name = space.name;
   ctx.run.space_text = req.space_yaml.empty() ? space_document(req.space) : req.space_yaml;
-  ctx.run.space_hash = sha256_hex(ctx.run.space_text);
+  ctx.run.space_hash = runtime::sha256_hex(ctx.run.space_text);
   ctx.run.seed = req.seed;
   ctx.run.count = req.count;
   ctx.sampler = std::make_unique<Sampler>(std::move(space), ctx.hw, req.seed);
@@ -147,7 +147,7 @@ std::unique_ptr<LabelDb> open_label_db(const LabelRequest& req, const LabelConte
 }
 
 std::string label_key(const std::string& hw_canonical, const std::string& unit_text) {
-  return sha256_hex(hw_canonical + "\n" + unit_text);
+  return runtime::sha256_hex(hw_canonical + "\n" + unit_text);
 }
 
 LabelPlan plan_labels(const Sampler& sampler, const std::string& hw_canonical,

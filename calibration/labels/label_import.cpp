@@ -215,7 +215,7 @@ ImportReport import_labels(LabelDb& db, const hw::HwSpec& hw, const std::string&
   run.hw_hash = rec.hash;
   run.space_name = "import";
   run.space_text = "labels import --csv " + csv_path;
-  run.space_hash = sha256_hex(run.space_text + "\n" + std::to_string(rows.size()));
+  run.space_hash = runtime::sha256_hex(run.space_text + "\n" + std::to_string(rows.size()));
   run.count = static_cast<std::uint64_t>(units.size());
   db.add_run(run);
   db.insert(rows);

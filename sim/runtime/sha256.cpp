@@ -5,7 +5,7 @@
 #include <array>
 #include <cstdint>
 
-namespace accelnas::cal {
+namespace accelnas::runtime {
 namespace {
 
 using Word = std::uint32_t;
@@ -116,4 +116,4 @@ std::string sha256_hex(const std::string& bytes) {
   return out;
 }
 
-}  // namespace accelnas::cal
+}  // namespace accelnas::runtime

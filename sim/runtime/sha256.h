@@ -5,11 +5,11 @@
 
 #include <string>
 
-namespace accelnas::cal {
+namespace accelnas::runtime {
 
 // The SHA-256 digest of `bytes` (any bytes, not only text) as 64 lowercase hex digits.
 std::string sha256_hex(const std::string& bytes);
 
-}  // namespace accelnas::cal
+}  // namespace accelnas::runtime
 
 #endif  // ACCELNAS_SIM_RUNTIME_SHA256_H

@@ -6,7 +6,7 @@
 
 #include "sim/runtime/sha256.h"
 
-using accelnas::cal::sha256_hex;
+using accelnas::runtime::sha256_hex;
 
 namespace {
 
