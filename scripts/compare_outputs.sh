@@ -6,11 +6,12 @@
 # The commands: simulate (table, csv, json) and info (table, json) of every zoo model on every
 # preset, a sweep, every list, the help of every command, sample on each shipped space, a small
 # label run exported as csv and jsonl, a fit on it and estimate of every zoo model with it,
-# import of the test ONNX files, and two transforms. Exit codes and stderr are kept too.
+# import of the test ONNX files, and two transforms. Exit codes and stderr are kept too; the
+# binary's and the checkout's paths are written as <accelnas> and <root>.
 set -uo pipefail
 
 usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -76,6 +77,12 @@ record() {
   done
   run transform-fuse transform --model mobilenet_v2 --fuse all -o /dev/stdout
   run transform-align transform --model mnasnet_a1 --align-channels 16 -o /dev/stdout
+  # The binary's and the checkout's paths appear in usage lines and error messages; replaced by
+  # placeholders, so that two checkouts or build directories compare equal.
+  local f
+  for f in "$out"/*.out "$out"/*.err; do
+    sed -i -e "s|$bin|<accelnas>|g" -e "s|$root|<root>|g" "$f"
+  done
   echo "compare_outputs.sh: $n commands recorded in $out" >&2
 }
 
@@ -83,7 +90,6 @@ case "${1:-}" in
   record) [ $# -eq 3 ] || usage; record "$2" "$3" ;;
   diff)
     [ $# -eq 3 ] || usage
-    # Paths of temporary directories differ from run to run; nothing else may.
     if diff -r "$2" "$3" >/dev/null; then
       echo "compare_outputs.sh: $(ls "$2" | wc -l) files identical"
     else
