@@ -1,7 +1,7 @@
-// Internal to the estimator: XGBoost's C API, loaded on first use: only training (cal::fit) calls it, and linking
-// libxgboost into the binary would add about 6 ms to the start-up of every accelnas command
-// (measured: `accelnas --version` 34.6 ms -> 40.3 ms). Prediction never needs it: the trees are
-// evaluated by tree_eval.h.
+// Internal to the estimator: XGBoost's C API, loaded on first use: only training (cal::fit) calls
+// it, and linking libxgboost into the binary would add about 6 ms to the start-up of every accelnas
+// command (measured: `accelnas --version` 34.6 ms -> 40.3 ms). Prediction never needs it: the trees
+// are evaluated by tree_eval.h.
 #ifndef ACCELNAS_CALIBRATION_ESTIMATOR_XGBOOST_API_H
 #define ACCELNAS_CALIBRATION_ESTIMATOR_XGBOOST_API_H
 

@@ -128,8 +128,8 @@ TEST_CASE(
     "overwritten") {
   const TempDir dir;
   const std::string victim = dir.write("victim", "keep\n"), out = dir.file("report.csv");
-  const std::vector<std::string> args = {"simulate", "--model", "tiny", "--format", "csv", "-o",
-                                         out};
+  const std::vector<std::string> args = {"simulate", "--model", "tiny", "--format",
+                                         "csv",      "-o",      out};
   // The temporary is "<file>.tmp.<pid>"; plant a link and a stale file under the command's pid.
   const CliResult r = run_cli(args, "", [&] {
     const std::string tmp = out + ".tmp." + std::to_string(::getpid());

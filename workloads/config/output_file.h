@@ -4,9 +4,10 @@
 // temporary "<file>.tmp.<pid>" beside it (or "<file>.tmp.<pid>.<n>" when that name is taken),
 // created fresh (O_EXCL | O_NOFOLLOW: anything already at that name, a stale temporary or a
 // planted symlink, is skipped and never opened or followed), and commit() renames it over
-// <file>. A replaced file keeps its permission bits; a new one gets 0666 less the umask. Until then an existing file is left untouched; without commit() the temporary is
-// removed. A symlink to a regular file replaces the file it points to; the link stays a link.
-// A dangling symlink is replaced by the new file.
+// <file>. Until then an existing file is left untouched; without commit() the temporary is
+// removed. A replaced file keeps its permission bits; a new one gets 0666 less the umask. A
+// symlink to a regular file replaces the file it points to; the link stays a link. A dangling
+// symlink is replaced by the new file.
 //
 // Any other existing path is written in place, with no temporary and no rename: a character
 // device (/dev/null, a terminal), a FIFO, a socket, and the file that is already this process's
