@@ -38,7 +38,7 @@ std::vector<ParamDecl> build_decls() {
   auto add = [&d](std::string key, ParamKind kind, std::string def, double lo, double hi,
                   std::string desc, std::vector<std::string> choices = {}) {
     d.push_back(ParamDecl{std::move(key), kind, std::move(def), lo, hi, std::move(choices),
-                          std::move(desc), ""});
+                          std::move(desc), "", true});
   };
   // Integer keys also declare what they count.
   auto add_int = [&d](std::string key, std::string def, double lo, double hi, std::string unit,
@@ -50,7 +50,8 @@ std::vector<ParamDecl> build_decls() {
                           hi,
                           {},
                           std::move(desc),
-                          std::move(unit)});
+                          std::move(unit),
+                          true});
   };
   add("name", ParamKind::Text, "custom", 0, 0, "Name of this hardware description");
   add("description", ParamKind::Text, "", 0, 0, "One-line rationale for this configuration");
@@ -60,6 +61,7 @@ std::vector<ParamDecl> build_decls() {
       "Compute block that runs convolutions and fully connected layers, with its timing rules "
       "(docs/HARDWARE_MODEL.md)",
       compute_kind_names(Engine::Array));
+  d.back().identity_at_default = false;  // declared after label stores and estimators existed
   add_int("compute.parallelism_factor", "32", 1, 65536, "units",
           "Dot-product units working in parallel; each produces one output channel per pass");
   add_int("compute.dot_width", "16", 1, 4096, "lanes",

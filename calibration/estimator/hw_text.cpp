@@ -20,10 +20,11 @@ bool is_identity_free(const std::string& key) {
   return key == "name" || key == "description";
 }
 
-// Keys declared after label stores and estimators were first written: left out while they hold
-// their default, so every description that existed before them keeps its text and hash.
+// Keys declared after label stores and estimators were first written (ParamDecl::
+// identity_at_default): left out while they hold their default, so every description that
+// existed before them keeps its text and hash.
 bool omitted_at_default(const cfg::ParamDecl& d, const cfg::ParamValue& v) {
-  return d.key == "compute.kind" && v.text == d.default_text;
+  return !d.identity_at_default && v.text == d.default_text;
 }
 
 bool is_numeric(cfg::ParamKind kind) {

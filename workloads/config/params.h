@@ -23,6 +23,10 @@ struct ParamDecl {
   std::vector<std::string> choices;  // for Choice
   std::string description;
   std::string count_unit;  // for Integer: what it counts ("cycles", "lanes"), shown in listings
+  // False for a key declared after stored descriptions existed (label stores, estimator files):
+  // while it holds its default it stays out of the description's identity (its canonical text
+  // and hash), so every description written before the key keeps its hash.
+  bool identity_at_default = true;
 };
 
 // Base-unit value: `number` for numeric kinds, `text` for Choice/Text (and the source text).
