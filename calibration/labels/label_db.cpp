@@ -1,5 +1,6 @@
 #include "calibration/labels/label_db.h"
 
+#include <charconv>
 #include <sstream>
 
 #include "sim/runtime/sqlite.h"
@@ -158,6 +159,22 @@ void LabelDb::add_run(const RunRecord& r) {
   s.step();
 }
 
+namespace {
+
+// A run's seed, stored as decimal text (a uint64 does not fit SQLite's int64). Anything else is a
+// corrupt store.
+std::uint64_t stored_seed(const std::string& path, const std::string& text) {
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    throw UserError(path + ": runs table: seed '" + text +
+                    "' is not a decimal integer from 0 to 2^64-1 (corrupt label store?)");
+  }
+  return v;
+}
+
+}  // namespace
+
 std::vector<RunRecord> LabelDb::runs() const {
   Statement s(*db_,
               "SELECT hw_hash, space_hash, seed, space_name, space_text, count FROM runs ORDER BY "
@@ -167,7 +184,7 @@ std::vector<RunRecord> LabelDb::runs() const {
     RunRecord r;
     r.hw_hash = s.text(0);
     r.space_hash = s.text(1);
-    r.seed = std::stoull(s.text(2));
+    r.seed = stored_seed(path_, s.text(2));
     r.space_name = s.text(3);
     r.space_text = s.text(4);
     r.count = static_cast<std::uint64_t>(s.integer(5));
