@@ -29,6 +29,8 @@ LIBRARIES = {
     "estimator": {"sim", "runtime", "hw_models", "workloads", "config"},
     "labels": {"estimator", "sim", "runtime", "workers", "sqlite", "hw_models", "workloads",
                "config"},
+    "nas": {"estimator", "sim", "runtime", "workers", "sqlite", "hw_models", "workloads",
+            "config"},
 }
 
 #Longest prefix first.
@@ -46,7 +48,8 @@ FOLDERS = [
     ("calibration/estimator/", "estimator"),
     ("calibration/labels/", "labels"),
     ("calibration/bench/", "executable"),
-    ("nas/", "executable"),  # until the NAS libraries exist
+    ("nas/bench/", "executable"),
+    ("nas/", "nas"),
     ("tests/", "tests"),
 ]
 
