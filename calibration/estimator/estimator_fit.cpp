@@ -11,6 +11,7 @@
 #include "calibration/estimator/coverage.h"
 #include "calibration/estimator/estimator.h"
 #include "calibration/estimator/estimator_internal.h"
+#include "calibration/estimator/hw_text.h"
 #include "calibration/estimator/unit_features.h"
 #include "calibration/estimator/xgboost_api.h"
 #include "workloads/config/error.h"

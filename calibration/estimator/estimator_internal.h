@@ -13,12 +13,6 @@ namespace accelnas::cal {
 // The analytical cycles a target's ratio divides by (1 for log(cycles)), from a feature row.
 double target_base(Target t, const float* features);
 
-// The HwSpec of a stored hardware description: every parameter as written, over the default
-// preset. Throws UserError naming `where` when it is not that JSON or does not rebuild
-// `canonical`.
-hw::HwSpec hw_from_description(const std::string& description, const std::string& canonical,
-                               const std::string& where);
-
 }  // namespace accelnas::cal
 
 #endif  // ACCELNAS_CALIBRATION_ESTIMATOR_ESTIMATOR_INTERNAL_H

@@ -85,4 +85,38 @@ HardwareRecord hardware_record(const hw::HwSpec& hw) {
   return r;
 }
 
+hw::HwSpec hw_from_description(const std::string& description, const std::string& canonical,
+                               const std::string& where) {
+  const auto corrupt = [&where](const std::string& what) {
+    return UserError(where + ": the stored hardware description " + what);
+  };
+  json d;
+  try {
+    d = json::parse(description);
+  } catch (const json::exception&) {
+    throw corrupt("is not JSON");
+  }
+  if (!d.is_object() || !d.contains("params") || !d["params"].is_object())
+    throw corrupt("is not a JSON object with \"params\"");
+  cfg::Overrides overrides;
+  for (const auto& [key, value] : d["params"].items()) {
+    if (!value.is_string()) throw corrupt("has a parameter that is not a string: " + key);
+    overrides.emplace_back(key, value.get<std::string>());
+  }
+  for (const char* key : {"name", "description"}) {
+    if (d.contains(key) && !d[key].is_string()) throw corrupt(std::string("has a non-text ") + key);
+  }
+  hw::HwSpec hw;
+  try {
+    hw = hw::load_hw(hw::kDefaultPreset, overrides);
+  } catch (const UserError& e) {
+    throw corrupt(std::string("has a bad parameter: ") + e.what());
+  }
+  hw.name = d.value("name", hw.name);
+  hw.description = d.value("description", hw.description);
+  hw.source = where;
+  if (hw_canonical_text(hw) != canonical) throw corrupt("does not rebuild its canonical text");
+  return hw;
+}
+
 }  // namespace accelnas::cal

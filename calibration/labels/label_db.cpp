@@ -112,22 +112,8 @@ void LabelDb::init_schema() {
 }
 
 void LabelDb::check_schema() {
-  Statement tables(*db_, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
-  if (!tables.step()) {
-    Statement any(*db_, "SELECT count(*) FROM sqlite_master");
-    any.step();
-    throw UserError(path_ + (any.integer(0) == 0
-                                 ? std::string(": an empty database, not a label store (run "
-                                               "`accelnas label` to fill it)")
-                                 : std::string(": an SQLite database but not an accelnas label "
-                                               "store (no meta table)")));
-  }
-  runtime::sql::check_schema_version(*db_, "label", kLabelSchemaVersion);
-  for (const char* t : {"hardware", "runs", "labels"}) {
-    Statement s(*db_,
-                std::string("SELECT 1 FROM sqlite_master WHERE type='table' AND name='") + t + "'");
-    if (!s.step()) throw UserError(path_ + ": label store is missing its '" + t + "' table");
-  }
+  runtime::sql::check_store(*db_, "label", "run `accelnas label` to fill it", kLabelSchemaVersion,
+                            {"hardware", "runs", "labels"});
 }
 
 std::vector<HardwareRecord> LabelDb::hardware() const {

@@ -1,12 +1,6 @@
 // `accelnas validate`: the estimator against full SystemC simulations of zoo networks and of
 // random networks from a network space (docs/ESTIMATOR.md, "Validation").
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -22,13 +16,12 @@
 #include "hw_models/hw_spec.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/common.h"
+#include "sim/cli/plot.h"
 #include "sim/json_text.h"
 #include "sim/report.h"
 #include "workloads/config/error.h"
 #include "workloads/loader.h"
 #include "workloads/zoo/zoo.h"
-
-extern char** environ;
 
 namespace accelnas::cli {
 namespace {
@@ -58,70 +51,10 @@ std::vector<std::string> split_models(const std::vector<std::string>& args) {
   return out;
 }
 
-// Runs argv[0] from PATH; quiet sends its stdout and stderr to /dev/null. Returns the exit
-// status, or -1 when it could not be started.
-int run_program(const std::vector<std::string>& args, bool quiet) {
-  std::vector<char*> argv;
-  std::vector<std::string> copy = args;
-  for (auto& a : copy) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  if (quiet) {
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  }
-  pid_t pid = 0;
-  const int rc = ::posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return -1;
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return -1;
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-// scripts/plot_validation.py: $ACCELNAS_PLOT_SCRIPT, else beside or above the executable (a
-// build tree inside the source tree), else an installed share/accelnas/.
-std::optional<std::string> find_plot_script() {
-  if (const char* env = std::getenv("ACCELNAS_PLOT_SCRIPT")) return std::string(env);
-  std::error_code ec;
-  fs::path dir = fs::read_symlink("/proc/self/exe", ec).parent_path();
-  if (ec) return std::nullopt;
-  for (int up = 0; up < 5 && !dir.empty(); ++up, dir = dir.parent_path()) {
-    for (const char* rel : {"scripts/plot_validation.py", "share/accelnas/plot_validation.py"}) {
-      std::error_code missing;  // a missing candidate is not an error
-      if (fs::is_regular_file(dir / rel, missing)) return (dir / rel).string();
-    }
-    if (dir == dir.parent_path()) break;
-  }
-  return std::nullopt;
-}
-
-// A python with matplotlib: $ACCELNAS_PYTHON, the python3 on PATH, or Debian's /usr/bin/python3
-// (where python3-matplotlib installs, when PATH leads to another python first).
-std::optional<std::string> find_python() {
-  std::vector<std::string> candidates;
-  if (const char* env = std::getenv("ACCELNAS_PYTHON")) candidates.emplace_back(env);
-  candidates.insert(candidates.end(), {"python3", "/usr/bin/python3"});
-  for (const auto& py : candidates) {
-    if (run_program({py, "-c", "import matplotlib"}, true) == 0) return py;
-  }
-  return std::nullopt;
-}
-
 // The scatter plot, when python3 with matplotlib is there; one warning line otherwise.
 std::optional<std::string> plot(const std::string& dir) {
-  const auto warn = [](const std::string& why) -> std::optional<std::string> {
-    std::cerr << "accelnas: warning: " << why << "; skipping validation.png\n";
+  if (!run_plot_script("plot_validation.py", "ACCELNAS_PLOT_SCRIPT", dir, "validation.png"))
     return std::nullopt;
-  };
-  const auto python = find_python();
-  if (!python) return warn("no python3 with matplotlib (Debian: python3-matplotlib)");
-  const auto script = find_plot_script();
-  if (!script) return warn("scripts/plot_validation.py not found (set ACCELNAS_PLOT_SCRIPT)");
-  if (run_program({*python, *script, dir}, false) != 0) return warn(*script + " failed");
   return (fs::path(dir) / "validation.png").string();
 }
 

@@ -148,4 +148,24 @@ void check_schema_version(const Database& db, const std::string& kind, int suppo
   }
 }
 
+void check_store(const Database& db, const std::string& kind, const std::string& fill_hint,
+                 int supported, const std::vector<std::string>& tables) {
+  const std::string& path = db.path();
+  Statement meta(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
+  if (!meta.step()) {
+    Statement any(db, "SELECT count(*) FROM sqlite_master");
+    any.step();
+    throw UserError(path + (any.integer(0) == 0
+                                ? ": an empty database, not a " + kind + " store (" + fill_hint +
+                                      ")"
+                                : ": an SQLite database but not an accelnas " + kind +
+                                      " store (no meta table)"));
+  }
+  check_schema_version(db, kind, supported);
+  for (const std::string& t : tables) {
+    Statement s(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='" + t + "'");
+    if (!s.step()) throw UserError(path + ": " + kind + " store is missing its '" + t + "' table");
+  }
+}
+
 }  // namespace accelnas::runtime::sql

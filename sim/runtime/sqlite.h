@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -85,6 +86,13 @@ class Transaction {
 // M)" for a newer one, "<path>: <kind> schema N is not supported (this build reads M)" for an
 // older one, and "<path>: not an accelnas <kind> store (no schema_version)" without one.
 void check_schema_version(const Database& db, const std::string& kind, int supported);
+
+// A store's whole check: the meta table ("<path>: an empty database, not a <kind> store
+// (<fill_hint>)" or "<path>: an SQLite database but not an accelnas <kind> store (no meta
+// table)"), check_schema_version(), then every table of `tables` ("<path>: <kind> store is
+// missing its '<table>' table").
+void check_store(const Database& db, const std::string& kind, const std::string& fill_hint,
+                 int supported, const std::vector<std::string>& tables);
 
 }  // namespace accelnas::runtime::sql
 

@@ -44,6 +44,16 @@ TEST_CASE("units: durations in seconds (30ns = 3e-8 s)") {
   CHECK(parse_duration_s("1.5us") == doctest::Approx(1.5e-6));
 }
 
+TEST_CASE("units: counts take decimal suffixes or none (2M = 2e6, 500k, 1200000)") {
+  CHECK(parse_count("2M") == 2e6);
+  CHECK(parse_count("500k") == 5e5);
+  CHECK(parse_count("1.5G") == 1.5e9);
+  CHECK(parse_count("1200000") == 1.2e6);
+  CHECK(reason([] { parse_count("2Mi"); }) ==
+        "unknown suffix 'Mi' in '2Mi' (write e.g. 2M, 500k or 1200000)");
+  CHECK(reason([] { parse_count("-2M"); }) == "must not be negative, got '-2M'");
+}
+
 TEST_CASE("units: energies in picojoules (0.2pJ, 1nJ = 1000pJ)") {
   CHECK(parse_energy_pj("0.2pJ") == doctest::Approx(0.2));
   CHECK(parse_energy_pj("1nJ") == doctest::Approx(1000.0));

@@ -84,6 +84,17 @@ std::uint64_t parse_size_bytes(const std::string& text) {
   return static_cast<std::uint64_t>(v);
 }
 
+double parse_count(const std::string& raw) {
+  const Split s = split_number(raw);
+  if (s.number < 0) throw std::invalid_argument("must not be negative, got '" + trim(raw) + "'");
+  for (const auto& [suffix, factor] : std::vector<std::pair<std::string, double>>{
+           {"", 1.0}, {"k", 1e3}, {"K", 1e3}, {"M", 1e6}, {"G", 1e9}}) {
+    if (s.unit == suffix) return s.number * factor;
+  }
+  throw std::invalid_argument("unknown suffix '" + s.unit + "' in '" + trim(raw) +
+                              "' (write e.g. 2M, 500k or 1200000)");
+}
+
 double parse_duration_s(const std::string& text) {
   return scaled(text, {{"s", 1.0}, {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}, {"ps", 1e-12}},
                 "30ns");

@@ -19,6 +19,8 @@ double parse_frequency_hz(const std::string& text);
 double parse_bandwidth_bytes_per_s(const std::string& text);
 std::uint64_t parse_size_bytes(const std::string& text);
 double parse_duration_s(const std::string& text);
+// A count ("2M", "500k", "1.5G", "1200000"): k / K, M and G are powers of 1000; no unit needed.
+double parse_count(const std::string& text);
 double parse_energy_pj(const std::string& text);
 
 // Strict plain numbers: the whole text must be the number.

@@ -6,6 +6,7 @@
 
 #include "workloads/config/error.h"
 #include "workloads/config/input_file.h"
+#include "workloads/config/text.h"
 #include "workloads/onnx/onnx_mapper.h"
 #include "workloads/onnx/onnx_model.h"
 
@@ -29,18 +30,6 @@ std::string printable_line(const std::string& s) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
   }
   return out;
-}
-
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= s.size(); ++i) {
-    if (i == s.size() || s[i] == sep) {
-      parts.push_back(s.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  return parts;
 }
 
 }  // namespace
