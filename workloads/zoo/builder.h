@@ -28,6 +28,8 @@ class NetworkBuilder {
   // block (see the vocabulary in network.h); a role needs an open block. Returns *this, so a
   // role and its layer chain: `x = b.role("project").pw("ibn3_project", x, 32, bn())`.
   NetworkBuilder& role(std::string role);
+  // Layers added from now on run at `precision` (the constructor's precision until then).
+  void set_precision(Precision precision) { precision_ = precision; }
 
   std::string input(const std::string& name, Shape shape);
   std::string conv(const std::string& name, const std::string& in, std::int64_t out_channels,
