@@ -131,7 +131,8 @@ Decoded BaseSpace::decode(const Encoding& e) const {
     }
     if (!fuse.empty()) net = wl::fuse_ibn(net, join_ids(fuse));
     if (!unfuse_ids.empty()) net = wl::unfuse(net, join_ids(unfuse_ids));
-    for (const auto& [k, ids] : kernels) net = wl::set_kernel(net, join_ids(ids), static_cast<int>(k));
+    for (const auto& [k, ids] : kernels)
+      net = wl::set_kernel(net, join_ids(ids), static_cast<int>(k));
     for (const auto& [x, ids] : expansions) net = wl::set_expansion(net, join_ids(ids), x, align);
     if (m != multiplier.base || !widths.empty()) net = wl::scale_widths(net, mult, widths, align);
     out.net = std::move(net);
@@ -141,7 +142,6 @@ Decoded BaseSpace::decode(const Encoding& e) const {
   }
   return out;
 }
-
 
 template <class T>
 std::vector<std::string> texts(const std::vector<T>& v) {
@@ -188,7 +188,8 @@ std::shared_ptr<SearchSpace::Impl> parse_base(const cfg::Node& root, std::int64_
   for (std::size_t i = 0; i < s->base.size(); ++i) {
     const wl::Layer& l = s->base.layer(i);
     if (l.op != wl::OpKind::Input) continue;
-    if (l.input_shape.h != l.input_shape.w || (base_res && base_res != l.input_shape.h)) base_res = -1;
+    if (l.input_shape.h != l.input_shape.w || (base_res && base_res != l.input_shape.h))
+      base_res = -1;
     if (base_res == 0) base_res = l.input_shape.h;
   }
   if (root["resolution"].present()) {
@@ -198,10 +199,10 @@ std::shared_ptr<SearchSpace::Impl> parse_base(const cfg::Node& root, std::int64_
     s->resolution = with_base(std::vector<std::int64_t>{}, std::max<std::int64_t>(base_res, 0));
   }
   add_dim(t, "resolution", s->resolution);
-  s->multiplier = with_base(root["depth_multiplier"].present()
-                                ? real_choices(root["depth_multiplier"], 0, 8)
-                                : std::vector<double>{},
-                            1.0);
+  s->multiplier =
+      with_base(root["depth_multiplier"].present() ? real_choices(root["depth_multiplier"], 0, 8)
+                                                   : std::vector<double>{},
+                1.0);
   add_dim(t, "depth_multiplier", s->multiplier);
 
   if (root["blocks"].present()) {
@@ -219,11 +220,12 @@ std::shared_ptr<SearchSpace::Impl> parse_base(const cfg::Node& root, std::int64_
     if (selected.empty()) n.fail("the base has no IBN or fused-IBN block to search");
     const auto types = n["type"].present() ? word_choices(n["type"], {"ibn", "fused_ibn"})
                                            : std::vector<std::string>{};
-    const auto kernels = n["kernel"].present() ? int_choices(n["kernel"], 1, 15)
-                                               : std::vector<std::int64_t>{};
-    const auto expansions = n["expansion"].present() ? real_choices(n["expansion"], 0, 64)
-                                                     : std::vector<double>{};
-    const auto widths = n["width"].present() ? real_choices(n["width"], 0, 8) : std::vector<double>{};
+    const auto kernels =
+        n["kernel"].present() ? int_choices(n["kernel"], 1, 15) : std::vector<std::int64_t>{};
+    const auto expansions =
+        n["expansion"].present() ? real_choices(n["expansion"], 0, 64) : std::vector<double>{};
+    const auto widths =
+        n["width"].present() ? real_choices(n["width"], 0, 8) : std::vector<double>{};
     for (std::size_t index : selected) {
       const wl::IbnBlock& ib = all[index];
       Block b;
@@ -259,7 +261,8 @@ std::shared_ptr<SearchSpace::Impl> parse_base(const cfg::Node& root, std::int64_
         const std::int64_t in = wl::input_channels(s->base, first);
         const std::size_t hidden = ib.fused ? ib.expand : ib.depthwise;
         if (hidden != wl::kNoLayer && in > 0) {
-          const double ratio = static_cast<double>(s->base.layer(hidden).out.c) / static_cast<double>(in);
+          const double ratio =
+              static_cast<double>(s->base.layer(hidden).out.c) / static_cast<double>(in);
           b.expansion = with_base(expansions, ratio);
         }
       }

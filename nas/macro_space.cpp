@@ -66,8 +66,9 @@ Channels parse_channels(const cfg::Node& n, std::int64_t pf) {
     }
     return c;
   }
-  n.fail("expected a list of channel counts, {multiples_of: pf | N, values: [...]} or "
-         "{range: [lo, hi], step: N}");
+  n.fail(
+      "expected a list of channel counts, {multiples_of: pf | N, values: [...]} or "
+      "{range: [lo, hi], step: N}");
 }
 
 std::vector<std::string> to_text(const std::vector<std::int64_t>& v) {
@@ -99,9 +100,8 @@ std::vector<T> parse_words(const cfg::Node& n, const std::vector<std::string>& a
 }
 
 std::vector<wl::Activation> activation_choices(const cfg::Node& n) {
-  return parse_words<wl::Activation>(n, kActivations, [](const std::string& w, wl::Activation& a) {
-    wl::parse_activation(w, a);
-  });
+  return parse_words<wl::Activation>(
+      n, kActivations, [](const std::string& w, wl::Activation& a) { wl::parse_activation(w, a); });
 }
 
 std::vector<Precision> precision_choices(const cfg::Node& n) {
@@ -320,14 +320,13 @@ cfg::Node required(const cfg::Node& parent, const std::string& key) {
 
 std::shared_ptr<SearchSpace::Impl> parse_macro(const cfg::Node& root, std::int64_t pf) {
   auto s = std::make_shared<MacroSpace>();
-  check_keys(root, {"name", "description", "resolution", "depth_multiplier", "stem", "stages",
-                    "head"});
+  check_keys(root,
+             {"name", "description", "resolution", "depth_multiplier", "stem", "stages", "head"});
   DimTable& t = s->table;
   s->resolutions = int_choices(required(root, "resolution"), 1, 8192);
   s->d_resolution = t.add("resolution", to_text(s->resolutions));
-  s->multipliers = root["depth_multiplier"].present()
-                       ? real_choices(root["depth_multiplier"], 0, 8)
-                       : std::vector<double>{1.0};
+  s->multipliers = root["depth_multiplier"].present() ? real_choices(root["depth_multiplier"], 0, 8)
+                                                      : std::vector<double>{1.0};
   {
     std::vector<std::string> text;
     for (double v : s->multipliers) text.push_back(format_real(v));
@@ -339,10 +338,12 @@ std::shared_ptr<SearchSpace::Impl> parse_macro(const cfg::Node& root, std::int64
     check_keys(n, {"channels", "kernel", "stride", "activation", "precision"});
     Stem& st = s->stem;
     st.channels = parse_channels(required(n, "channels"), pf);
-    st.kernels = n["kernel"].present() ? int_choices(n["kernel"], 1, 15) : std::vector<std::int64_t>{3};
+    st.kernels =
+        n["kernel"].present() ? int_choices(n["kernel"], 1, 15) : std::vector<std::int64_t>{3};
     if (n["stride"].present()) {
       const std::int64_t v = n["stride"].as_int();
-      if (v < 1 || v > 4) n["stride"].fail("expected a stride from 1 to 4, got " + std::to_string(v));
+      if (v < 1 || v > 4)
+        n["stride"].fail("expected a stride from 1 to 4, got " + std::to_string(v));
       st.stride = static_cast<int>(v);
     }
     st.activations = n["activation"].present() ? activation_choices(n["activation"])
@@ -386,8 +387,8 @@ std::shared_ptr<SearchSpace::Impl> parse_macro(const cfg::Node& root, std::int64
       }
       st.blocks = word_choices(required(n, "block"), kBlocks);
       st.kernels = int_choices(required(n, "kernel"), 1, 15);
-      st.expansions = n["expansion"].present() ? real_choices(n["expansion"], 0, 16)
-                                               : std::vector<double>{6.0};
+      st.expansions =
+          n["expansion"].present() ? real_choices(n["expansion"], 0, 16) : std::vector<double>{6.0};
       st.se = n["se"].present() ? bool_choices(n["se"]) : std::vector<bool>{false};
       st.activations = n["activation"].present()
                            ? activation_choices(n["activation"])
@@ -413,8 +414,8 @@ std::shared_ptr<SearchSpace::Impl> parse_macro(const cfg::Node& root, std::int64
       st.d_activation = t.add(p + "activation", activation_text(st.activations));
       st.d_channels = t.add(p + "channels", to_text(st.channels.values));
       for (std::int64_t j = 0; j < st.depth_hi; ++j) {
-        st.d_precision.push_back(
-            t.add(p + "block" + std::to_string(j + 1) + ".precision", precision_text(st.precisions)));
+        st.d_precision.push_back(t.add(p + "block" + std::to_string(j + 1) + ".precision",
+                                       precision_text(st.precisions)));
       }
       s->stages.push_back(std::move(st));
     }

@@ -21,8 +21,7 @@ int DimTable::add(std::string name, std::vector<std::string> choices) {
 
 std::vector<int> DimTable::expand(const Encoding& e) const {
   std::vector<int> out(all.size(), 0);
-  for (std::size_t i = 0; i < encoded.size(); ++i)
-    out[static_cast<std::size_t>(encoded[i])] = e[i];
+  for (std::size_t i = 0; i < encoded.size(); ++i) out[static_cast<std::size_t>(encoded[i])] = e[i];
   return out;
 }
 
@@ -104,7 +103,8 @@ std::int64_t parse_multiple(const cfg::Node& n, std::int64_t pf) {
   bool digits = !text.empty() && text.size() <= 6;
   for (char ch : text) digits = digits && ch >= '0' && ch <= '9';
   if (digits) v = std::stoll(text);
-  if (!digits || v < 1) n.fail("expected pf or a positive integer (up to 999999), got '" + text + "'");
+  if (!digits || v < 1)
+    n.fail("expected pf or a positive integer (up to 999999), got '" + text + "'");
   return v;
 }
 
@@ -187,13 +187,27 @@ std::vector<std::string> search_space_names() {
   return out;
 }
 
-const std::string& SearchSpace::name() const { return impl_->name; }
-const std::string& SearchSpace::description() const { return impl_->description; }
-const std::string& SearchSpace::source() const { return impl_->source; }
-const std::string& SearchSpace::text() const { return impl_->text; }
-const std::string& SearchSpace::hash() const { return impl_->hash; }
-const std::vector<Dimension>& SearchSpace::dimensions() const { return impl_->dims; }
-const std::vector<Dimension>& SearchSpace::fixed_dimensions() const { return impl_->fixed; }
+const std::string& SearchSpace::name() const {
+  return impl_->name;
+}
+const std::string& SearchSpace::description() const {
+  return impl_->description;
+}
+const std::string& SearchSpace::source() const {
+  return impl_->source;
+}
+const std::string& SearchSpace::text() const {
+  return impl_->text;
+}
+const std::string& SearchSpace::hash() const {
+  return impl_->hash;
+}
+const std::vector<Dimension>& SearchSpace::dimensions() const {
+  return impl_->dims;
+}
+const std::vector<Dimension>& SearchSpace::fixed_dimensions() const {
+  return impl_->fixed;
+}
 
 std::vector<int> SearchSpace::cardinalities() const {
   std::vector<int> out;
@@ -227,7 +241,11 @@ Decoded SearchSpace::decode(const Encoding& e) const {
   return impl_->decode(e);
 }
 
-std::optional<Encoding> SearchSpace::base_encoding() const { return impl_->base_encoding(); }
-const wl::Network* SearchSpace::base_network() const { return impl_->base_network(); }
+std::optional<Encoding> SearchSpace::base_encoding() const {
+  return impl_->base_encoding();
+}
+const wl::Network* SearchSpace::base_network() const {
+  return impl_->base_network();
+}
 
 }  // namespace accelnas::nas

@@ -19,6 +19,7 @@ void add_labels_import(CLI::App& labels);  // labels import (cmd_labels_import.c
 void add_fit(CLI::App& app);
 void add_estimate(CLI::App& app);
 void add_validate(CLI::App& app);
+void add_space(CLI::App& app);  // space info|list (cmd_space.cpp)
 
 }  // namespace accelnas::cli
 

@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
   accelnas::cli::add_fit(app);
   accelnas::cli::add_estimate(app);
   accelnas::cli::add_validate(app);
+  accelnas::cli::add_space(app);
   try {
     app.parse(argc, argv);
     accelnas::cli::check_stdout();  // every command's report, printed or not through Output

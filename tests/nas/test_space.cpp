@@ -68,7 +68,8 @@ int dim_index(const nas::SearchSpace& s, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("nas space: the curated default space gives channels in multiples of PF on every preset") {
+TEST_CASE(
+    "nas space: the curated default space gives channels in multiples of PF on every preset") {
   for (const hw::Preset& preset : hw::presets()) {
     const hw::HwSpec hw = hw::load_hw(preset.name);
     const std::int64_t pf = hw.parallelism_factor;
@@ -92,7 +93,8 @@ TEST_CASE("nas space: the curated default space gives channels in multiples of P
         const wl::Layer& layer = d.net->layer(l);
         if (layer.op != wl::OpKind::Conv2d || layer.name == "classifier") continue;
         if (layer.role.rfind("se_", 0) == 0) continue;  // squeeze-excite: make_divisible(x / 4, 8)
-        CHECK_MESSAGE(layer.out.c % pf == 0, preset.name << " " << layer.name << " " << layer.out.c);
+        CHECK_MESSAGE(layer.out.c % pf == 0,
+                      preset.name << " " << layer.name << " " << layer.out.c);
       }
     }
   }
@@ -146,14 +148,19 @@ TEST_CASE("nas space: macro dimensions, fixed ones and channel resolution") {
   CHECK(space.name() == "small");
   std::vector<std::string> names;
   for (const auto& d : space.dimensions()) names.push_back(d.name);
-  const std::vector<std::string> expected = {
-      "resolution",         "depth_multiplier",
-      "stage1.depth",       "stage1.block",
-      "stage1.kernel",      "stage1.expansion",
-      "stage1.se",          "stage1.activation",
-      "stage1.channels",    "stage1.block1.precision",
-      "stage1.block2.precision", "stage2.depth",
-      "stage2.channels"};
+  const std::vector<std::string> expected = {"resolution",
+                                             "depth_multiplier",
+                                             "stage1.depth",
+                                             "stage1.block",
+                                             "stage1.kernel",
+                                             "stage1.expansion",
+                                             "stage1.se",
+                                             "stage1.activation",
+                                             "stage1.channels",
+                                             "stage1.block1.precision",
+                                             "stage1.block2.precision",
+                                             "stage2.depth",
+                                             "stage2.channels"};
   CHECK(names == expected);
   CHECK(space.dimensions()[static_cast<std::size_t>(dim_index(space, "stage1.channels"))].choices ==
         std::vector<std::string>{"32", "64"});
@@ -217,8 +224,8 @@ TEST_CASE("nas space: blocks are the zoo's: fused, squeeze-excite, conv, depth m
   set("stage1.block", 1);      // fused_ibn
   set("stage1.expansion", 1);  // 4
   set("stage1.se", 1);
-  set("stage1.kernel", 1);  // 5
-  set("stage1.channels", 1);  // 64
+  set("stage1.kernel", 1);     // 5
+  set("stage1.channels", 1);   // 64
   set("depth_multiplier", 1);  // 1.0
   auto d = space.decode(e);
   REQUIRE(d.net);
@@ -229,10 +236,10 @@ TEST_CASE("nas space: blocks are the zoo's: fused, squeeze-excite, conv, depth m
   CHECK(fused.stride_h == 2);
   CHECK(fused.out.c == 32 * 4);
   CHECK(n.layer(n.index_of("ibn1_se_reduce")).out.c == 32);  // make_divisible(128 / 4, 8)
-  CHECK(n.has("ibn2_add"));    // stride 1, 64 -> 64
-  CHECK(!n.has("ibn1_add"));   // stride 2
+  CHECK(n.has("ibn2_add"));                                  // stride 1, 64 -> 64
+  CHECK(!n.has("ibn1_add"));                                 // stride 2
   CHECK(n.layer(n.index_of("head")).out.c == 160);
-  set("stage1.block", 2);  // conv
+  set("stage1.block", 2);      // conv
   set("depth_multiplier", 0);  // 0.75: 64 -> 48 rounds to 64 (pf 32), 32 -> 32, head 160 -> 120
   d = space.decode(e);
   REQUIRE(d.net);
@@ -374,15 +381,20 @@ TEST_CASE("nas space: bad input is one located error") {
       {"resolution: 224\nbogus: 1\n" + stem + stages + head, "bad.yaml:2: bogus: unknown key"},
       {"resolution: []\n" + stem + stages + head, "bad.yaml:1: resolution: expected at least one"},
       {"resolution: [0, 224]\n" + stem + stages + head, "bad.yaml:1: resolution[0]: expected an"},
-      {"resolution: 224\n" + stem + "stages: [{depth: [3, 1], block: ibn, kernel: 3, channels: [16]}]\n" + head,
+      {"resolution: 224\n" + stem +
+           "stages: [{depth: [3, 1], block: ibn, kernel: 3, channels: [16]}]\n" + head,
        "inverted depth range [3, 1]"},
-      {"resolution: 224\n" + stem + "stages: [{depth: 1, block: mbconv, kernel: 3, channels: [16]}]\n" + head,
+      {"resolution: 224\n" + stem +
+           "stages: [{depth: 1, block: mbconv, kernel: 3, channels: [16]}]\n" + head,
        "unknown value 'mbconv'"},
-      {"resolution: 224\n" + stem + "stages: [{depth: 1, block: ibn, kernel: 3, activation: gelu, channels: [16]}]\n" + head,
+      {"resolution: 224\n" + stem +
+           "stages: [{depth: 1, block: ibn, kernel: 3, activation: gelu, channels: [16]}]\n" + head,
        "unknown value 'gelu'"},
-      {"resolution: 224\n" + stem + "stages: [{depth: 1, block: ibn, kernel: 3, precision: int4, channels: [16]}]\n" + head,
+      {"resolution: 224\n" + stem +
+           "stages: [{depth: 1, block: ibn, kernel: 3, precision: int4, channels: [16]}]\n" + head,
        "unknown value 'int4'"},
-      {"resolution: 224\n" + stem + stages + "head: {type: yolo}\n", "bad.yaml:4: head.type: unknown value 'yolo'"},
+      {"resolution: 224\n" + stem + stages + "head: {type: yolo}\n",
+       "bad.yaml:4: head.type: unknown value 'yolo'"},
       {"resolution: 224\nstem: {channels: {multiples_of: pg, values: [1]}}\n" + stages + head,
        "bad.yaml:2: stem.channels.multiples_of: expected pf or a positive integer"},
       {"resolution: 224\nstem: {channels: {multiples_of: -8, values: [1]}}\n" + stages + head,

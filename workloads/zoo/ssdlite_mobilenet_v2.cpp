@@ -25,7 +25,8 @@ Network build(const std::map<std::string, double>& p) {
   NetworkBuilder b("ssdlite_mobilenet_v2");
   std::string x = b.input("image", Shape{resolution, resolution, 3});
   x = mobilenet_v2_features(b, x, width);
-  const std::string last = b.pw("last_conv", x, make_divisible(1280 * width), bn(Activation::Relu6));
+  const std::string last =
+      b.pw("last_conv", x, make_divisible(1280 * width), bn(Activation::Relu6));
   ssdlite_head(b, {"ibn14_expand", last}, ssdlite_extra_depths(width), num_classes);
   return b.build("ssdlite_mobilenet_v2");
 }
