@@ -296,7 +296,7 @@ Decoded MacroSpace::decode(const Encoding& e) const {
       const std::string high = hc ? b.pw("last_conv", x, hc, wl::bn(ha)) : x;
       wl::zoo::lraspp_head(b, high, low.layer, low.size, res, head.classes, head.inter_channels);
     }
-    out.net = b.build(name);
+    out.net = b.take(name);
   } catch (const UserError& err) {
     out.net.reset();
     out.reason = err.what();

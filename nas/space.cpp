@@ -2,12 +2,14 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <system_error>
 
 #include "nas/space_impl.h"
 #include "sim/runtime/sha256.h"
 #include "workloads/config/error.h"
+#include "workloads/config/input_file.h"
 
 namespace accelnas::nas {
 namespace detail {
@@ -28,6 +30,7 @@ std::vector<int> DimTable::expand(const Encoding& e) const {
 void DimTable::finish(SearchSpace::Impl& impl) const {
   impl.dims.clear();
   impl.fixed.clear();
+  impl.all = all;
   for (const Dimension& d : all) (d.choices.size() > 1 ? impl.dims : impl.fixed).push_back(d);
 }
 
@@ -150,7 +153,10 @@ SearchSpace SearchSpace::parse(const std::string& yaml, const std::string& sourc
   impl->description = root["description"].present() ? root["description"].scalar() : "";
   impl->source = source_name;
   impl->text = yaml;
-  impl->hash = runtime::sha256_hex(yaml + "\npf=" + std::to_string(pf));
+  // A base space's hash covers its base network too (a network file may change under the space).
+  std::string hashed = yaml + "\npf=" + std::to_string(pf);
+  if (const wl::Network* base = impl->base_network()) hashed += "\nbase=" + network_key(*base);
+  impl->hash = runtime::sha256_hex(hashed);
   return SearchSpace(std::move(impl));
 }
 
@@ -169,15 +175,7 @@ SearchSpace SearchSpace::load(const std::string& name_or_path, const hw::HwSpec&
     for (const auto& n : search_space_names()) list += (list.empty() ? "" : ", ") + n;
     throw UserError("unknown search space '" + spec + "'; built-in: " + list + ", or a YAML file");
   }
-  std::string text;
-  {
-    std::FILE* f = std::fopen(spec.c_str(), "rb");
-    if (!f) throw UserError(spec + ": cannot open file");
-    char buf[65536];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-    std::fclose(f);
-  }
+  const std::string text = read_input_file(spec);
   return parse(text, spec, hw);
 }
 
@@ -207,6 +205,9 @@ const std::vector<Dimension>& SearchSpace::dimensions() const {
 }
 const std::vector<Dimension>& SearchSpace::fixed_dimensions() const {
   return impl_->fixed;
+}
+const std::vector<Dimension>& SearchSpace::all_dimensions() const {
+  return impl_->all;
 }
 
 std::vector<int> SearchSpace::cardinalities() const {

@@ -75,6 +75,9 @@ class SearchSpace {
   const std::vector<Dimension>& dimensions() const;
   // Dimensions with a single choice: not part of the encoding, listed for `space info`.
   const std::vector<Dimension>& fixed_dimensions() const;
+  // Every dimension, fixed ones included, in the order the file declares them (a dimension is
+  // fixed when it has one choice).
+  const std::vector<Dimension>& all_dimensions() const;
   std::vector<int> cardinalities() const;
   double log10_size() const;  // log10 of the product of the cardinalities
   // Whether e has one index per dimension, each in range.

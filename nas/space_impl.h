@@ -18,6 +18,7 @@ struct SearchSpace::Impl {
   std::string name, description, source, text, hash;
   std::vector<Dimension> dims;   // the encoded dimensions (more than one choice)
   std::vector<Dimension> fixed;  // single-choice dimensions, not encoded
+  std::vector<Dimension> all;    // both, in declaration order
   virtual ~Impl() = default;
   virtual Decoded decode(const Encoding& e) const = 0;
   virtual std::optional<Encoding> base_encoding() const { return std::nullopt; }

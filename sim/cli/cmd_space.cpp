@@ -74,10 +74,10 @@ void info(const std::string& space_spec, const std::string& hw_spec, int samples
     j["parallelism_factor"] = hw.parallelism_factor;
     j["log10_size"] = space.log10_size();
     j["dimensions"] = nlohmann::json::array();
-    for (const auto& d : space.dimensions())
-      j["dimensions"].push_back({{"name", d.name}, {"choices", d.choices}, {"fixed", false}});
-    for (const auto& d : space.fixed_dimensions())
-      j["dimensions"].push_back({{"name", d.name}, {"choices", d.choices}, {"fixed", true}});
+    for (const auto& d : space.all_dimensions()) {
+      j["dimensions"].push_back(
+          {{"name", d.name}, {"choices", d.choices}, {"fixed", d.choices.size() == 1}});
+    }
     j["base_encoding"] = base ? nlohmann::json(nas::encoding_text(*base)) : nlohmann::json();
     j["samples"] = nlohmann::json::array();
     for (const Sample& s : drawn) {
@@ -106,10 +106,10 @@ void info(const std::string& space_spec, const std::string& hw_spec, int samples
   if (base) os << "base:        " << nas::encoding_text(*base) << "\n";
   os << "\n";
   sim::Table dims{{"dimension", "choices", "values"}, {}, {false, true, false}};
-  for (const auto& d : space.dimensions())
-    dims.rows.push_back({d.name, std::to_string(d.choices.size()), join_choices(d.choices)});
-  for (const auto& d : space.fixed_dimensions())
-    dims.rows.push_back({d.name, "fixed", join_choices(d.choices)});
+  for (const auto& d : space.all_dimensions()) {
+    dims.rows.push_back({d.name, d.choices.size() == 1 ? "fixed" : std::to_string(d.choices.size()),
+                         join_choices(d.choices)});
+  }
   sim::write_table(os, sim::Format::Table, dims);
   if (!drawn.empty()) {
     os << "\n";

@@ -170,6 +170,12 @@ TEST_CASE("nas space: macro dimensions, fixed ones and channel resolution") {
     if (d.name == "head.channels") head_fixed = d.choices == std::vector<std::string>{"160"};
   CHECK(head_fixed);
   CHECK(space.cardinalities().size() == expected.size());
+  // all_dimensions(): both kinds in the file's order.
+  REQUIRE(space.all_dimensions().size() ==
+          space.dimensions().size() + space.fixed_dimensions().size());
+  CHECK(space.all_dimensions()[2].name == "stem.channels");
+  CHECK(space.all_dimensions()[2].choices == std::vector<std::string>{"32"});
+  CHECK(space.all_dimensions().back().name == "head.precision");
   // pf 16 resolves the same file differently, and so hashes differently.
   const auto pf16 = nas::SearchSpace::parse(kMacro, "small.yaml", hw::load_hw("npu-pf16"));
   CHECK(pf16.dimensions()[static_cast<std::size_t>(dim_index(pf16, "stage1.channels"))].choices ==
@@ -411,7 +417,33 @@ TEST_CASE("nas space: bad input is one located error") {
   CHECK(parse_error(kMacro).empty());
   // A missing file and an unknown preset.
   CHECK_THROWS_WITH_AS(nas::SearchSpace::load("/nonexistent/space.yaml", pf32()),
-                       doctest::Contains("/nonexistent/space.yaml: cannot open file"), UserError);
+                       doctest::Contains("/nonexistent/space.yaml: no such file"), UserError);
   CHECK_THROWS_WITH_AS(nas::SearchSpace::load("mobilenet_curatd", pf32()),
                        doctest::Contains("unknown search space 'mobilenet_curatd'"), UserError);
+}
+
+TEST_CASE("nas space: the detector and segmenter heads tap output strides 16 and 8") {
+  runtime::Rng rng(5, 0);
+  const auto seg = nas::SearchSpace::load("mobilenet_lraspp", pf32());
+  for (int i = 0; i < 5; ++i) {
+    const auto d = seg.decode(seg.sample(rng));
+    REQUIRE_MESSAGE(d.net, d.reason);
+    const wl::Network& n = *d.net;
+    const std::int64_t res = n.layer(n.index_of("image")).out.h;
+    CHECK(n.layer(n.index_of("logits")).out == wl::Shape{res, res, 21});
+    // The low branch reads features at output stride 8.
+    const auto& low = n.layer(n.producers(n.index_of("lraspp_low_classifier")).at(0));
+    CHECK(low.out.h == (res + 7) / 8);
+    CHECK(n.layer(n.index_of("lraspp_up")).out.h == (res + 7) / 8);
+  }
+  const auto det = nas::SearchSpace::load("mobilenet_ssdlite", pf32());
+  for (int i = 0; i < 5; ++i) {
+    const auto d = det.decode(det.sample(rng));
+    REQUIRE_MESSAGE(d.net, d.reason);
+    const wl::Network& n = *d.net;
+    const std::int64_t res = n.layer(n.index_of("image")).out.h;
+    CHECK(n.layer(n.index_of("box1_dw")).out.h == (res + 15) / 16);
+    CHECK(n.layer(n.index_of("box2_dw")).out.h == (res + 31) / 32);
+    CHECK(n.layer(n.index_of("class6")).out.c == 6 * 2);  // 6 anchors x (1 class + background)
+  }
 }

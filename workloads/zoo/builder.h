@@ -57,6 +57,8 @@ class NetworkBuilder {
 
   // Finalizes and returns the network under `network_name`.
   Network build(const std::string& network_name);
+  // build() without copying the network: the builder is spent (its network moved out).
+  Network take(const std::string& network_name);
 
  private:
   Layer make(const std::string& name, OpKind op, std::vector<std::string> inputs) const;
