@@ -73,6 +73,11 @@ class SearchSpace {
   // SHA-256 of the text together with the hardware's parallelism factor (what resolution used).
   const std::string& hash() const;
   const std::vector<Dimension>& dimensions() const;
+  // Dimensions with a single choice: not part of the encoding, listed for `space info`.
+  const std::vector<Dimension>& fixed_dimensions() const;
+  // Every dimension, fixed ones included, in the order the file declares them (a dimension is
+  // fixed when it has one choice).
+  const std::vector<Dimension>& all_dimensions() const;
   std::vector<int> cardinalities() const;
   double log10_size() const;  // log10 of the product of the cardinalities
   // Whether e has one index per dimension, each in range.

@@ -45,10 +45,11 @@ struct Result {
 
 // What a strategy is built from.
 struct StrategyContext {
-  std::vector<int> cardinalities;     // choices per dimension, each >= 1
-  std::optional<Encoding> base;       // the space's base point, when it has one
+  std::vector<int> cardinalities;  // choices per dimension, each >= 1
+  std::optional<Encoding> base;    // the space's base point, when it has one
   std::uint64_t seed = 1;
-  std::map<std::string, std::string> params;  // --strategy-param key=value, validated by the factory
+  std::map<std::string, std::string>
+      params;  // --strategy-param key=value, validated by the factory
 };
 
 class Strategy {

@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
   accelnas::cli::add_fit(app);
   accelnas::cli::add_estimate(app);
   accelnas::cli::add_validate(app);
+  accelnas::cli::add_space(app);
   accelnas::cli::add_search(app);
   try {
     app.parse(argc, argv);

@@ -58,6 +58,38 @@ Network depth_multiplier(const Network& net, double m, std::int64_t align) {
       context);
 }
 
+Network scale_widths(const Network& net, double m, const std::map<std::string, double>& widths,
+                     std::int64_t align) {
+  const std::string context = "scale_widths";
+  if (!std::isfinite(m) || m <= 0 || m > 64) {
+    throw UserError(context + ": multiplier must be > 0 and <= 64, got " + number(m));
+  }
+  check_align(context, align);
+  const ChannelClasses cc(net);
+  std::map<int, double> factor;  // class root -> its width
+  for (const auto& [name, w] : widths) {
+    if (!std::isfinite(w) || w <= 0 || w > 64) {
+      throw UserError(context + ": width of " + name + " must be > 0 and <= 64, got " + number(w));
+    }
+    net.index_of(name);  // an unknown name is a UserError
+  }
+  for (std::size_t i = 0; i < net.size(); ++i) {
+    const auto it = widths.find(net.layer(i).name);
+    if (it == widths.end() || cc.var_of(i) < 0) continue;
+    factor.emplace(cc.root(cc.var_of(i)), it->second);  // the first layer of a class wins
+  }
+  return cc.apply(
+      net,
+      [&](int r) {
+        const auto it = factor.find(r);
+        const double f = m * (it == factor.end() ? 1.0 : it->second);
+        if (f == 1.0) return cc.original(r);
+        const std::int64_t q = std::lcm(align, cc.quantum(r));
+        return round_to_multiple(static_cast<double>(cc.original(r)) * f, q);
+      },
+      context);
+}
+
 Network align_channels(const Network& net, std::int64_t align, AlignMode mode) {
   const std::string context = "align_channels";
   check_align(context, align);

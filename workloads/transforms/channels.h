@@ -23,6 +23,7 @@
 #define ACCELNAS_WORKLOADS_TRANSFORMS_CHANNELS_H
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "workloads/network.h"
@@ -35,7 +36,15 @@ bool parse_align_mode(const std::string& text, AlignMode& out);  // "up" | "near
 Network depth_multiplier(const Network& net, double m, std::int64_t align = 1);
 Network align_channels(const Network& net, std::int64_t align, AlignMode mode = AlignMode::Up);
 
-// The rounding used by both: the multiple of q nearest to `target` (halves up), at least q.
+// scale_widths(m, widths, align): like depth_multiplier, with a per-class factor on top: each
+//   class whose own variable belongs to a layer named in `widths` gets m * that width (the first
+//   such layer in network order wins when one class holds several, e.g. blocks tied by residual
+//   adds), other classes get m. A class whose factor is exactly 1 keeps its channel count (no
+//   rounding), so m = 1 with every width 1 is the identity. Widths follow the same limits as m;
+//   an unknown layer name is an error.
+Network scale_widths(const Network& net, double m, const std::map<std::string, double>& widths,
+                     std::int64_t align = 1);
+// The rounding used by all three: the multiple of q nearest to `target` (halves up), at least q.
 std::int64_t round_to_multiple(double target, std::int64_t q);
 
 }  // namespace accelnas::wl

@@ -1,5 +1,7 @@
 #include "workloads/zoo/builder.h"
 
+#include <utility>
+
 #include "workloads/config/error.h"
 
 namespace accelnas::wl {
@@ -166,6 +168,12 @@ Network NetworkBuilder::build(const std::string& network_name) {
   net_.name = network_name;
   net_.finalize();
   return net_;
+}
+
+Network NetworkBuilder::take(const std::string& network_name) {
+  net_.name = network_name;
+  net_.finalize();
+  return std::move(net_);
 }
 
 }  // namespace accelnas::wl

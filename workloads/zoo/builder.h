@@ -28,6 +28,8 @@ class NetworkBuilder {
   // block (see the vocabulary in network.h); a role needs an open block. Returns *this, so a
   // role and its layer chain: `x = b.role("project").pw("ibn3_project", x, 32, bn())`.
   NetworkBuilder& role(std::string role);
+  // Layers added from now on run at `precision` (the constructor's precision until then).
+  void set_precision(Precision precision) { precision_ = precision; }
 
   std::string input(const std::string& name, Shape shape);
   std::string conv(const std::string& name, const std::string& in, std::int64_t out_channels,
@@ -55,6 +57,8 @@ class NetworkBuilder {
 
   // Finalizes and returns the network under `network_name`.
   Network build(const std::string& network_name);
+  // build() without copying the network: the builder is spent (its network moved out).
+  Network take(const std::string& network_name);
 
  private:
   Layer make(const std::string& name, OpKind op, std::vector<std::string> inputs) const;

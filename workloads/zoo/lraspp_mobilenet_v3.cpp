@@ -9,6 +9,7 @@
 // ibn4 features; a 1x1 classifier on each branch, added; bilinear upsampling of the logits to
 // the input size, so the output is H x W x classes.
 #include "workloads/zoo/backbones.h"
+#include "workloads/zoo/heads.h"
 #include "workloads/zoo/models.h"
 
 namespace accelnas::wl::zoo {
@@ -31,22 +32,7 @@ Network build(const std::map<std::string, double>& p) {
   const std::string high = mobilenet_v3_features(b, image, MobileNetV3Size::Large, width, 16);
   const std::string low = "ibn4_project";  // the last output-stride-8 block (stride 2, no add)
   const std::int64_t low_size = downsampled(resolution, 3);
-  Epilogue sigmoid;
-  sigmoid.activation = Activation::Sigmoid;
-
-  b.begin_block("lraspp", "lraspp");
-  std::string x = b.role("conv").pw("lraspp_conv", high, kInterChannels, bn(Activation::Relu));
-  const std::string pool = b.role("gate_pool").global_avgpool("lraspp_pool", high);
-  const std::string gate = b.role("gate").fc("lraspp_gate", pool, kInterChannels, sigmoid);
-  x = b.role("gate_scale").mul("lraspp_scale", x, gate);
-  x = b.role("upsample").resize("lraspp_up", x, low_size, low_size, ResizeMode::Bilinear);
-  const std::string high_logits =
-      b.role("classifier").pw("lraspp_high_classifier", x, classes, bias());
-  const std::string low_logits =
-      b.role("classifier").pw("lraspp_low_classifier", low, classes, bias());
-  x = b.role("merge").add("lraspp_add", low_logits, high_logits);
-  b.role("upsample").resize("logits", x, resolution, resolution, ResizeMode::Bilinear);
-  b.end_block();
+  lraspp_head(b, high, low, low_size, resolution, classes, kInterChannels);
   return b.build("lraspp_mobilenet_v3");
 }
 

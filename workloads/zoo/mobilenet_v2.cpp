@@ -5,6 +5,7 @@
 
 #include "workloads/zoo/backbones.h"
 #include "workloads/zoo/blocks.h"
+#include "workloads/zoo/heads.h"
 #include "workloads/zoo/models.h"
 
 namespace accelnas::wl::zoo {
@@ -52,9 +53,7 @@ Network mobilenet_v2_classifier(const std::string& model, double width, std::int
   NetworkBuilder b(model);
   std::string x = b.input("image", Shape{resolution, resolution, 3});
   x = mobilenet_v2_features(b, x, width);
-  x = b.pw("head", x, mobilenet_v2_last_channels(width), bn(Activation::Relu6));
-  x = b.global_avgpool("pool", x);
-  b.fc("classifier", x, classes, bias());
+  classifier_head(b, x, mobilenet_v2_last_channels(width), classes);
   return b.build(model);
 }
 

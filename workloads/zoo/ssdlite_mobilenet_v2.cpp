@@ -10,40 +10,13 @@
 // first map and 6 on the others (aspect ratios 1, 2, 1/2, 3, 1/3 plus an interpolated scale).
 // Depths scale with the width multiplier as in the TF feature extractor: max(16, d * width),
 // the last conv included.
-#include <algorithm>
-
 #include "workloads/zoo/backbones.h"
 #include "workloads/zoo/blocks.h"
+#include "workloads/zoo/heads.h"
 #include "workloads/zoo/models.h"
 
 namespace accelnas::wl::zoo {
 namespace {
-
-constexpr double kExtraDepths[] = {512, 256, 256, 128};
-
-std::int64_t scaled_depth(double depth, double width) {
-  return std::max<std::int64_t>(16, static_cast<std::int64_t>(depth * width));
-}
-
-std::string extra_block(NetworkBuilder& b, int index, const std::string& in, std::int64_t depth) {
-  const std::string id = "extra" + std::to_string(index);
-  b.begin_block(id, "ssd_extra");
-  std::string x = b.role("expand").pw(id + "_expand", in, depth / 2, bn(Activation::Relu6));
-  x = b.role("depthwise").dwconv(id + "_dw", x, 3, 2, bn(Activation::Relu6));
-  x = b.role("project").pw(id + "_project", x, depth, bn(Activation::Relu6));
-  b.end_block();
-  return x;
-}
-
-// A depthwise-separable prediction layer; its 1x1 conv is named after the block.
-std::string predictor(NetworkBuilder& b, const std::string& id, const std::string& in,
-                      std::int64_t channels) {
-  b.begin_block(id, "ssd_predictor");
-  const std::string x = b.role("depthwise").dwconv(id + "_dw", in, 3, 1, bn(Activation::Relu6));
-  const std::string out = b.role("pointwise").pw(id, x, channels, bias());
-  b.end_block();
-  return out;
-}
 
 Network build(const std::map<std::string, double>& p) {
   const double width = p.at("width");
@@ -52,20 +25,9 @@ Network build(const std::map<std::string, double>& p) {
   NetworkBuilder b("ssdlite_mobilenet_v2");
   std::string x = b.input("image", Shape{resolution, resolution, 3});
   x = mobilenet_v2_features(b, x, width);
-  std::vector<std::string> maps = {"ibn14_expand"};
-  x = b.pw("last_conv", x, make_divisible(1280 * width), bn(Activation::Relu6));
-  maps.push_back(x);
-  int index = 0;
-  for (double depth : kExtraDepths) {
-    x = extra_block(b, ++index, x, scaled_depth(depth, width));
-    maps.push_back(x);
-  }
-  for (std::size_t k = 0; k < maps.size(); ++k) {
-    const std::int64_t anchors = k == 0 ? 3 : 6;
-    const std::string suffix = std::to_string(k + 1);
-    predictor(b, "box" + suffix, maps[k], anchors * 4);
-    predictor(b, "class" + suffix, maps[k], anchors * (num_classes + 1));
-  }
+  const std::string last =
+      b.pw("last_conv", x, make_divisible(1280 * width), bn(Activation::Relu6));
+  ssdlite_head(b, {"ibn14_expand", last}, ssdlite_extra_depths(width), num_classes);
   return b.build("ssdlite_mobilenet_v2");
 }
 
