@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <queue>
+#include <string_view>
 #include <unordered_map>
 
 #include "workloads/config/error.h"
@@ -89,14 +90,23 @@ std::vector<std::size_t> find_cycle(const Graph& g, const std::vector<std::size_
 
 std::size_t Network::add_layer(Layer layer) {
   if (layer.name.empty()) throw UserError(layer_where(layer) + ": layer has no name");
+  if (!graph_) graph_ = GraphPtr();
+  Graph& g = *graph_;
+  const std::hash<std::string> hash;
+  if (name_hash_.size() != size()) {
+    name_hash_.clear();
+    for (std::size_t i = 0; i < size(); ++i) name_hash_.push_back(hash(g[i].name));
+  }
+  const std::size_t h = hash(layer.name);
   for (std::size_t i = 0; i < size(); ++i) {
-    if (graph_[i].name == layer.name) {
+    if (name_hash_[i] == h && g[i].name == layer.name) {
       throw UserError(layer_where(layer) + ": duplicate layer name '" + layer.name +
-                      "' (first defined at " + layer_where(graph_[i]) + ")");
+                      "' (first defined at " + layer_where(g[i]) + ")");
     }
   }
   finalized_ = false;
-  return boost::add_vertex(std::move(layer), graph_);
+  name_hash_.push_back(h);
+  return boost::add_vertex(std::move(layer), g);
 }
 
 void Network::finalize() {
@@ -105,41 +115,50 @@ void Network::finalize() {
 
 void Network::finalize(const PrepareFn& prepare) {
   const std::size_t n = size();
-  Graph g(n);
-  std::unordered_map<std::string, std::size_t> index;
-  for (std::size_t i = 0; i < n; ++i) {
-    g[i] = graph_[i];
-    index.emplace(g[i].name, i);
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    const Layer& l = g[i];
-    for (std::size_t k = 0; k < l.inputs.size(); ++k) {
-      const auto it = index.find(l.inputs[k]);
-      if (it == index.end()) {
-        throw UserError(layer_where(l) + ": input '" + l.inputs[k] +
-                        "' is not a layer of this network");
-      }
-      boost::add_edge(it->second, i, Tensor{static_cast<int>(k)}, g);
-    }
-  }
-  std::vector<std::size_t> order = kahn_order(g);
-  if (order.size() != n) throw_cycle(g, find_cycle(g, order));
-  for (std::size_t v : order) {
-    std::vector<const Layer*> in;
-    for (std::size_t p : producers_in(g, v)) in.push_back(&g[p]);
-    if (prepare) prepare(g[v], in);
-    infer_layer_shape(g[v], in);
-  }
+  auto built = std::make_unique<Graph>(n);
+  Graph& g = *built;
+  // The layers move into the new graph, and back if anything below throws, so that a network
+  // that does not finalize keeps its layers (with any attributes `prepare` derived).
+  for (std::size_t i = 0; i < n; ++i) g[i] = std::move((*graph_)[i]);
+  std::vector<std::size_t> order;
   std::vector<std::vector<std::size_t>> producers(n), consumers(n);
-  for (std::size_t v = 0; v < n; ++v) {
-    producers[v] = producers_in(g, v);
-    auto& out = consumers[v];
-    for (auto [it, end] = boost::out_edges(v, g); it != end; ++it)
-      out.push_back(boost::target(*it, g));
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
+  try {
+    std::unordered_map<std::string_view, std::size_t> index;
+    index.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) index.emplace(g[i].name, i);
+    for (std::size_t i = 0; i < n; ++i) {
+      const Layer& l = g[i];
+      for (std::size_t k = 0; k < l.inputs.size(); ++k) {
+        const auto it = index.find(l.inputs[k]);
+        if (it == index.end()) {
+          throw UserError(layer_where(l) + ": input '" + l.inputs[k] +
+                          "' is not a layer of this network");
+        }
+        boost::add_edge(it->second, i, Tensor{static_cast<int>(k)}, g);
+      }
+    }
+    order = kahn_order(g);
+    if (order.size() != n) throw_cycle(g, find_cycle(g, order));
+    std::vector<const Layer*> in;
+    for (std::size_t v : order) {
+      in.clear();
+      for (std::size_t p : producers_in(g, v)) in.push_back(&g[p]);
+      if (prepare) prepare(g[v], in);
+      infer_layer_shape(g[v], in);
+    }
+    for (std::size_t v = 0; v < n; ++v) {
+      producers[v] = producers_in(g, v);
+      auto& out = consumers[v];
+      for (auto [it, end] = boost::out_edges(v, g); it != end; ++it)
+        out.push_back(boost::target(*it, g));
+      std::sort(out.begin(), out.end());
+      out.erase(std::unique(out.begin(), out.end()), out.end());
+    }
+  } catch (...) {
+    for (std::size_t i = 0; i < n; ++i) (*graph_)[i] = std::move(g[i]);
+    throw;
   }
-  graph_ = std::move(g);
+  graph_.p = std::move(built);
   order_ = std::move(order);
   producers_ = std::move(producers);
   consumers_ = std::move(consumers);
@@ -149,19 +168,20 @@ void Network::finalize(const PrepareFn& prepare) {
 Layer& Network::mutable_layer(std::size_t i) {
   ACCELNAS_CHECK(i < size(), "Network::mutable_layer: index out of range");
   finalized_ = false;
-  return graph_[i];
+  name_hash_.clear();  // the caller may rename the layer
+  return (*graph_)[i];
 }
 
 std::size_t Network::index_of(const std::string& name) const {
   for (std::size_t i = 0; i < size(); ++i) {
-    if (graph_[i].name == name) return i;
+    if ((*graph_)[i].name == name) return i;
   }
   throw UserError("network '" + this->name + "' has no layer '" + name + "'");
 }
 
 bool Network::has(const std::string& name) const {
   for (std::size_t i = 0; i < size(); ++i) {
-    if (graph_[i].name == name) return true;
+    if ((*graph_)[i].name == name) return true;
   }
   return false;
 }
@@ -174,7 +194,7 @@ std::vector<std::size_t> Network::outputs() const {
   ACCELNAS_CHECK(finalized_, "Network::outputs before finalize()");
   std::vector<std::size_t> out;
   for (std::size_t i = 0; i < size(); ++i) {
-    if (boost::out_degree(i, graph_) == 0) out.push_back(i);
+    if (boost::out_degree(i, *graph_) == 0) out.push_back(i);
   }
   return out;
 }

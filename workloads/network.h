@@ -10,6 +10,7 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -128,10 +129,10 @@ class Network {
   void finalize(const PrepareFn& prepare);
   bool finalized() const { return finalized_; }
 
-  std::size_t size() const { return boost::num_vertices(graph_); }
-  const Layer& layer(std::size_t i) const { return graph_[i]; }
+  std::size_t size() const { return graph_ ? boost::num_vertices(*graph_) : 0; }
+  const Layer& layer(std::size_t i) const { return (*graph_)[i]; }
   Layer& mutable_layer(std::size_t i);  // marks the network un-finalized
-  const Graph& graph() const { return graph_; }
+  const Graph& graph() const { return *graph_; }
   std::size_t index_of(const std::string& name) const;  // UserError if absent
   bool has(const std::string& name) const;
 
@@ -155,7 +156,25 @@ class Network {
 
  private:
   [[noreturn]] static void not_finalized(const char* what);  // a programming error: panics
-  Graph graph_;
+  // Behind a pointer: Boost's adjacency_list has no move operations (even its swap copies), so
+  // a Network held by value would deep-copy its graph on every move. Copies stay deep; a
+  // moved-from Network is empty.
+  struct GraphPtr {
+    std::unique_ptr<Graph> p = std::make_unique<Graph>();
+    GraphPtr() = default;
+    GraphPtr(const GraphPtr& o) : p(std::make_unique<Graph>(*o.p)) {}
+    GraphPtr& operator=(const GraphPtr& o) {
+      if (this != &o) p = std::make_unique<Graph>(*o.p);
+      return *this;
+    }
+    GraphPtr(GraphPtr&&) noexcept = default;
+    GraphPtr& operator=(GraphPtr&&) noexcept = default;
+    Graph& operator*() const { return *p; }
+    explicit operator bool() const { return p != nullptr; }
+  };
+  GraphPtr graph_;
+  // std::hash of each layer's name, for add_layer's duplicate check (rebuilt when stale).
+  std::vector<std::size_t> name_hash_;
   std::vector<std::size_t> order_;
   std::vector<std::vector<std::size_t>> producers_, consumers_;
   bool finalized_ = false;
