@@ -11,7 +11,7 @@
 using namespace accelnas;
 using nas::Point;
 
-TEST_CASE("pareto: a dominates b when no worse everywhere and better somewhere") {
+TEST_CASE("nas pareto: a dominates b when no worse everywhere and better somewhere") {
   CHECK(nas::dominates({1, 2}, {2, 2}));
   CHECK(nas::dominates({1, 1}, {2, 2}));
   CHECK_FALSE(nas::dominates({1, 2}, {1, 2}));  // equal points do not dominate each other
@@ -20,7 +20,8 @@ TEST_CASE("pareto: a dominates b when no worse everywhere and better somewhere")
   CHECK(nas::dominates({0, 0, 0}, {0, 0, 1}));
 }
 
-TEST_CASE("pareto: feasible beats infeasible, smaller violation beats larger, then objectives") {
+TEST_CASE(
+    "nas pareto: feasible beats infeasible, smaller violation beats larger, then objectives") {
   CHECK(nas::constrained_dominates({9, 9}, 0, {1, 1}, 0.5));
   CHECK_FALSE(nas::constrained_dominates({1, 1}, 0.5, {9, 9}, 0));
   CHECK(nas::constrained_dominates({9, 9}, 0.1, {1, 1}, 0.2));
@@ -30,7 +31,7 @@ TEST_CASE("pareto: feasible beats infeasible, smaller violation beats larger, th
   CHECK_FALSE(nas::constrained_dominates({1, 3}, 0, {2, 2}, 0));
 }
 
-TEST_CASE("pareto: fronts of a hand-made set, best first and in index order") {
+TEST_CASE("nas pareto: fronts of a hand-made set, best first and in index order") {
   const std::vector<Point> pts = {{3, 3}, {1, 4}, {2, 2}, {4, 1}, {4, 4}, {2, 2}, {5, 5}, {3, 2}};
   const auto fronts = nas::nondominated_sort(pts);
   REQUIRE(fronts.size() == 5);
@@ -42,7 +43,7 @@ TEST_CASE("pareto: fronts of a hand-made set, best first and in index order") {
   CHECK(nas::pareto_front(pts) == std::vector<std::size_t>{1, 2, 3, 5});
 }
 
-TEST_CASE("pareto: with violations, infeasible points rank after every feasible one") {
+TEST_CASE("nas pareto: with violations, infeasible points rank after every feasible one") {
   const std::vector<Point> pts = {{1, 1}, {5, 5}, {0, 0}, {2, 2}, {6, 0}};
   const std::vector<double> violation = {0.3, 0, 0.1, 0, 0};
   const auto fronts = nas::nondominated_sort(pts, violation);
@@ -54,7 +55,7 @@ TEST_CASE("pareto: with violations, infeasible points rank after every feasible 
   CHECK(nas::pareto_front(pts, violation) == std::vector<std::size_t>{3, 4});
 }
 
-TEST_CASE("pareto: crowding distance is infinite at the boundaries, normalized inside") {
+TEST_CASE("nas pareto: crowding distance is infinite at the boundaries, normalized inside") {
   const double inf = std::numeric_limits<double>::infinity();
   const std::vector<Point> pts = {{0, 4}, {1, 3}, {3, 1}, {4, 0}};
   const auto d = nas::crowding_distance(pts, {0, 1, 2, 3});
@@ -66,7 +67,7 @@ TEST_CASE("pareto: crowding distance is infinite at the boundaries, normalized i
   CHECK(two == std::vector<double>{inf, inf});
 }
 
-TEST_CASE("pareto: hypervolume of hand-computed 1-D, 2-D and 3-D sets") {
+TEST_CASE("nas pareto: hypervolume of hand-computed 1-D, 2-D and 3-D sets") {
   CHECK(nas::hypervolume({{2}, {3}}, {5}) == 3);
   // Staircase (1,3), (2,2), (3,1) to (4,4): columns of height 1, 2 and 3.
   CHECK(nas::hypervolume({{1, 3}, {2, 2}, {3, 1}}, {4, 4}) == doctest::Approx(6));
@@ -108,7 +109,7 @@ double cell_count(const std::vector<Point>& pts, std::size_t d, int side) {
 
 }  // namespace
 
-TEST_CASE("pareto: hypervolume equals a brute-force cell count on random sets in 2 to 5-D") {
+TEST_CASE("nas pareto: hypervolume equals a brute-force cell count on random sets in 2 to 5-D") {
   for (std::size_t d = 2; d <= 5; ++d) {
     const int side = d <= 3 ? 7 : 5;
     for (std::uint64_t trial = 0; trial < 20; ++trial) {
@@ -128,7 +129,7 @@ TEST_CASE("pareto: hypervolume equals a brute-force cell count on random sets in
   }
 }
 
-TEST_CASE("pareto: the hypervolume of a point set does not depend on its order") {
+TEST_CASE("nas pareto: the hypervolume of a point set does not depend on its order") {
   runtime::Rng rng(7, 0);
   std::vector<Point> pts;
   for (int i = 0; i < 60; ++i) pts.push_back({rng.uniform(), rng.uniform(), rng.uniform()});

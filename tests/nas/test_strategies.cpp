@@ -212,15 +212,15 @@ std::string user_error(const std::function<void()>& f) {
 
 }  // namespace
 
-TEST_CASE("nsga2: the final population's first front is the exhaustive Pareto front") {
+TEST_CASE("nas nsga2: the final population's first front is the exhaustive Pareto front") {
   check_nsga2_finds_front(false);
 }
 
-TEST_CASE("nsga2: with a constraint, the first front is the exhaustive feasible front") {
+TEST_CASE("nas nsga2: with a constraint, the first front is the exhaustive feasible front") {
   check_nsga2_finds_front(true);
 }
 
-TEST_CASE("nsga2: failed and cannot_build members give way to every built one") {
+TEST_CASE("nas nsga2: failed and cannot_build members give way to every built one") {
   auto s = make("nsga2", kBiCards, 5, {{"population", "16"}});
   drive(*s, mixed, 30);
   const auto state = s->state();
@@ -231,7 +231,7 @@ TEST_CASE("nsga2: failed and cannot_build members give way to every built one") 
   CHECK(population.size() == 16);
 }
 
-TEST_CASE("evolution: improves on its random start and finds the toy optimum") {
+TEST_CASE("nas evolution: improves on its random start and finds the toy optimum") {
   auto s = make("evolution", kSoCards, 3);
   const auto asks = drive(*s, single_objective, 200);  // 64 random, then 16 children a generation
   const double random_best = best_score(asks, single_objective, 4);
@@ -253,7 +253,7 @@ TEST_CASE("evolution: improves on its random start and finds the toy optimum") {
   CHECK(mean_score(state.at("population")) < 0.5 * mean_score(start->state().at("population")));
 }
 
-TEST_CASE("evolution: a child differs from its parent in at least one choice") {
+TEST_CASE("nas evolution: a child differs from its parent in at least one choice") {
   auto s =
       make("evolution", kSoCards, 9, {{"population", "8"}, {"sample", "1000"}, {"batch", "4"}});
   drive(*s, single_objective, 2);  // population filled by random members
@@ -273,7 +273,7 @@ TEST_CASE("evolution: a child differs from its parent in at least one choice") {
   for (const Encoding& child : s->ask(4)) CHECK(child != best);
 }
 
-TEST_CASE("local: from the base point every move improves until a local optimum") {
+TEST_CASE("nas local: from the base point every move improves until a local optimum") {
   // Two basins: the target, and its mirror image a little worse.
   const std::vector<int> cards(6, 4);
   const Encoding a = {3, 0, 2, 1, 3, 0};
@@ -326,7 +326,7 @@ TEST_CASE("local: from the base point every move improves until a local optimum"
   CHECK(s->ask(5).empty());
 }
 
-TEST_CASE("local: a local optimum restarts from a random point when restarts remain") {
+TEST_CASE("nas local: a local optimum restarts from a random point when restarts remain") {
   const std::vector<int> cards(3, 3);
   auto flat = [](const Encoding&) { return Result{}; };  // nothing ever improves
   auto s = make("local", cards, 2, {{"batch", "100"}}, Encoding{0, 0, 0});
@@ -336,7 +336,7 @@ TEST_CASE("local: a local optimum restarts from a random point when restarts rem
   CHECK(s->ask(100).size() == 7);  // the new start point and its neighbours
 }
 
-TEST_CASE("strategies: the same seed asks the same candidates, another seed others") {
+TEST_CASE("nas strategies: the same seed asks the same candidates, another seed others") {
   for (const std::string& name : nas::strategy_names()) {
     CAPTURE(name);
     auto a = make(name, kBiCards, 21);
@@ -348,7 +348,7 @@ TEST_CASE("strategies: the same seed asks the same candidates, another seed othe
   }
 }
 
-TEST_CASE("strategies: restore(state()) mid-run continues exactly as the uninterrupted run") {
+TEST_CASE("nas strategies: restore(state()) mid-run continues exactly as the uninterrupted run") {
   for (const std::string& name : nas::strategy_names()) {
     for (std::size_t cut : {1, 3, 7}) {
       CAPTURE(name);
@@ -372,7 +372,7 @@ TEST_CASE("strategies: restore(state()) mid-run continues exactly as the uninter
   }
 }
 
-TEST_CASE("strategies: the state stays the size of the population, not of the run") {
+TEST_CASE("nas strategies: the state stays the size of the population, not of the run") {
   for (const std::string& name : nas::strategy_names()) {
     CAPTURE(name);
     auto s = make(name, kBiCards, 1);
@@ -383,7 +383,7 @@ TEST_CASE("strategies: the state stays the size of the population, not of the ru
   }
 }
 
-TEST_CASE("strategies: ask returns at least one candidate even when nothing can be built") {
+TEST_CASE("nas strategies: ask returns at least one candidate even when nothing can be built") {
   auto broken = [](const Encoding&) { return Result{nas::Status::CannotBuild, {}, 0, 0}; };
   for (const std::string& name : nas::strategy_names()) {
     CAPTURE(name);
@@ -401,7 +401,7 @@ TEST_CASE("strategies: ask returns at least one candidate even when nothing can 
   }
 }
 
-TEST_CASE("strategies: parameters are validated, defaults filled in") {
+TEST_CASE("nas strategies: parameters are validated, defaults filled in") {
   CHECK(user_error([] {
           make("nsga2", kBiCards, 1, {{"popsize", "8"}});
         }) ==
@@ -448,7 +448,7 @@ TEST_CASE("strategies: parameters are validated, defaults filled in") {
   }
 }
 
-TEST_CASE("strategies: restoring another strategy's or a malformed state is a user error") {
+TEST_CASE("nas strategies: restoring another strategy's or a malformed state is a user error") {
   auto nsga2 = make("nsga2", kBiCards, 1);
   drive(*nsga2, mixed, 2);
   for (const std::string& name : nas::strategy_names()) {
@@ -473,7 +473,7 @@ TEST_CASE("strategies: restoring another strategy's or a malformed state is a us
   CHECK(user_error([&] { make("nsga2", kBiCards, 1)->restore(wrong); }) != "(no error)");
 }
 
-TEST_CASE("random: ask returns min(n, batch) independent uniform draws") {
+TEST_CASE("nas random: ask returns min(n, batch) independent uniform draws") {
   auto s = make("random", {2, 3, 5}, 1, {{"batch", "4"}});
   CHECK(s->ask(10).size() == 4);
   CHECK(s->ask(2).size() == 2);
