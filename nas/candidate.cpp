@@ -2,7 +2,6 @@
 
 #include <charconv>
 
-#include "nas/strategy.h"
 #include "sim/runtime/sha256.h"
 
 namespace accelnas::nas {
@@ -94,24 +93,6 @@ std::string network_key(const wl::Network& net) {
     s += '\n';
   }
   return runtime::sha256_hex(s);
-}
-
-const char* status_name(Status s) {
-  switch (s) {
-    case Status::CannotBuild:
-      return "cannot_build";
-    case Status::Failed:
-      return "failed";
-    case Status::Ok:
-      break;
-  }
-  return "ok";
-}
-
-std::optional<Status> status_from_name(const std::string& s) {
-  for (const Status st : {Status::Ok, Status::CannotBuild, Status::Failed})
-    if (s == status_name(st)) return st;
-  return std::nullopt;
 }
 
 }  // namespace accelnas::nas

@@ -33,7 +33,7 @@ TEST_CASE("nas: objectives parse in order, accuracy is maximised by negation, ba
   const nas::Metrics m = metrics(1.5, 2000, 300);
   CHECK(nas::objective_values(o, m) == std::vector<double>{1.5, 2000, 300, -0.75});
   CHECK(user_error([] { nas::parse_objectives("latency,latncy"); }) ==
-        "--objectives: unknown objective 'latncy' (did you mean latency?); expected a "
+        "--objectives: unknown objective 'latncy' (did you mean: latency?); expected a "
         "comma-separated list of: latency, params, peak, accuracy, macs, energy");
   CHECK(user_error([] { nas::parse_objectives("params,params"); }) ==
         "--objectives: 'params' is listed twice");
@@ -87,7 +87,7 @@ TEST_CASE("nas: the MnasNet and TuNAS rewards follow their papers' formulas; wit
   m.latency_ms = 0.5;  // TuNAS punishes being under the target as much as over it
   CHECK(nas::score(tunas, obj, m) == doctest::Approx(-(0.8 - 0.07 * 0.5)));
   CHECK(nas::parse_reward("tunas") == nas::RewardKind::Tunas);
-  CHECK(test_util::contains(user_error([] { nas::parse_reward("mnasnet"); }), "did you mean"));
+  CHECK(test_util::contains(user_error([] { nas::parse_reward("mnsa"); }), "did you mean"));
 }
 
 TEST_CASE("nas: the params and macs evaluators grow with the network; none gives no evaluator") {
