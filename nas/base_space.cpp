@@ -163,6 +163,29 @@ void add_dim(DimTable& t, const std::string& name, Choice<T>& c) {
   c.dim = t.add(name, texts(c.values));
 }
 
+// Whether a width on block `index` (its project layer `project`) changes the network on its own
+// terms: its output channels can change (not frozen by a network output) and no earlier IBN
+// block's project shares its channel class (residual adds tie a stage's blocks to its first one,
+// whose width wins: a later block's width would be a dimension without effect).
+bool width_applies(const wl::Network& base, const std::vector<wl::IbnBlock>& blocks,
+                   std::size_t index, const std::string& project) {
+  wl::Network probe;
+  try {
+    probe = wl::scale_widths(base, 1.0, {{project, 2.0}}, 1);
+  } catch (const UserError&) {
+    return false;
+  }
+  const std::size_t p = base.index_of(project);
+  if (probe.layer(p).out.c == base.layer(p).out.c) return false;
+  for (std::size_t i = 0; i < index; ++i) {
+    for (std::size_t li : blocks[i].layers) {
+      if (base.layer(li).role == "project" && probe.layer(li).out.c != base.layer(li).out.c)
+        return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::shared_ptr<SearchSpace::Impl> parse_base(const cfg::Node& root, std::int64_t pf,
@@ -268,7 +291,8 @@ std::shared_ptr<SearchSpace::Impl> parse_base(const cfg::Node& root, std::int64_
       }
       for (std::size_t li : ib.layers)
         if (s->base.layer(li).role == "project") b.project = s->base.layer(li).name;
-      if (!widths.empty() && !b.project.empty()) b.width = with_base(widths, 1.0);
+      if (!widths.empty() && !b.project.empty() && width_applies(s->base, all, index, b.project))
+        b.width = with_base(widths, 1.0);
       if (!types.empty()) add_dim(t, b.id + ".type", b.type);
       if (b.kernel.values.size()) add_dim(t, b.id + ".kernel", b.kernel);
       if (b.expansion.values.size()) add_dim(t, b.id + ".expansion", b.expansion);

@@ -327,15 +327,17 @@ blocks:
   CHECK(x1.choices == std::vector<std::string>{"1", "3", "4"});
 
   // Another point: fuse ibn2, kernel 7 on ibn3, width 1.25 on ibn7's output (64 -> 80 rounds
-  // to 96 with pf 32), which residual adds tie to ibn8-10's outputs: ibn7's width wins over
-  // ibn8's 0.75.
+  // to 96 with pf 32), which residual adds tie to ibn8-10's outputs.
   nas::Encoding e = *be;
   CHECK(space.dimensions()[static_cast<std::size_t>(dim_index(space, "ibn2.type"))].choices ==
         std::vector<std::string>{"ibn", "fused_ibn"});
   e[static_cast<std::size_t>(dim_index(space, "ibn2.type"))] = 1;
   e[static_cast<std::size_t>(dim_index(space, "ibn3.kernel"))] = 2;
   e[static_cast<std::size_t>(dim_index(space, "ibn7.width"))] = 2;
-  e[static_cast<std::size_t>(dim_index(space, "ibn8.width"))] = 0;
+  // ibn8-10 are tied to ibn7 by residual adds: no width of their own.
+  CHECK(dim_index(space, "ibn8.width") < 0);
+  CHECK(dim_index(space, "ibn10.width") < 0);
+  CHECK(dim_index(space, "ibn11.width") >= 0);
   const auto o = space.decode(e);
   REQUIRE_MESSAGE(o.net, o.reason);
   CHECK(o.net->layer(o.net->index_of("ibn2_expand")).block_type == "fused_ibn");
