@@ -57,7 +57,20 @@ class BaseSpace : public SearchSpace::Impl {
   Choice<double> multiplier;
   std::vector<Block> blocks;
 
+  // What decode does for an encoding: the arch, and the blocks each changed value applies to.
+  struct Plan {
+    int r = 0, m = 0;
+    double mult = 1;
+    std::string arch;
+    std::vector<std::string> fuse, unfuse;
+    std::map<std::int64_t, std::vector<std::string>> kernels;
+    std::map<double, std::vector<std::string>> expansions;
+    std::map<std::string, double> widths;  // project layer -> width
+  };
+  Plan plan(const Encoding& e) const;
+
   Decoded decode(const Encoding& e) const override;
+  std::string arch(const Encoding& e) const override { return plan(e).arch; }
   std::optional<Encoding> base_encoding() const override {
     std::vector<int> full(table.all.size(), 0);
     const auto set = [&](const auto& c) {
@@ -89,18 +102,20 @@ std::string join_ids(const std::vector<std::string>& ids) {
   return out;
 }
 
-Decoded BaseSpace::decode(const Encoding& e) const {
+BaseSpace::Plan BaseSpace::plan(const Encoding& e) const {
   const std::vector<int> ix = table.expand(e);
-  Decoded out;
-  const int r = pick(ix, resolution);
-  const int m = pick(ix, multiplier);
-  const double mult = multiplier.values[static_cast<std::size_t>(m)];
-  std::string arch = "r" + std::to_string(resolution.values[static_cast<std::size_t>(r)]) + " m" +
-                     format_real(mult);
-  std::vector<std::string> fuse, unfuse_ids;
-  std::map<std::int64_t, std::vector<std::string>> kernels;
-  std::map<double, std::vector<std::string>> expansions;
-  std::map<std::string, double> widths;
+  Plan p;
+  p.r = pick(ix, resolution);
+  p.m = pick(ix, multiplier);
+  p.mult = multiplier.values[static_cast<std::size_t>(p.m)];
+  std::string& arch = p.arch;
+  arch = "r" + std::to_string(resolution.values[static_cast<std::size_t>(p.r)]) + " m" +
+         format_real(p.mult);
+  auto& fuse = p.fuse;
+  auto& unfuse_ids = p.unfuse;
+  auto& kernels = p.kernels;
+  auto& expansions = p.expansions;
+  auto& widths = p.widths;
   for (const Block& b : blocks) {
     const int t = pick(ix, b.type), k = pick(ix, b.kernel), x = pick(ix, b.expansion),
               w = pick(ix, b.width);
@@ -122,19 +137,28 @@ Decoded BaseSpace::decode(const Encoding& e) const {
     }
     arch += ")";
   }
-  out.arch = arch;
+  return p;
+}
+
+Decoded BaseSpace::decode(const Encoding& e) const {
+  const Plan p = plan(e);
+  const int r = p.r, m = p.m;
+  const double mult = p.mult;
+  Decoded out;
+  out.arch = p.arch;
   try {
     wl::Network net = base;
     if (r != resolution.base) {
       const std::int64_t v = resolution.values[static_cast<std::size_t>(r)];
       net = wl::set_resolution(net, v, v);
     }
-    if (!fuse.empty()) net = wl::fuse_ibn(net, join_ids(fuse));
-    if (!unfuse_ids.empty()) net = wl::unfuse(net, join_ids(unfuse_ids));
-    for (const auto& [k, ids] : kernels)
+    if (!p.fuse.empty()) net = wl::fuse_ibn(net, join_ids(p.fuse));
+    if (!p.unfuse.empty()) net = wl::unfuse(net, join_ids(p.unfuse));
+    for (const auto& [k, ids] : p.kernels)
       net = wl::set_kernel(net, join_ids(ids), static_cast<int>(k));
-    for (const auto& [x, ids] : expansions) net = wl::set_expansion(net, join_ids(ids), x, align);
-    if (m != multiplier.base || !widths.empty()) net = wl::scale_widths(net, mult, widths, align);
+    for (const auto& [x, ids] : p.expansions) net = wl::set_expansion(net, join_ids(ids), x, align);
+    if (m != multiplier.base || !p.widths.empty())
+      net = wl::scale_widths(net, mult, p.widths, align);
     out.net = std::move(net);
   } catch (const UserError& err) {
     out.net.reset();
