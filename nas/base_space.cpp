@@ -57,7 +57,20 @@ class BaseSpace : public SearchSpace::Impl {
   Choice<double> multiplier;
   std::vector<Block> blocks;
 
+  // What decode does for an encoding: the arch, and the blocks each changed value applies to.
+  struct Plan {
+    int r = 0, m = 0;
+    double mult = 1;
+    std::string arch;
+    std::vector<std::string> fuse, unfuse;
+    std::map<std::int64_t, std::vector<std::string>> kernels;
+    std::map<double, std::vector<std::string>> expansions;
+    std::map<std::string, double> widths;  // project layer -> width
+  };
+  Plan plan(const Encoding& e) const;
+
   Decoded decode(const Encoding& e) const override;
+  std::string arch(const Encoding& e) const override { return plan(e).arch; }
   std::optional<Encoding> base_encoding() const override {
     std::vector<int> full(table.all.size(), 0);
     const auto set = [&](const auto& c) {
@@ -89,18 +102,20 @@ std::string join_ids(const std::vector<std::string>& ids) {
   return out;
 }
 
-Decoded BaseSpace::decode(const Encoding& e) const {
+BaseSpace::Plan BaseSpace::plan(const Encoding& e) const {
   const std::vector<int> ix = table.expand(e);
-  Decoded out;
-  const int r = pick(ix, resolution);
-  const int m = pick(ix, multiplier);
-  const double mult = multiplier.values[static_cast<std::size_t>(m)];
-  std::string arch = "r" + std::to_string(resolution.values[static_cast<std::size_t>(r)]) + " m" +
-                     format_real(mult);
-  std::vector<std::string> fuse, unfuse_ids;
-  std::map<std::int64_t, std::vector<std::string>> kernels;
-  std::map<double, std::vector<std::string>> expansions;
-  std::map<std::string, double> widths;
+  Plan p;
+  p.r = pick(ix, resolution);
+  p.m = pick(ix, multiplier);
+  p.mult = multiplier.values[static_cast<std::size_t>(p.m)];
+  std::string& arch = p.arch;
+  arch = "r" + std::to_string(resolution.values[static_cast<std::size_t>(p.r)]) + " m" +
+         format_real(p.mult);
+  auto& fuse = p.fuse;
+  auto& unfuse_ids = p.unfuse;
+  auto& kernels = p.kernels;
+  auto& expansions = p.expansions;
+  auto& widths = p.widths;
   for (const Block& b : blocks) {
     const int t = pick(ix, b.type), k = pick(ix, b.kernel), x = pick(ix, b.expansion),
               w = pick(ix, b.width);
@@ -122,19 +137,28 @@ Decoded BaseSpace::decode(const Encoding& e) const {
     }
     arch += ")";
   }
-  out.arch = arch;
+  return p;
+}
+
+Decoded BaseSpace::decode(const Encoding& e) const {
+  const Plan p = plan(e);
+  const int r = p.r, m = p.m;
+  const double mult = p.mult;
+  Decoded out;
+  out.arch = p.arch;
   try {
     wl::Network net = base;
     if (r != resolution.base) {
       const std::int64_t v = resolution.values[static_cast<std::size_t>(r)];
       net = wl::set_resolution(net, v, v);
     }
-    if (!fuse.empty()) net = wl::fuse_ibn(net, join_ids(fuse));
-    if (!unfuse_ids.empty()) net = wl::unfuse(net, join_ids(unfuse_ids));
-    for (const auto& [k, ids] : kernels)
+    if (!p.fuse.empty()) net = wl::fuse_ibn(net, join_ids(p.fuse));
+    if (!p.unfuse.empty()) net = wl::unfuse(net, join_ids(p.unfuse));
+    for (const auto& [k, ids] : p.kernels)
       net = wl::set_kernel(net, join_ids(ids), static_cast<int>(k));
-    for (const auto& [x, ids] : expansions) net = wl::set_expansion(net, join_ids(ids), x, align);
-    if (m != multiplier.base || !widths.empty()) net = wl::scale_widths(net, mult, widths, align);
+    for (const auto& [x, ids] : p.expansions) net = wl::set_expansion(net, join_ids(ids), x, align);
+    if (m != multiplier.base || !p.widths.empty())
+      net = wl::scale_widths(net, mult, p.widths, align);
     out.net = std::move(net);
   } catch (const UserError& err) {
     out.net.reset();
@@ -161,6 +185,29 @@ std::vector<std::string> texts(const std::vector<T>& v) {
 template <class T>
 void add_dim(DimTable& t, const std::string& name, Choice<T>& c) {
   c.dim = t.add(name, texts(c.values));
+}
+
+// Whether a width on block `index` (its project layer `project`) changes the network on its own
+// terms: its output channels can change (not frozen by a network output) and no earlier IBN
+// block's project shares its channel class (residual adds tie a stage's blocks to its first one,
+// whose width wins: a later block's width would be a dimension without effect).
+bool width_applies(const wl::Network& base, const std::vector<wl::IbnBlock>& blocks,
+                   std::size_t index, const std::string& project) {
+  wl::Network probe;
+  try {
+    probe = wl::scale_widths(base, 1.0, {{project, 2.0}}, 1);
+  } catch (const UserError&) {
+    return false;
+  }
+  const std::size_t p = base.index_of(project);
+  if (probe.layer(p).out.c == base.layer(p).out.c) return false;
+  for (std::size_t i = 0; i < index; ++i) {
+    for (std::size_t li : blocks[i].layers) {
+      if (base.layer(li).role == "project" && probe.layer(li).out.c != base.layer(li).out.c)
+        return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -268,7 +315,8 @@ std::shared_ptr<SearchSpace::Impl> parse_base(const cfg::Node& root, std::int64_
       }
       for (std::size_t li : ib.layers)
         if (s->base.layer(li).role == "project") b.project = s->base.layer(li).name;
-      if (!widths.empty() && !b.project.empty()) b.width = with_base(widths, 1.0);
+      if (!widths.empty() && !b.project.empty() && width_applies(s->base, all, index, b.project))
+        b.width = with_base(widths, 1.0);
       if (!types.empty()) add_dim(t, b.id + ".type", b.type);
       if (b.kernel.values.size()) add_dim(t, b.id + ".kernel", b.kernel);
       if (b.expansion.values.size()) add_dim(t, b.id + ".expansion", b.expansion);

@@ -167,6 +167,8 @@ class MacroSpace : public SearchSpace::Impl {
   Head head;
 
   Decoded decode(const Encoding& e) const override;
+  std::string arch(const Encoding& e) const override { return arch_of(table.expand(e)); }
+  std::string arch_of(const std::vector<int>& ix) const;
 };
 
 // The features a head can tap: layer name, output stride and spatial size.
@@ -180,13 +182,56 @@ std::int64_t scaled(const Channels& c, int index, double m) {
   return m == 1.0 ? v : wl::round_to_multiple(static_cast<double>(v) * m, c.quantum);
 }
 
+std::string MacroSpace::arch_of(const std::vector<int>& ix) const {
+  const auto at = [&](int dim) {
+    return static_cast<std::size_t>(ix[static_cast<std::size_t>(dim)]);
+  };
+  const double m = multipliers[at(d_multiplier)];
+  std::string arch = "r" + std::to_string(resolutions[at(d_resolution)]);
+  arch += " stem(c" +
+          std::to_string(scaled(stem.channels, static_cast<int>(at(stem.d_channels)), m)) + " k" +
+          std::to_string(stem.kernels[at(stem.d_kernel)]) + " " +
+          wl::activation_name(stem.activations[at(stem.d_activation)]) + " " +
+          precision_name(stem.precisions[at(stem.d_precision)]) + ")";
+  for (std::size_t s = 0; s < stages.size(); ++s) {
+    const Stage& st = stages[s];
+    const std::int64_t depth = st.depth_lo + static_cast<std::int64_t>(at(st.d_depth));
+    arch += " s" + std::to_string(s + 1) + "(";
+    if (depth == 0) {
+      arch += "-)";
+      continue;
+    }
+    const std::string& type = st.blocks[at(st.d_block)];
+    arch +=
+        type + " x" + std::to_string(depth) + " k" + std::to_string(st.kernels[at(st.d_kernel)]);
+    if (type != "conv") {
+      arch += " e" + format_real(st.expansions[at(st.d_expansion)]) +
+              (st.se[at(st.d_se)] ? " se" : " nose");
+    }
+    arch += std::string(" ") + wl::activation_name(st.activations[at(st.d_activation)]) + " c" +
+            std::to_string(scaled(st.channels, static_cast<int>(at(st.d_channels)), m)) + " s" +
+            std::to_string(st.stride) + " ";
+    for (std::int64_t j = 0; j < depth; ++j) {
+      arch += std::string(j ? "," : "") +
+              precision_name(st.precisions[at(st.d_precision[static_cast<std::size_t>(j)])]);
+    }
+    arch += ")";
+  }
+  const std::int64_t hc =
+      head.has_channels ? scaled(head.channels, static_cast<int>(at(head.d_channels)), m) : 0;
+  arch += " head(" + head.type + (hc ? " c" + std::to_string(hc) : std::string()) + " " +
+          wl::activation_name(head.activations[at(head.d_activation)]) + " " +
+          precision_name(head.precisions[at(head.d_precision)]) + ")";
+  return arch;
+}
+
 Decoded MacroSpace::decode(const Encoding& e) const {
   const std::vector<int> ix = table.expand(e);
   const auto at = [&](int dim) { return ix[static_cast<std::size_t>(dim)]; };
   const std::int64_t res = resolutions[static_cast<std::size_t>(at(d_resolution))];
   const double m = multipliers[static_cast<std::size_t>(at(d_multiplier))];
   Decoded out;
-  std::string arch = "r" + std::to_string(res);
+  out.arch = arch_of(ix);
 
   const auto act = [](const std::vector<wl::Activation>& v, int i) {
     return v[static_cast<std::size_t>(i)];
@@ -204,8 +249,6 @@ Decoded MacroSpace::decode(const Encoding& e) const {
     const Precision stem_p = prec(stem.precisions, at(stem.d_precision));
     b.set_precision(stem_p);
     x = b.conv("stem", x, stem_c, stem_k, stem.stride, wl::bn(stem_a));
-    arch += " stem(c" + std::to_string(stem_c) + " k" + std::to_string(stem_k) + " " +
-            wl::activation_name(stem_a) + " " + precision_name(stem_p) + ")";
     std::vector<Tap> taps;
     std::int64_t stride = stem.stride, size = (res + stem.stride - 1) / stem.stride;
     taps.push_back({x, stride, size});
@@ -213,25 +256,16 @@ Decoded MacroSpace::decode(const Encoding& e) const {
     for (std::size_t s = 0; s < stages.size(); ++s) {
       const Stage& st = stages[s];
       const std::int64_t depth = st.depth_lo + at(st.d_depth);
-      arch += " s" + std::to_string(s + 1) + "(";
-      if (depth == 0) {
-        arch += "-)";
-        continue;
-      }
+      if (depth == 0) continue;
       const std::string& type = st.blocks[static_cast<std::size_t>(at(st.d_block))];
       const int k = static_cast<int>(st.kernels[static_cast<std::size_t>(at(st.d_kernel))]);
       const double expansion = st.expansions[static_cast<std::size_t>(at(st.d_expansion))];
       const bool se = st.se[static_cast<std::size_t>(at(st.d_se))];
       const wl::Activation a = act(st.activations, at(st.d_activation));
       const std::int64_t c = scaled(st.channels, at(st.d_channels), m);
-      arch += type + " x" + std::to_string(depth) + " k" + std::to_string(k);
-      if (type != "conv") arch += " e" + format_real(expansion) + (se ? " se" : " nose");
-      arch += std::string(" ") + wl::activation_name(a) + " c" + std::to_string(c) + " s" +
-              std::to_string(st.stride) + " ";
       for (std::int64_t j = 0; j < depth; ++j) {
         const int block_stride = j == 0 ? st.stride : 1;
         const Precision p = prec(st.precisions, at(st.d_precision[static_cast<std::size_t>(j)]));
-        arch += std::string(j ? "," : "") + precision_name(p);
         b.set_precision(p);
         ++index;
         if (type == "conv") {
@@ -258,14 +292,11 @@ Decoded MacroSpace::decode(const Encoding& e) const {
         size = (size + block_stride - 1) / block_stride;
         taps.push_back({x, stride, size});
       }
-      arch += ")";
     }
     // Head.
     const Precision hp = prec(head.precisions, at(head.d_precision));
     const wl::Activation ha = act(head.activations, at(head.d_activation));
     const std::int64_t hc = head.has_channels ? scaled(head.channels, at(head.d_channels), m) : 0;
-    arch += " head(" + head.type + (hc ? " c" + std::to_string(hc) : std::string()) + " " +
-            wl::activation_name(ha) + " " + precision_name(hp) + ")";
     b.set_precision(hp);
     const auto last_at = [&](std::int64_t os) -> const Tap* {
       const Tap* found = nullptr;
@@ -278,7 +309,6 @@ Decoded MacroSpace::decode(const Encoding& e) const {
     } else if (head.type == "ssdlite") {
       const Tap* os16 = last_at(16);
       if (!os16) {
-        out.arch = arch;
         out.reason = "ssdlite head: no features at output stride 16 to tap";
         return out;
       }
@@ -288,7 +318,6 @@ Decoded MacroSpace::decode(const Encoding& e) const {
     } else {
       const Tap* os8 = last_at(8);
       if (!os8) {
-        out.arch = arch;
         out.reason = "lraspp head: no features at output stride 8 to tap";
         return out;
       }
@@ -301,7 +330,6 @@ Decoded MacroSpace::decode(const Encoding& e) const {
     out.net.reset();
     out.reason = err.what();
   }
-  out.arch = arch;
   return out;
 }
 

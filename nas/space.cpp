@@ -242,6 +242,12 @@ Decoded SearchSpace::decode(const Encoding& e) const {
   return impl_->decode(e);
 }
 
+std::string SearchSpace::arch(const Encoding& e) const {
+  ACCELNAS_CHECK(valid(e), "SearchSpace::arch: invalid encoding '" + encoding_text(e) +
+                               "' for space " + impl_->name);
+  return impl_->arch(e);
+}
+
 std::optional<Encoding> SearchSpace::base_encoding() const {
   return impl_->base_encoding();
 }

@@ -85,6 +85,9 @@ class SearchSpace {
 
   Encoding sample(runtime::Rng& rng) const;
   Decoded decode(const Encoding& e) const;  // valid(e) is required (a programming error else)
+  // decode(e).arch without building the network (a few microseconds): encodings with the same
+  // arch build the same network, so a search can skip decoding the ones it has seen.
+  std::string arch(const Encoding& e) const;
   // A base space's own point (decodes to the base network exactly); nullopt for a macro space.
   std::optional<Encoding> base_encoding() const;
   // The base network (base spaces only).

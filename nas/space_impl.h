@@ -21,6 +21,7 @@ struct SearchSpace::Impl {
   std::vector<Dimension> all;    // both, in declaration order
   virtual ~Impl() = default;
   virtual Decoded decode(const Encoding& e) const = 0;
+  virtual std::string arch(const Encoding& e) const = 0;  // Decoded::arch, without building
   virtual std::optional<Encoding> base_encoding() const { return std::nullopt; }
   virtual const wl::Network* base_network() const { return nullptr; }
 };

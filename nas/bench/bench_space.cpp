@@ -24,6 +24,12 @@ int main(int argc, char** argv) {
     std::vector<nas::Encoding> encodings;
     runtime::Rng rng(1, 0);
     for (int i = 0; i < n; ++i) encodings.push_back(space.sample(rng));
+    const auto arch_start = std::chrono::steady_clock::now();
+    std::size_t arch_chars = 0;
+    for (const auto& e : encodings) arch_chars += space.arch(e).size();
+    const double arch_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - arch_start).count();
+    std::printf("arch(): %.2f us per candidate (%zu chars in all)\n", arch_s / n * 1e6, arch_chars);
     std::vector<std::int64_t> macs(static_cast<std::size_t>(n), -1);
     const auto start = std::chrono::steady_clock::now();
     std::vector<std::thread> pool;

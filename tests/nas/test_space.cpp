@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string>
 
@@ -327,15 +328,17 @@ blocks:
   CHECK(x1.choices == std::vector<std::string>{"1", "3", "4"});
 
   // Another point: fuse ibn2, kernel 7 on ibn3, width 1.25 on ibn7's output (64 -> 80 rounds
-  // to 96 with pf 32), which residual adds tie to ibn8-10's outputs: ibn7's width wins over
-  // ibn8's 0.75.
+  // to 96 with pf 32), which residual adds tie to ibn8-10's outputs.
   nas::Encoding e = *be;
   CHECK(space.dimensions()[static_cast<std::size_t>(dim_index(space, "ibn2.type"))].choices ==
         std::vector<std::string>{"ibn", "fused_ibn"});
   e[static_cast<std::size_t>(dim_index(space, "ibn2.type"))] = 1;
   e[static_cast<std::size_t>(dim_index(space, "ibn3.kernel"))] = 2;
   e[static_cast<std::size_t>(dim_index(space, "ibn7.width"))] = 2;
-  e[static_cast<std::size_t>(dim_index(space, "ibn8.width"))] = 0;
+  // ibn8-10 are tied to ibn7 by residual adds: no width of their own.
+  CHECK(dim_index(space, "ibn8.width") < 0);
+  CHECK(dim_index(space, "ibn10.width") < 0);
+  CHECK(dim_index(space, "ibn11.width") >= 0);
   const auto o = space.decode(e);
   REQUIRE_MESSAGE(o.net, o.reason);
   CHECK(o.net->layer(o.net->index_of("ibn2_expand")).block_type == "fused_ibn");
@@ -446,4 +449,37 @@ TEST_CASE("nas space: the detector and segmenter heads tap output strides 16 and
     CHECK(n.layer(n.index_of("box2_dw")).out.h == (res + 31) / 32);
     CHECK(n.layer(n.index_of("class6")).out.c == 6 * 2);  // 6 anchors x (1 class + background)
   }
+}
+
+TEST_CASE("nas space: arch() is decode's arch without building, and one arch is one network") {
+  for (const auto& name : nas::search_space_names()) {
+    const auto space = nas::SearchSpace::load(name, pf32());
+    runtime::Rng rng(13, 0);
+    for (int i = 0; i < 6; ++i) {
+      const auto e = space.sample(rng);
+      CHECK_MESSAGE(space.arch(e) == space.decode(e).arch, name);
+    }
+  }
+  // Many samples of a small space: encodings that share an arch share the network key, and
+  // encodings that differ in an arch build different networks.
+  const auto space = nas::SearchSpace::parse(kMacro, "small.yaml", pf32());
+  std::map<std::string, std::string> key_of_arch, arch_of_key;
+  std::set<std::string> encodings;
+  runtime::Rng rng(17, 0);
+  int shared = 0;
+  for (int i = 0; i < 300; ++i) {
+    const auto e = space.sample(rng);
+    if (!encodings.insert(nas::encoding_text(e)).second) continue;
+    const auto d = space.decode(e);
+    REQUIRE(d.net);
+    const std::string key = nas::network_key(*d.net);
+    const auto [it, fresh] = key_of_arch.emplace(d.arch, key);
+    if (!fresh) {
+      ++shared;
+      CHECK(it->second == key);
+    }
+    const auto [kt, kfresh] = arch_of_key.emplace(key, d.arch);
+    if (!kfresh) CHECK(kt->second == d.arch);
+  }
+  CHECK(shared > 10);  // distinct encodings with one arch: skipped stages, unused precisions
 }
