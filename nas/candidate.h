@@ -27,8 +27,9 @@ std::optional<Encoding> parse_encoding(const std::string& text);
 // The first 16 hex digits of the SHA-256 of encoding_text(e).
 std::string encoding_hash(const Encoding& e);
 
-// The SHA-256 (64 hex digits) of the network's canonical layer table (see above). The network
-// must be finalized.
+// A 128-bit hash (32 hex digits) of the network's canonical layer table (see above), computed
+// from the fields' values without text (a search keys every candidate). The network must be
+// finalized.
 std::string network_key(const wl::Network& net);
 
 }  // namespace accelnas::nas

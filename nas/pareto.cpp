@@ -133,6 +133,17 @@ std::vector<std::size_t> nondominated_subset(const std::vector<Point>& points,
   std::stable_sort(candidates.begin(), candidates.end(),
                    [&](std::size_t x, std::size_t y) { return points[x] < points[y]; });
   std::vector<std::size_t> front;
+  if (!candidates.empty() && points[candidates.front()].size() == 2) {
+    // Two objectives: after the lexicographic sort a point is non-dominated exactly when its
+    // second value is below every earlier one, or it equals the last front point.
+    for (std::size_t i : candidates) {
+      const Point& p = points[i];
+      if (front.empty() || p[1] < points[front.back()][1] || p == points[front.back()])
+        front.push_back(i);
+    }
+    std::sort(front.begin(), front.end());
+    return front;
+  }
   for (std::size_t i : candidates) {
     bool beaten = false;
     for (std::size_t f : front) {

@@ -46,9 +46,23 @@ RunStore::RunStore(const std::string& path, Mode mode) : path_(path) {
   if (mode == Mode::Create) init_schema();
   runtime::sql::check_store(*db_, "run", "run `accelnas search` to fill it", kRunSchemaVersion,
                             {"run", "candidates", "generations", "verified"});
+  if (mode == Mode::Create) {
+    // A commit per generation: in WAL mode with synchronous=NORMAL a commit does not wait for the
+    // disk, and a killed process still loses nothing committed (only a power loss can drop the
+    // last commits, never corrupt the store). The destructor returns the file to rollback mode.
+    db_->exec("PRAGMA journal_mode=WAL");
+    db_->exec("PRAGMA synchronous=NORMAL");
+    wal_ = true;
+  }
 }
 
-RunStore::~RunStore() = default;
+RunStore::~RunStore() {
+  if (!wal_) return;
+  try {
+    db_->exec("PRAGMA journal_mode=DELETE");
+  } catch (const std::exception&) {  // another process holds it: it stays in WAL mode
+  }
+}
 
 void RunStore::init_schema() {
   Statement probe(*db_, "SELECT count(*) FROM sqlite_master");
@@ -65,7 +79,6 @@ void RunStore::init_schema() {
       "status TEXT NOT NULL, reason TEXT NOT NULL, duplicate_of INTEGER NOT NULL, latency_ms REAL, "
       "cycles REAL, params INTEGER, macs INTEGER, peak_activation_bytes INTEGER, weight_bytes "
       "INTEGER, energy_uj REAL, accuracy REAL, violation REAL, score REAL)");
-  db_->exec("CREATE INDEX candidates_network ON candidates (network_key)");
   db_->exec(
       "CREATE TABLE generations (generation INTEGER PRIMARY KEY, candidates INTEGER NOT NULL, "
       "evaluations INTEGER NOT NULL, state TEXT NOT NULL)");

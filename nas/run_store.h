@@ -107,6 +107,7 @@ class RunStore {
  private:
   std::string path_;
   std::unique_ptr<runtime::sql::Database> db_;
+  bool wal_ = false;
   void init_schema();
 };
 

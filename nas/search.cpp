@@ -1,6 +1,7 @@
 #include "nas/search.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -21,15 +22,18 @@ struct Built {
   std::string key, arch, reason;
 };
 
+// Decodes batch[i] for every i in `which` (OpenMP; SearchSpace::decode is pure) and keys each
+// built network; the other entries stay empty.
 std::vector<Built> decode_batch(const SearchSpace& space, const std::vector<Encoding>& batch,
-                                int threads) {
+                                const std::vector<std::size_t>& which, int threads) {
   std::vector<Built> out(batch.size());
-  const auto n = static_cast<std::int64_t>(batch.size());
+  const auto n = static_cast<std::int64_t>(which.size());
 #pragma omp parallel for schedule(dynamic, 4) num_threads(std::max(1, threads))
-  for (std::int64_t i = 0; i < n; ++i) {
-    Built& b = out[static_cast<std::size_t>(i)];
+  for (std::int64_t k = 0; k < n; ++k) {
+    const std::size_t i = which[static_cast<std::size_t>(k)];
+    Built& b = out[i];
     try {
-      Decoded d = space.decode(batch[static_cast<std::size_t>(i)]);
+      Decoded d = space.decode(batch[i]);
       b.arch = std::move(d.arch);
       if (d.net) {
         b.key = network_key(*d.net);
@@ -43,11 +47,6 @@ std::vector<Built> decode_batch(const SearchSpace& space, const std::vector<Enco
     }
   }
   return out;
-}
-
-// The key a candidate is deduplicated by: its network's, or its encoding's when it builds none.
-std::string dedup_key(const CandidateRow& r) {
-  return r.network_key.empty() ? "encoding:" + encoding_text(r.encoding) : r.network_key;
 }
 
 Result result_of(const CandidateRow& r, const std::vector<Objective>& objectives) {
@@ -139,12 +138,16 @@ std::vector<std::size_t> front_rows(const std::vector<CandidateRow>& rows,
     points.push_back(objective_values(objectives, rows[i].metrics));
   }
   std::vector<std::size_t> out;
-  for (const std::size_t k : pareto_front(points)) out.push_back(ids[k]);
+  for (const std::size_t k : pareto_front(points)) out.push_back(k);
+  // Sorted by the objectives, then id; of networks with equal objective values (e.g. choices
+  // that change nothing the objectives see) the first found stands for them.
   std::sort(out.begin(), out.end(), [&](std::size_t a, std::size_t b) {
-    const double va = objective_value(objectives[0], rows[a].metrics);
-    const double vb = objective_value(objectives[0], rows[b].metrics);
-    return va != vb ? va < vb : a < b;
+    return points[a] != points[b] ? points[a] < points[b] : ids[a] < ids[b];
   });
+  out.erase(std::unique(out.begin(), out.end(),
+                        [&](std::size_t a, std::size_t b) { return points[a] == points[b]; }),
+            out.end());
+  for (std::size_t& k : out) k = ids[k];
   return out;
 }
 
@@ -188,7 +191,9 @@ SearchResult run_search(const SearchSpace& space, const EvalContext& ctx,
   }
   result.resumed_at = evaluations;
 
-  std::unordered_map<std::string, std::int64_t> first;  // dedup key -> first candidate id
+  // Deduplication: by the architecture text first (the same text builds the same network, and
+  // costs no decode), then by the built network's key.
+  std::unordered_map<std::string, std::int64_t> by_arch, by_network;
   SearchProgress prog;
   prog.budget = opt.evaluations;
   prog.resumed_at = evaluations;
@@ -213,19 +218,33 @@ SearchResult run_search(const SearchSpace& space, const EvalContext& ctx,
     }
     new_points.push_back(std::move(p));
   };
+  // Each new point joins the front unless a front point dominates or equals it, and removes
+  // the front points it dominates: O(front) per point.
   const auto update_front = [&] {
-    front_points.insert(front_points.end(), new_points.begin(), new_points.end());
+    for (Point& p : new_points) {
+      bool beaten = false;
+      for (const Point& f : front_points) {
+        if (f == p || dominates(f, p)) {
+          beaten = true;
+          break;
+        }
+      }
+      if (beaten) continue;
+      front_points.erase(std::remove_if(front_points.begin(), front_points.end(),
+                                        [&](const Point& f) { return dominates(p, f); }),
+                         front_points.end());
+      front_points.push_back(std::move(p));
+    }
     new_points.clear();
-    std::vector<Point> kept;
-    for (const std::size_t i : pareto_front(front_points)) kept.push_back(front_points[i]);
-    front_points = std::move(kept);
   };
   for (const CandidateRow& r : rows) {
-    first.emplace(dedup_key(r), r.id);
+    by_arch.emplace(r.arch, r.id);
+    if (!r.network_key.empty()) by_network.emplace(r.network_key, r.id);
     account(r);
   }
 
   std::int64_t stalled = 0;
+  std::chrono::steady_clock::time_point front_time{};
   result.stop = "budget";
   while (evaluations < opt.evaluations) {
     const std::size_t want = static_cast<std::size_t>(std::min<std::int64_t>(
@@ -245,24 +264,44 @@ SearchResult run_search(const SearchSpace& space, const EvalContext& ctx,
                         encoding_text(e) + ", which is not in space " + space.name());
       }
     }
-    std::vector<Built> built = decode_batch(space, batch, ctx.threads);
+    // Architectures, in parallel; the first candidate of each new architecture is decoded.
+    std::vector<std::string> archs(batch.size());
+    const auto n_batch = static_cast<std::int64_t>(batch.size());
+#pragma omp parallel for schedule(dynamic, 8) num_threads(std::max(1, ctx.threads))
+    for (std::int64_t i = 0; i < n_batch; ++i)
+      archs[static_cast<std::size_t>(i)] = space.arch(batch[static_cast<std::size_t>(i)]);
+    std::vector<std::int64_t> dup(batch.size(), -1);
+    std::vector<std::size_t> to_decode;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const auto id = static_cast<std::int64_t>(rows.size() + i);
+      const auto [it, inserted] = by_arch.emplace(archs[i], id);
+      if (inserted) {
+        to_decode.push_back(i);
+      } else {
+        dup[i] = it->second;
+      }
+    }
+    std::vector<Built> built = decode_batch(space, batch, to_decode, ctx.threads);
 
-    // Rows in ask order; new networks to evaluate, in order.
+    // Rows in ask order (ids are consecutive: row i of the batch is rows.size() + i); new
+    // networks to evaluate, in order.
     std::vector<CandidateRow> fresh;
     std::vector<const wl::Network*> to_eval;
     std::vector<std::size_t> eval_row;
     std::int64_t new_evaluations = 0;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       CandidateRow r;
-      r.id = static_cast<std::int64_t>(rows.size() + fresh.size());
+      r.id = static_cast<std::int64_t>(rows.size() + i);
       r.generation = generation;
       r.encoding = batch[i];
-      r.network_key = built[i].key;
-      r.arch = built[i].arch;
-      const auto [it, inserted] = first.emplace(dedup_key(r), r.id);
-      if (!inserted) {
-        r.duplicate_of = it->second;
-      } else {
+      r.arch = archs[i];
+      r.duplicate_of = dup[i];
+      if (r.duplicate_of < 0 && built[i].net) {
+        r.network_key = built[i].key;
+        const auto [it, inserted] = by_network.emplace(r.network_key, r.id);
+        if (!inserted) r.duplicate_of = it->second;
+      }
+      if (r.duplicate_of < 0) {
         ++new_evaluations;
         if (!built[i].net) {
           r.status = Status::CannotBuild;
@@ -294,12 +333,12 @@ SearchResult run_search(const SearchSpace& space, const EvalContext& ctx,
     for (CandidateRow& r : fresh) {
       if (r.duplicate_of < 0) continue;
       const CandidateRow& f = row_by_id(r.duplicate_of);
+      r.network_key = f.network_key;
       r.status = f.status;
       r.reason = f.reason;
       r.metrics = f.metrics;
       r.violation = f.violation;
       r.score = f.score;
-      r.arch = f.arch;
     }
     for (const CandidateRow& r : fresh) strategy->tell(r.encoding, result_of(r, opt.objectives));
     strategy->end_generation();
@@ -319,9 +358,14 @@ SearchResult run_search(const SearchSpace& space, const EvalContext& ctx,
       prog.generation = generation;
       prog.candidates = static_cast<std::int64_t>(rows.size());
       prog.evaluations = evaluations;
-      update_front();
-      prog.front = front_points.size();
-      prog.hypervolume = normalised_hypervolume(front_points, lo, hi);
+      // The front and its hypervolume are for people: refreshed at most every half second.
+      const auto now = std::chrono::steady_clock::now();
+      if (now - front_time > std::chrono::milliseconds(500) || evaluations >= opt.evaluations) {
+        front_time = now;
+        update_front();
+        prog.front = front_points.size();
+        prog.hypervolume = normalised_hypervolume(front_points, lo, hi);
+      }
       progress(prog);
     }
     ++generation;

@@ -83,7 +83,8 @@ SearchResult run_search(const SearchSpace& space, const EvalContext& ctx,
                         const std::function<void(const SearchProgress&)>& progress = {});
 
 // The rows' feasible non-dominated networks (first occurrences, status ok, violation 0), sorted
-// by the first objective then id.
+// by their objective values (the first objective first), one per distinct objective vector (the
+// lowest id).
 std::vector<std::size_t> front_rows(const std::vector<CandidateRow>& rows,
                                     const std::vector<Objective>& objectives);
 

@@ -143,7 +143,9 @@ void print_front(const nas::StoredRun& run, const nlohmann::json& summary) {
   t.columns.insert(t.columns.end(), {"simulated_ms", "error_%", "arch"});
   t.numeric = std::vector<bool>(t.columns.size(), true);
   t.numeric.back() = false;
+  constexpr std::size_t kShown = 20;
   for (const auto& m : summary["front"]) {
+    if (t.rows.size() == kShown) break;
     std::vector<std::string> row = {std::to_string(m["rank"].get<int>()),
                                     std::to_string(m["candidate"].get<std::int64_t>())};
     const auto& x = m["metrics"];
@@ -181,6 +183,8 @@ void print_front(const nas::StoredRun& run, const nlohmann::json& summary) {
     t.rows.push_back(std::move(row));
   }
   sim::write_table(std::cout, sim::Format::Table, t);
+  if (summary["front"].size() > kShown)
+    std::cout << "... and " << summary["front"].size() - kShown << " more in pareto.csv\n";
   const auto& v = summary["verification"];
   if (v["verified"].get<std::size_t>() > 0) {
     std::cout << "\nverified " << v["verified"].get<std::size_t>() << " of "
@@ -202,11 +206,19 @@ nlohmann::json finish_run(nas::RunStore& store, const std::string& output, std::
   nas::StoredRun run = nas::read_run(store);
   const nas::SearchSpace space = nas::stored_space(run);
   if (verify) {
+    const bool tty = ::isatty(STDERR_FILENO) != 0;
+    const auto start = Clock::now();
+    double printed = -1e9;
     nas::verify_front(space, run, static_cast<std::size_t>(*verify), workers, store,
-                      [quiet](std::size_t done, std::size_t total) {
-                        if (!quiet && (done == total || done % 10 == 0))
-                          std::cerr << "search: verified " << done << "/" << total
-                                    << " front networks in SystemC\n";
+                      [&](std::size_t done, std::size_t total) {
+                        const double t =
+                            std::chrono::duration<double>(Clock::now() - start).count();
+                        if (quiet || (done < total && !tty && t - printed < 2.0)) return;
+                        printed = t;
+                        std::cerr << (tty ? "\r" : "") << "search: verified " << done << "/"
+                                  << total << " front networks in SystemC"
+                                  << (tty ? "\033[K" : "\n") << (tty && done == total ? "\n" : "")
+                                  << std::flush;
                       });
   }
   const nas::ReportFiles files = nas::write_report(output, space, run);
