@@ -255,6 +255,16 @@ std::vector<std::size_t> pareto_front(const std::vector<Point>& points,
   return nondominated_subset(points, std::move(feasible));
 }
 
+bool insert_into_front(std::vector<Point>& front, Point p) {
+  for (const Point& f : front)
+    if (f == p || dominates(f, p)) return false;
+  front.erase(std::remove_if(front.begin(), front.end(),
+                             [&](const Point& f) { return dominates(p, f); }),
+              front.end());
+  front.push_back(std::move(p));
+  return true;
+}
+
 double hypervolume(const std::vector<Point>& points, const Point& reference) {
   std::vector<std::size_t> inside;
   for (std::size_t i = 0; i < points.size(); ++i) {

@@ -30,6 +30,10 @@ std::vector<double> crowding_distance(const std::vector<Point>& points,
 // The non-dominated subset of the feasible points (violation 0), ascending indices.
 std::vector<std::size_t> pareto_front(const std::vector<Point>& points,
                                       const std::vector<double>& violation = {});
+// Adds p to `front` (a set of mutually non-dominated points) unless a member dominates or equals
+// it, removing the members p dominates; returns whether p was added. O(front size).
+bool insert_into_front(std::vector<Point>& front, Point p);
+
 // The hypervolume dominated by `points` and bounded by `reference` (points not strictly better
 // than the reference in every objective contribute nothing). Exact for any dimension (slicing;
 // meant for fronts of up to a few hundred points in up to 4 objectives).

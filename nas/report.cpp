@@ -370,20 +370,13 @@ ReportFiles write_report(const std::string& dir, const SearchSpace& space, const
     const std::size_t step = std::max<std::size_t>(1, n / 200);
     for (std::size_t g = 0; g < n; ++g) {
       const GenerationRow& gen = run.generations[g];
-      bool grew = false;
       for (; at < rows.size() && rows[at].id < gen.candidates; ++at) {
         const CandidateRow& r = rows[at];
         if (r.status != Status::Ok || r.duplicate_of >= 0 || r.violation != 0) continue;
         const Point p = objective_values(objectives, r.metrics);
         if (best.empty()) best = p;
         for (std::size_t d = 0; d < p.size(); ++d) best[d] = std::min(best[d], p[d]);
-        front_pts.push_back(scaled(p));
-        grew = true;
-      }
-      if (grew) {
-        std::vector<Point> kept;
-        for (const std::size_t i : pareto_front(front_pts)) kept.push_back(front_pts[i]);
-        front_pts = std::move(kept);
+        insert_into_front(front_pts, scaled(p));
       }
       if (g % step != 0 && g + 1 != n) continue;
       const double hv = hypervolume(front_pts, Point(objectives.size(), 1.1));

@@ -218,23 +218,8 @@ SearchResult run_search(const SearchSpace& space, const EvalContext& ctx,
     }
     new_points.push_back(std::move(p));
   };
-  // Each new point joins the front unless a front point dominates or equals it, and removes
-  // the front points it dominates: O(front) per point.
   const auto update_front = [&] {
-    for (Point& p : new_points) {
-      bool beaten = false;
-      for (const Point& f : front_points) {
-        if (f == p || dominates(f, p)) {
-          beaten = true;
-          break;
-        }
-      }
-      if (beaten) continue;
-      front_points.erase(std::remove_if(front_points.begin(), front_points.end(),
-                                        [&](const Point& f) { return dominates(p, f); }),
-                         front_points.end());
-      front_points.push_back(std::move(p));
-    }
+    for (Point& p : new_points) insert_into_front(front_points, std::move(p));
     new_points.clear();
   };
   for (const CandidateRow& r : rows) {
