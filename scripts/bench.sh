@@ -2,7 +2,8 @@
 # Prints the benchmark tables: whole-process wall time of `accelnas simulate` (process start
 # included) and of a 4-point PF sweep, next to the cost of merely starting the binary, plus the
 # in-process cost once SystemC is elaborated; label generation with 1 and 2 processes; and
-# estimator prediction against simulation. Medians; ratios are measured in the same run.
+# estimator prediction against simulation; and search throughput. Medians; ratios are measured
+# in the same run.
 # Usage: scripts/bench.sh [RUNS]   (default 21)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -83,3 +84,33 @@ echo
 "$BIN" fit --db "$TMP/est.db" -o "$TMP/est.json" >/dev/null
 "$BUILD/calibration/accelnas_bench_estimator" --estimator "$TMP/est.json" --reps "$RUNS" \
   --net-space mobilenet --net-space "$ROOT/calibration/bench/curated_net_space.yaml"
+
+# Search (docs/NAS.md): whole `accelnas search` runs of NSGA-II on the default space scored by an
+# estimator fitted on mobilenet-space labels; the search phase as the command reports it
+# ("N networks evaluated (..., T s)") and the whole process including the report and, for the
+# 10^4 run, the SystemC verification of the front (time to the first verified front).
+SEARCH_RUNS=$(( RUNS < 3 ? RUNS : 3 ))
+"$BIN" label --space mobilenet --count 6000 --db "$TMP/nas.db" --jobs 2 -q
+"$BIN" fit --db "$TMP/nas.db" -o "$TMP/nas.json" >/dev/null
+echo
+echo "search on npu-pf32, mobilenet_curated, nsga2, estimator scoring, $(nproc) threads, median of $SEARCH_RUNS runs"
+printf '| %-34s | %9s | %10s | %14s |\n' "run" "search s" "process s" "networks/s"
+printf '|%s|%s|%s|%s|\n' "------------------------------------" "-----------" "------------" "----------------"
+for N in 10000 100000; do
+  S=(); P=()
+  for _ in $(seq "$SEARCH_RUNS"); do
+    rm -rf "$TMP/search"
+    EXTRA=(--no-verify)
+    [ "$N" = 10000 ] && EXTRA=()
+    a=$(date +%s%N)
+    LINE=$("$BIN" search --estimator "$TMP/nas.json" --evaluations "$N" -o "$TMP/search" --no-plot \
+             "${EXTRA[@]}" 2>&1 >/dev/null | grep 'networks evaluated')
+    b=$(date +%s%N)
+    S+=("$(echo "$LINE" | sed -E 's/.*this run, ([0-9.]+) s\).*/\1/')")
+    P+=("$(awk "BEGIN{printf \"%.2f\", ($b - $a) / 1e9}")")
+  done
+  SM=$(printf '%s\n' "${S[@]}" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+  PM=$(printf '%s\n' "${P[@]}" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+  LABEL="$N candidates, $([ "$N" = 10000 ] && echo "with verification" || echo "--no-verify")"
+  printf '| %-34s | %9s | %10s | %14.0f |\n' "$LABEL" "$SM" "$PM" "$(awk "BEGIN{print $N / $SM}")"
+done

@@ -45,7 +45,7 @@ std::string small_estimator(const TempDir& dir) {
 }  // namespace
 
 TEST_CASE("search cli: a run writes the front, every candidate, the history, a summary and "
-          "loadable front networks; search report renders the same from the store") {
+          "loadable front networks, and search report renders the same from the store") {
   const TempDir dir;
   const std::string space = dir.write("toy.yaml", accelnas::test_util::kToySearchSpace);
   const std::string est = small_estimator(dir);

@@ -73,7 +73,7 @@ TEST_CASE("nas: constraint limits take units and violation is the summed relativ
   CHECK(nas::violation(sram, m, hw) == doctest::Approx(1.0));
 }
 
-TEST_CASE("nas: the MnasNet and TuNAS rewards follow their papers' formulas; without one the score "
+TEST_CASE("nas: the MnasNet and TuNAS rewards follow their papers' formulas, and without one the score "
           "is the first objective") {
   const std::vector<nas::Objective> obj = {nas::Objective::Latency, nas::Objective::Accuracy};
   nas::Metrics m = metrics(2.0, 1, 1);
@@ -90,7 +90,7 @@ TEST_CASE("nas: the MnasNet and TuNAS rewards follow their papers' formulas; wit
   CHECK(test_util::contains(user_error([] { nas::parse_reward("mnsa"); }), "did you mean"));
 }
 
-TEST_CASE("nas: the params and macs evaluators grow with the network; none gives no evaluator") {
+TEST_CASE("nas: the params and macs evaluators grow with the network, and none gives no evaluator") {
   const auto p = nas::make_evaluator("params");
   const auto m = nas::make_evaluator("macs");
   REQUIRE(p);
