@@ -4,6 +4,7 @@
 #include <omp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -140,9 +141,18 @@ void print_front(const nas::StoredRun& run, const nlohmann::json& summary) {
   sim::Table t;
   t.columns = {"rank", "candidate"};
   for (const nas::Objective o : run.objectives) t.columns.push_back(nas::objective_name(o));
-  t.columns.insert(t.columns.end(), {"simulated_ms", "error_%", "arch"});
+  // Size columns that are not objectives already.
+  const auto is_objective = [&](nas::Objective o) {
+    return std::find(run.objectives.begin(), run.objectives.end(), o) != run.objectives.end();
+  };
+  const bool show_params = !is_objective(nas::Objective::Params);
+  const bool show_macs = !is_objective(nas::Objective::Macs);
+  const bool show_peak = !is_objective(nas::Objective::Peak);
+  if (show_params) t.columns.push_back("params");
+  if (show_macs) t.columns.push_back("MMACs");
+  if (show_peak) t.columns.push_back("peak_KiB");
+  t.columns.insert(t.columns.end(), {"simulated_ms", "error_%", "resolution"});
   t.numeric = std::vector<bool>(t.columns.size(), true);
-  t.numeric.back() = false;
   constexpr std::size_t kShown = 20;
   for (const auto& m : summary["front"]) {
     if (t.rows.size() == kShown) break;
@@ -171,15 +181,22 @@ void print_front(const nas::StoredRun& run, const nlohmann::json& summary) {
           break;
       }
     }
+    if (show_params) row.push_back(std::to_string(x["params"].get<std::int64_t>()));
+    if (show_macs)
+      row.push_back(sim::fixed(static_cast<double>(x["macs"].get<std::int64_t>()) / 1e6, 1));
+    if (show_peak) {
+      row.push_back(sim::fixed(
+          static_cast<double>(x["peak_activation_bytes"].get<std::int64_t>()) / 1024, 1));
+    }
     if (m.contains("simulated") && m["simulated"].contains("latency_ms")) {
       row.push_back(sim::fixed(m["simulated"]["latency_ms"].get<double>(), 4));
       row.push_back(sim::fixed(m["simulated"]["latency_error_pct"].get<double>(), 1));
     } else {
       row.insert(row.end(), {"", ""});
     }
-    std::string arch = m["arch"].get<std::string>();
-    if (arch.size() > 60) arch = arch.substr(0, 57) + "...";
-    row.push_back(arch);
+    // The input resolution, the first word of a macro space's architecture ("r224 ...").
+    const std::string arch = m["arch"].get<std::string>();
+    row.push_back(arch.size() > 1 && arch[0] == 'r' ? arch.substr(1, arch.find(' ') - 1) : "");
     t.rows.push_back(std::move(row));
   }
   sim::write_table(std::cout, sim::Format::Table, t);
