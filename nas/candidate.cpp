@@ -98,15 +98,30 @@ std::string network_key(const wl::Network& net) {
     h.add(static_cast<std::uint64_t>(l.precision));
     h.add(l.block_type);
     h.add(l.role);
-    for (const std::int64_t v :
-         {l.input_shape.h, l.input_shape.w, l.input_shape.c, l.out.h, l.out.w, l.out.c,
-          std::int64_t{l.kernel_h}, std::int64_t{l.kernel_w}, std::int64_t{l.stride_h},
-          std::int64_t{l.stride_w}, std::int64_t{l.resolved_padding.top},
-          std::int64_t{l.resolved_padding.left}, std::int64_t{l.resolved_padding.bottom},
-          std::int64_t{l.resolved_padding.right}, std::int64_t{l.groups}, l.out_channels,
-          std::int64_t{l.epilogue.bias}, std::int64_t{l.epilogue.batchnorm},
-          static_cast<std::int64_t>(l.epilogue.activation), l.out_h, l.out_w,
-          static_cast<std::int64_t>(l.resize_mode), l.slice_begin, l.slice_end})
+    for (const std::int64_t v : {l.input_shape.h,
+                                 l.input_shape.w,
+                                 l.input_shape.c,
+                                 l.out.h,
+                                 l.out.w,
+                                 l.out.c,
+                                 std::int64_t{l.kernel_h},
+                                 std::int64_t{l.kernel_w},
+                                 std::int64_t{l.stride_h},
+                                 std::int64_t{l.stride_w},
+                                 std::int64_t{l.resolved_padding.top},
+                                 std::int64_t{l.resolved_padding.left},
+                                 std::int64_t{l.resolved_padding.bottom},
+                                 std::int64_t{l.resolved_padding.right},
+                                 std::int64_t{l.groups},
+                                 l.out_channels,
+                                 std::int64_t{l.epilogue.bias},
+                                 std::int64_t{l.epilogue.batchnorm},
+                                 static_cast<std::int64_t>(l.epilogue.activation),
+                                 l.out_h,
+                                 l.out_w,
+                                 static_cast<std::int64_t>(l.resize_mode),
+                                 l.slice_begin,
+                                 l.slice_end})
       h.add(static_cast<std::uint64_t>(v));
   }
   return h.hex();

@@ -24,9 +24,8 @@ struct ObjectiveInfo {
   const char* name;
 };
 constexpr ObjectiveInfo kObjectives[] = {
-    {Objective::Latency, "latency"}, {Objective::Params, "params"},
-    {Objective::Peak, "peak"},       {Objective::Accuracy, "accuracy"},
-    {Objective::Macs, "macs"},       {Objective::Energy, "energy"},
+    {Objective::Latency, "latency"},   {Objective::Params, "params"}, {Objective::Peak, "peak"},
+    {Objective::Accuracy, "accuracy"}, {Objective::Macs, "macs"},     {Objective::Energy, "energy"},
 };
 
 std::vector<std::string> objective_names() {
@@ -226,8 +225,9 @@ double parse_count_limit(const std::string& text, const std::string& option) {
 }
 
 double parse_bytes_limit(const std::string& text, const std::string& option) {
-  return limit(text, option,
-               [](const std::string& t) { return static_cast<double>(units::parse_size_bytes(t)); });
+  return limit(text, option, [](const std::string& t) {
+    return static_cast<double>(units::parse_size_bytes(t));
+  });
 }
 
 double violation(const Constraints& c, const Metrics& m, const hw::HwSpec& hw) {
@@ -305,8 +305,8 @@ std::unique_ptr<AccuracyEvaluator> make_evaluator(const std::string& name) {
     if (e.name == name) return e.make ? e.make() : nullptr;
     names.push_back(e.name);
   }
-  throw UserError("--evaluator: unknown evaluator '" + name + "'" +
-                  suggestion_suffix(name, names) + "; expected one of: " + join(names, ", "));
+  throw UserError("--evaluator: unknown evaluator '" + name + "'" + suggestion_suffix(name, names) +
+                  "; expected one of: " + join(names, ", "));
 }
 
 std::vector<Evaluation> evaluate_batch(const std::vector<const wl::Network*>& nets,

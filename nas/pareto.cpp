@@ -258,9 +258,9 @@ std::vector<std::size_t> pareto_front(const std::vector<Point>& points,
 bool insert_into_front(std::vector<Point>& front, Point p) {
   for (const Point& f : front)
     if (f == p || dominates(f, p)) return false;
-  front.erase(std::remove_if(front.begin(), front.end(),
-                             [&](const Point& f) { return dominates(p, f); }),
-              front.end());
+  front.erase(
+      std::remove_if(front.begin(), front.end(), [&](const Point& f) { return dominates(p, f); }),
+      front.end());
   front.push_back(std::move(p));
   return true;
 }

@@ -32,7 +32,9 @@ std::string num(double v) {
   return buf;
 }
 
-json num_json(double v) { return std::isnan(v) ? json(nullptr) : json(v); }
+json num_json(double v) {
+  return std::isnan(v) ? json(nullptr) : json(v);
+}
 
 const std::string& config_value(const StoredRun& run, const std::string& key,
                                 const std::string& path) {
@@ -54,8 +56,8 @@ json metrics_json(const Metrics& m) {
 }
 
 const std::vector<std::string> kMetricColumns = {
-    "latency_ms", "cycles", "params", "macs", "peak_activation_bytes", "weight_bytes",
-    "energy_uj",  "accuracy"};
+    "latency_ms",   "cycles",    "params",  "macs", "peak_activation_bytes",
+    "weight_bytes", "energy_uj", "accuracy"};
 
 std::vector<std::string> metric_fields(const CandidateRow& r) {
   if (r.status != Status::Ok) return std::vector<std::string>(kMetricColumns.size());
@@ -117,8 +119,7 @@ StoredRun read_run(const RunStore& store) {
     throw UserError(store.path() + ": a corrupt run configuration (" + e.what() + ")");
   }
   run.hw = cal::hw_from_description(config_value(run, "hw_description", store.path()),
-                                    config_value(run, "hw_canonical", store.path()),
-                                    store.path());
+                                    config_value(run, "hw_canonical", store.path()), store.path());
   run.rows = store.candidates();
   run.generations = store.generations(false);
   run.verified = store.verified();
@@ -179,7 +180,7 @@ void verify_front(const SearchSpace& space, StoredRun& run, std::size_t verify_k
         },
         [&](std::size_t i, const std::string& line) {
           const Evaluation e = parse_evaluation_line(line);
-          rows[i] = {todo[i]->network_key, e.status,          e.reason,
+          rows[i] = {todo[i]->network_key, e.status,         e.reason,
                      e.metrics.latency_ms, e.metrics.cycles, e.metrics.energy_uj};
           if (progress) progress(++finished, todo.size());
         });
@@ -215,8 +216,8 @@ ReportFiles write_report(const std::string& dir, const SearchSpace& space, const
     if (!d.net) continue;
     wl::Network net = *d.net;
     net.name = space.name() + "_" + std::to_string(r.id);
-    const std::string name = "networks/front" + std::to_string(k + 1) + "_candidate" +
-                             std::to_string(r.id) + ".yaml";
+    const std::string name =
+        "networks/front" + std::to_string(k + 1) + "_candidate" + std::to_string(r.id) + ".yaml";
     files.write(name, [&](std::ostream& os) { os << wl::to_yaml(net); });
     network_file[front[k]] = name;
   }
@@ -264,19 +265,21 @@ ReportFiles write_report(const std::string& dir, const SearchSpace& space, const
     const auto it = verified.find(rows[i].network_key);
     if (it != verified.end() && it->second->status != Status::Ok) ++failed_verifications;
   }
-  verification = {{"front", front.size()},
-                   {"verified", checked.size()},
-                   {"failed", failed_verifications},
-                   {"latency_mape_pct", checked.empty() ? json(nullptr) : json(sum_abs / checked.size())},
-                   {"latency_max_abs_error_pct", checked.empty() ? json(nullptr) : json(max_abs)},
-                   {"order_changed", order_changed},
-                   {"dominated_under_simulation", dominated_under_sim},
-                   {"front_under_simulation", sim_front_ids}};
+  verification = {
+      {"front", front.size()},
+      {"verified", checked.size()},
+      {"failed", failed_verifications},
+      {"latency_mape_pct", checked.empty() ? json(nullptr) : json(sum_abs / checked.size())},
+      {"latency_max_abs_error_pct", checked.empty() ? json(nullptr) : json(max_abs)},
+      {"order_changed", order_changed},
+      {"dominated_under_simulation", dominated_under_sim},
+      {"front_under_simulation", sim_front_ids}};
 
   // pareto.csv
   files.write("pareto.csv", [&](std::ostream& os) {
     std::vector<std::string> head = {"rank", "candidate", "encoding", "arch"};
-    for (const Objective o : objectives) head.push_back(std::string("objective_") + objective_name(o));
+    for (const Objective o : objectives)
+      head.push_back(std::string("objective_") + objective_name(o));
     head.insert(head.end(), kMetricColumns.begin(), kMetricColumns.end());
     for (const char* c : {"simulated_latency_ms", "simulated_cycles", "simulated_energy_uj",
                           "latency_error_pct", "network_file"})
@@ -305,8 +308,8 @@ ReportFiles write_report(const std::string& dir, const SearchSpace& space, const
   // candidates.csv
   std::int64_t duplicates = 0, cannot_build = 0, failed = 0, feasible = 0;
   files.write("candidates.csv", [&](std::ostream& os) {
-    std::vector<std::string> head = {"candidate", "generation", "encoding", "status", "reason",
-                                     "duplicate_of", "network_key", "arch"};
+    std::vector<std::string> head = {"candidate", "generation",   "encoding",    "status",
+                                     "reason",    "duplicate_of", "network_key", "arch"};
     head.insert(head.end(), kMetricColumns.begin(), kMetricColumns.end());
     for (const char* c : {"violation", "score", "feasible", "on_front"}) head.push_back(c);
     sim::write_csv_row(os, head);
@@ -384,7 +387,8 @@ ReportFiles write_report(const std::string& dir, const SearchSpace& space, const
       std::vector<std::string> f = {std::to_string(gen.generation), std::to_string(gen.candidates),
                                     std::to_string(gen.evaluations)};
       for (std::size_t d = 0; d < objectives.size(); ++d)
-        f.push_back(best.empty() ? "" : num(objectives[d] == Objective::Accuracy ? -best[d] : best[d]));
+        f.push_back(best.empty() ? ""
+                                 : num(objectives[d] == Objective::Accuracy ? -best[d] : best[d]));
       f.push_back(num(hv));
       sim::write_csv_row(os, f);
     }
@@ -399,18 +403,18 @@ ReportFiles write_report(const std::string& dir, const SearchSpace& space, const
               {"encoding", encoding_text(r.encoding)},
               {"arch", r.arch},
               {"metrics", metrics_json(r.metrics)},
-              {"network_file", network_file.count(front[k]) ? json(network_file.at(front[k]))
-                                                             : json(nullptr)}};
+              {"network_file",
+               network_file.count(front[k]) ? json(network_file.at(front[k])) : json(nullptr)}};
     const auto it = verified.find(r.network_key);
     if (it != verified.end()) {
       const VerifiedRow& v = *it->second;
-      m["simulated"] = v.status == Status::Ok
-                           ? json{{"latency_ms", num_json(v.latency_ms)},
-                                  {"cycles", num_json(v.cycles)},
-                                  {"energy_uj", num_json(v.energy_uj)},
-                                  {"latency_error_pct",
-                                   100.0 * (r.metrics.latency_ms / v.latency_ms - 1.0)}}
-                           : json{{"failed", v.reason}};
+      m["simulated"] =
+          v.status == Status::Ok
+              ? json{{"latency_ms", num_json(v.latency_ms)},
+                     {"cycles", num_json(v.cycles)},
+                     {"energy_uj", num_json(v.energy_uj)},
+                     {"latency_error_pct", 100.0 * (r.metrics.latency_ms / v.latency_ms - 1.0)}}
+              : json{{"failed", v.reason}};
     }
     front_json.push_back(std::move(m));
   }

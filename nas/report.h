@@ -44,7 +44,8 @@ SearchSpace stored_space(const StoredRun& run);
 // Simulates the front members not yet verified (see above) and stores them. `workers` > 1 runs
 // the simulations in that many processes. `progress(done, total)` after each.
 void verify_front(const SearchSpace& space, StoredRun& run, std::size_t verify_k, int workers,
-                  RunStore& store, const std::function<void(std::size_t, std::size_t)>& progress = {});
+                  RunStore& store,
+                  const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 struct ReportFiles {
   std::vector<std::string> written;  // paths, in writing order

@@ -20,7 +20,9 @@ constexpr const char* kCandidateColumns =
     "violation, score";
 
 // SQLite stores a NaN real as NULL; read it back as NaN.
-double real_or_nan(const Statement& s, int i) { return s.is_null(i) ? kNaN : s.real(i); }
+double real_or_nan(const Statement& s, int i) {
+  return s.is_null(i) ? kNaN : s.real(i);
+}
 
 // Exact text of a real for the canonical dump.
 std::string exact(double v) {
@@ -132,8 +134,9 @@ std::vector<CandidateRow> RunStore::candidates() const {
     r.id = s.integer(0);
     r.generation = s.integer(1);
     const auto e = parse_encoding(s.text(2));
-    if (!e) throw UserError(path_ + ": candidate " + std::to_string(r.id) +
-                            " has a malformed encoding (corrupt run store?)");
+    if (!e)
+      throw UserError(path_ + ": candidate " + std::to_string(r.id) +
+                      " has a malformed encoding (corrupt run store?)");
     r.encoding = *e;
     r.network_key = s.text(4);
     r.arch = s.text(5);
@@ -274,9 +277,8 @@ void RunStore::canonical_dump(std::ostream& os) const {
        << g.state << "\n";
   }
   for (const VerifiedRow& v : verified()) {
-    os << "verified\t" << v.network_key << "\t" << status_name(v.status) << "\t" << v.reason
-       << "\t" << exact(v.latency_ms) << "\t" << exact(v.cycles) << "\t" << exact(v.energy_uj)
-       << "\n";
+    os << "verified\t" << v.network_key << "\t" << status_name(v.status) << "\t" << v.reason << "\t"
+       << exact(v.latency_ms) << "\t" << exact(v.cycles) << "\t" << exact(v.energy_uj) << "\n";
   }
 }
 

@@ -90,7 +90,8 @@ std::map<std::string, std::string> run_info(const SearchSpace& space, const Eval
   };
   if (const wl::Network* base = space.base_network()) {
     const Evaluation e = evaluate_batch({base}, ctx).front();
-    json j = {{"encoding", encoding_text(*space.base_encoding())}, {"status", status_name(e.status)}};
+    json j = {{"encoding", encoding_text(*space.base_encoding())},
+              {"status", status_name(e.status)}};
     if (e.status == Status::Ok) {
       j["latency_ms"] = e.metrics.latency_ms;
       j["params"] = e.metrics.params;
@@ -173,8 +174,10 @@ SearchResult run_search(const SearchSpace& space, const EvalContext& ctx,
   if (const auto last = store.last_generation()) {
     if (last->candidates != static_cast<std::int64_t>(rows.size())) {
       throw UserError(store.path() + ": generation " + std::to_string(last->generation) +
-                      " records " + std::to_string(last->candidates) + " candidates but the store "
-                      "holds " + std::to_string(rows.size()) + " (corrupt run store?)");
+                      " records " + std::to_string(last->candidates) +
+                      " candidates but the store "
+                      "holds " +
+                      std::to_string(rows.size()) + " (corrupt run store?)");
     }
     json state;
     try {
@@ -240,8 +243,9 @@ SearchResult run_search(const SearchSpace& space, const EvalContext& ctx,
       break;
     }
     if (batch.size() > want) {
-      throw UserError("search: strategy " + opt.strategy + " asked " + std::to_string(batch.size()) +
-                      " candidates where at most " + std::to_string(want) + " were wanted");
+      throw UserError("search: strategy " + opt.strategy + " asked " +
+                      std::to_string(batch.size()) + " candidates where at most " +
+                      std::to_string(want) + " were wanted");
     }
     for (const Encoding& e : batch) {
       if (!space.valid(e)) {

@@ -52,9 +52,9 @@ struct SearchProgress {
   std::int64_t budget = 0;
   std::int64_t resumed_at = 0;  // evaluations found in the store when the run started
   std::int64_t duplicates = 0, cannot_build = 0, failed = 0, feasible = 0;
-  std::size_t front = 0;      // feasible non-dominated networks
-  std::vector<double> best;   // per objective, the best feasible value (minimised form)
-  double hypervolume = 0;     // of the front, normalised to the ranges seen so far
+  std::size_t front = 0;     // feasible non-dominated networks
+  std::vector<double> best;  // per objective, the best feasible value (minimised form)
+  double hypervolume = 0;    // of the front, normalised to the ranges seen so far
 };
 
 struct SearchResult {

@@ -33,8 +33,9 @@ std::string hw_description_json(const hw::HwSpec& hw);
 // canonical text, whole description.
 HardwareRecord hardware_record(const hw::HwSpec& hw);
 // The hardware rebuilt from a stored description (hw_description_json): every parameter as
-// written, over the default preset, checked against its canonical text. Throws UserError "<where>: the stored hardware description ..." when it is
-// not JSON, holds a bad parameter or does not rebuild `canonical`.
+// written, over the default preset, checked against its canonical text. Throws UserError "<where>:
+// the stored hardware description ..." when it is not JSON, holds a bad parameter or does not
+// rebuild `canonical`.
 hw::HwSpec hw_from_description(const std::string& description, const std::string& canonical,
                                const std::string& where);
 

@@ -25,6 +25,7 @@
 #include "nas/strategy.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/common.h"
+#include "sim/cli/label_mpi.h"
 #include "sim/cli/plot.h"
 #include "sim/report.h"
 #include "sim/runtime/sha256.h"
@@ -83,16 +84,16 @@ class ProgressPrinter {
     printed_ = elapsed;
     const double done = static_cast<double>(p.evaluations - p.resumed_at);
     const double rate = elapsed > 0 ? done / elapsed : 0;
-    std::string line = "search: " + std::to_string(p.evaluations) + "/" +
-                       std::to_string(p.budget) + " networks (generation " +
-                       std::to_string(p.generation) + "), " + sim::fixed(rate, 0) + "/s";
+    std::string line = "search: " + std::to_string(p.evaluations) + "/" + std::to_string(p.budget) +
+                       " networks (generation " + std::to_string(p.generation) + "), " +
+                       sim::fixed(rate, 0) + "/s";
     if (p.duplicates > 0) line += ", " + std::to_string(p.duplicates) + " duplicates";
     if (p.cannot_build > 0) line += ", " + std::to_string(p.cannot_build) + " cannot build";
     if (p.failed > 0) line += ", " + std::to_string(p.failed) + " failed";
     line += ", " + std::to_string(p.feasible) + " feasible";
     if (!p.best.empty()) {
-      line += ", front " + std::to_string(p.front) + ", best " + describe(0, p.best[0]) +
-              ", HV " + sim::fixed(p.hypervolume, 4);
+      line += ", front " + std::to_string(p.front) + ", best " + describe(0, p.best[0]) + ", HV " +
+              sim::fixed(p.hypervolume, 4);
     }
     if (rate > 0 && !last)
       line += ", ETA " + seconds_text(static_cast<double>(p.budget - p.evaluations) / rate);
@@ -177,7 +178,8 @@ void print_front(const nas::StoredRun& run, const nlohmann::json& summary) {
           row.push_back(x["accuracy"].is_null() ? "" : sim::fixed(x["accuracy"].get<double>(), 4));
           break;
         case nas::Objective::Energy:
-          row.push_back(x["energy_uj"].is_null() ? "" : sim::fixed(x["energy_uj"].get<double>(), 2));
+          row.push_back(x["energy_uj"].is_null() ? ""
+                                                 : sim::fixed(x["energy_uj"].get<double>(), 2));
           break;
       }
     }
@@ -218,32 +220,33 @@ void print_front(const nas::StoredRun& run, const nlohmann::json& summary) {
 }
 
 // Verification (unless skipped), the report files and the plots; returns the summary.
-nlohmann::json finish_run(nas::RunStore& store, const std::string& output, std::optional<long long> verify,
-                          int workers, bool no_plot, bool quiet) {
+nlohmann::json finish_run(nas::RunStore& store, const std::string& output,
+                          std::optional<long long> verify, int workers, bool no_plot, bool quiet) {
   nas::StoredRun run = nas::read_run(store);
   const nas::SearchSpace space = nas::stored_space(run);
   if (verify) {
     const bool tty = ::isatty(STDERR_FILENO) != 0;
     const auto start = Clock::now();
     double printed = -1e9;
-    nas::verify_front(space, run, static_cast<std::size_t>(*verify), workers, store,
-                      [&](std::size_t done, std::size_t total) {
-                        const double t =
-                            std::chrono::duration<double>(Clock::now() - start).count();
-                        if (quiet || (done < total && !tty && t - printed < 2.0)) return;
-                        printed = t;
-                        std::cerr << (tty ? "\r" : "") << "search: verified " << done << "/"
-                                  << total << " front networks in SystemC"
-                                  << (tty ? "\033[K" : "\n") << (tty && done == total ? "\n" : "")
-                                  << std::flush;
-                      });
+    nas::verify_front(
+        space, run, static_cast<std::size_t>(*verify), workers, store,
+        [&](std::size_t done, std::size_t total) {
+          const double t = std::chrono::duration<double>(Clock::now() - start).count();
+          if (quiet || (done < total && !tty && t - printed < 2.0)) return;
+          printed = t;
+          std::cerr << (tty ? "\r" : "") << "search: verified " << done << "/" << total
+                    << " front networks in SystemC" << (tty ? "\033[K" : "\n")
+                    << (tty && done == total ? "\n" : "") << std::flush;
+        });
   }
   const nas::ReportFiles files = nas::write_report(output, space, run);
   bool plotted = false;
-  if (!no_plot) plotted = run_plot_script("plot_search.py", "ACCELNAS_SEARCH_PLOT_SCRIPT", output,
-                                          "search.png and pareto.png");
+  if (!no_plot)
+    plotted = run_plot_script("plot_search.py", "ACCELNAS_SEARCH_PLOT_SCRIPT", output,
+                              "search.png and pareto.png");
   print_front(run, files.summary);
-  std::cout << "\n" << files.summary["candidates"].get<std::size_t>() << " candidates, "
+  std::cout << "\n"
+            << files.summary["candidates"].get<std::size_t>() << " candidates, "
             << files.summary["evaluations"].get<std::size_t>() << " networks evaluated, "
             << files.summary["feasible"].get<std::int64_t>() << " feasible; report in " << output
             << (plotted ? " (with search.png and pareto.png)" : "") << "\n";
@@ -251,6 +254,9 @@ nlohmann::json finish_run(nas::RunStore& store, const std::string& output, std::
 }
 
 void run_search_command(SearchOpts& o, const CLI::App& cmd) {
+  // Every rank would run the whole search into the same store.
+  if (mpi_launched())
+    throw UserError("search: not supported under mpirun yet; use --workers N on one node");
   nas::SearchOptions& s = o.search;
   s.objectives = nas::parse_objectives(o.objectives);
   s.strategy_params = parse_strategy_params(o.strategy_params);
@@ -267,7 +273,8 @@ void run_search_command(SearchOpts& o, const CLI::App& cmd) {
     s.constraints.max_latency_ms = nas::parse_latency_limit_ms(o.max_latency, "--max-latency");
   if (!o.max_params.empty())
     s.constraints.max_params = nas::parse_count_limit(o.max_params, "--max-params");
-  if (!o.max_macs.empty()) s.constraints.max_macs = nas::parse_count_limit(o.max_macs, "--max-macs");
+  if (!o.max_macs.empty())
+    s.constraints.max_macs = nas::parse_count_limit(o.max_macs, "--max-macs");
   if (!o.max_peak.empty())
     s.constraints.max_peak_activation_bytes =
         nas::parse_bytes_limit(o.max_peak, "--max-peak-activation");
@@ -286,12 +293,14 @@ void run_search_command(SearchOpts& o, const CLI::App& cmd) {
   std::unique_ptr<nas::AccuracyEvaluator> evaluator = nas::make_evaluator(s.evaluator);
   for (const nas::Objective obj : s.objectives) {
     if (obj == nas::Objective::Accuracy && !evaluator)
-      throw UserError("--objectives accuracy: needs an accuracy signal (--evaluator params or macs)");
+      throw UserError(
+          "--objectives accuracy: needs an accuracy signal (--evaluator params or macs)");
     if (obj == nas::Objective::Energy && ctx.mode != nas::ScoreMode::Sim)
       throw UserError("--objectives energy: energy is simulated only (--score sim)");
   }
   if (s.reward.kind != nas::RewardKind::None && !evaluator)
-    throw UserError(std::string("--reward ") + o.reward + ": needs an accuracy signal (--evaluator)");
+    throw UserError(std::string("--reward ") + o.reward +
+                    ": needs an accuracy signal (--evaluator)");
   if (o.force && o.hw.empty()) throw UserError("--force needs --hw");
 
   std::optional<hw::HwSpec> hw;
@@ -301,7 +310,8 @@ void run_search_command(SearchOpts& o, const CLI::App& cmd) {
   std::string estimator_hash = "none";
   if (ctx.mode == nas::ScoreMode::Estimator) {
     est = cal::Estimator::load(o.estimator, hw ? &*hw : nullptr, o.force);
-    if (est->forced() && !o.quiet) std::cerr << "search: warning: " << est->forced_warning() << "\n";
+    if (est->forced() && !o.quiet)
+      std::cerr << "search: warning: " << est->forced_warning() << "\n";
     estimator_hash = runtime::sha256_hex(read_input_file(o.estimator));
     ctx.estimator = &*est;
     if (!hw) hw = est->hw();
@@ -325,8 +335,8 @@ void run_search_command(SearchOpts& o, const CLI::App& cmd) {
   nas::RunStore store(db, nas::RunStore::Mode::Create);
   if (!o.quiet) {
     std::cerr << "search: space " << space.name() << " (10^" << sim::fixed(space.log10_size(), 1)
-              << " candidates, " << space.dimensions().size() << " dimensions) on "
-              << ctx.hw->name << ", " << s.strategy << ", seed " << s.seed << ", "
+              << " candidates, " << space.dimensions().size() << " dimensions) on " << ctx.hw->name
+              << ", " << s.strategy << ", seed " << s.seed << ", "
               << (ctx.mode == nas::ScoreMode::Sim ? "scored by simulation"
                                                   : "scored by the estimator")
               << "; constraints: " << s.constraints.text() << "; store " << db << "\n";
@@ -349,8 +359,8 @@ void run_search_command(SearchOpts& o, const CLI::App& cmd) {
   if (summary["front"].empty()) {
     throw UserError("no feasible candidate among " +
                     std::to_string(summary["evaluations"].get<std::size_t>()) +
-                    " evaluated (constraints: " + s.constraints.text() +
-                    "); candidates.csv in " + o.output + " lists them with their violations");
+                    " evaluated (constraints: " + s.constraints.text() + "); candidates.csv in " +
+                    o.output + " lists them with their violations");
   }
 }
 
@@ -393,16 +403,16 @@ void add_search(CLI::App& app) {
                   "Comma-separated objectives: latency, params, peak, accuracy, macs, energy "
                   "(accuracy is maximised, the others minimised)")
       ->capture_default_str();
-  cmd->add_option("--evaluator", o->search.evaluator,
-                  "Accuracy signal: params, macs or none")
+  cmd->add_option("--evaluator", o->search.evaluator, "Accuracy signal: params, macs or none")
       ->capture_default_str();
   cmd->add_option("--max-latency", o->max_latency, "Latency limit with its unit, e.g. 1.5ms");
   cmd->add_option("--max-params", o->max_params, "Parameter limit, e.g. 2M or 500k");
   cmd->add_option("--max-macs", o->max_macs, "MAC limit, e.g. 300M");
   cmd->add_option("--max-peak-activation", o->max_peak,
                   "Peak activation memory limit with its unit, e.g. 512KiB");
-  cmd->add_flag("--max-sram-fit", o->search.constraints.sram_fit,
-                "The weights must fit the weight SRAM and the peak activations the activation SRAM");
+  cmd->add_flag(
+      "--max-sram-fit", o->search.constraints.sram_fit,
+      "The weights must fit the weight SRAM and the peak activations the activation SRAM");
   cmd->add_option("--reward", o->reward,
                   "Scalar reward of evolution and local: none (the first objective), mnas "
                   "(acc*(lat/T)^w) or tunas (acc+w*|lat/T-1|)")
@@ -440,7 +450,8 @@ void add_search(CLI::App& app) {
   };
   auto r = std::make_shared<ReportOpts>();
   CLI::App* report = cmd->add_subcommand(
-      "report", "Write a run's report directory again from its run store (no search, no estimator)");
+      "report",
+      "Write a run's report directory again from its run store (no search, no estimator)");
   report->add_option("--db", r->db, "Run store written by `accelnas search`")->required();
   report->add_option("-o,--output", r->output, "Report directory")->capture_default_str();
   report->add_flag("--no-plot", r->no_plot, "Do not write search.png and pareto.png");

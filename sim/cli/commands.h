@@ -20,7 +20,7 @@ void add_fit(CLI::App& app);
 void add_estimate(CLI::App& app);
 void add_validate(CLI::App& app);
 void add_search(CLI::App& app);  // search, search report (cmd_search.cpp)
-void add_space(CLI::App& app);  // space info|list (cmd_space.cpp)
+void add_space(CLI::App& app);   // space info|list (cmd_space.cpp)
 
 }  // namespace accelnas::cli
 

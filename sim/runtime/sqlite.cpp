@@ -155,11 +155,10 @@ void check_store(const Database& db, const std::string& kind, const std::string&
   if (!meta.step()) {
     Statement any(db, "SELECT count(*) FROM sqlite_master");
     any.step();
-    throw UserError(path + (any.integer(0) == 0
-                                ? ": an empty database, not a " + kind + " store (" + fill_hint +
-                                      ")"
-                                : ": an SQLite database but not an accelnas " + kind +
-                                      " store (no meta table)"));
+    throw UserError(path + (any.integer(0) == 0 ? ": an empty database, not a " + kind +
+                                                      " store (" + fill_hint + ")"
+                                                : ": an SQLite database but not an accelnas " +
+                                                      kind + " store (no meta table)"));
   }
   check_schema_version(db, kind, supported);
   for (const std::string& t : tables) {

@@ -25,9 +25,27 @@ namespace fs = std::filesystem;
 // A search of the toy space scored by simulation (no estimator needed).
 std::vector<std::string> sim_search(const std::string& space, const std::string& db,
                                     const std::string& out, const std::string& evaluations) {
-  return {"search", "--space", space, "--score", "sim", "--strategy", "nsga2",
-          "--strategy-param", "population=8", "--evaluations", evaluations, "--seed", "3",
-          "--db", db, "-o", out, "--no-plot", "-q", "--objectives", "latency,params"};
+  return {"search",
+          "--space",
+          space,
+          "--score",
+          "sim",
+          "--strategy",
+          "nsga2",
+          "--strategy-param",
+          "population=8",
+          "--evaluations",
+          evaluations,
+          "--seed",
+          "3",
+          "--db",
+          db,
+          "-o",
+          out,
+          "--no-plot",
+          "-q",
+          "--objectives",
+          "latency,params"};
 }
 
 // An estimator of npu-pf32 from a few small labels (fast, not accurate).
@@ -44,15 +62,16 @@ std::string small_estimator(const TempDir& dir) {
 
 }  // namespace
 
-TEST_CASE("search cli: a run writes the front, every candidate, the history, a summary and "
-          "loadable front networks, and search report renders the same from the store") {
+TEST_CASE(
+    "search cli: a run writes the front, every candidate, the history, a summary and "
+    "loadable front networks, and search report renders the same from the store") {
   const TempDir dir;
   const std::string space = dir.write("toy.yaml", accelnas::test_util::kToySearchSpace);
   const std::string est = small_estimator(dir);
   const std::string out = dir.file("out");
-  const auto r = run_cli({"search", "--space", space, "--estimator", est, "--evaluations", "120",
-                          "--strategy-param", "population=16", "--seed", "2", "-o", out,
-                          "--no-plot"});
+  const auto r =
+      run_cli({"search", "--space", space, "--estimator", est, "--evaluations", "120",
+               "--strategy-param", "population=16", "--seed", "2", "-o", out, "--no-plot"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(contains(r.err, "search: space toy"));
@@ -83,8 +102,9 @@ TEST_CASE("search cli: a run writes the front, every candidate, the history, a s
     CHECK_MESSAGE(read_text(out + "/" + f) == read_text(again + "/" + f), f);
 }
 
-TEST_CASE("search cli: SIGKILL mid-run and the same command again give the uninterrupted run's "
-          "outputs") {
+TEST_CASE(
+    "search cli: SIGKILL mid-run and the same command again give the uninterrupted run's "
+    "outputs") {
   const TempDir dir;
   const std::string space = dir.write("toy.yaml", accelnas::test_util::kToySearchSpace);
   const auto whole = run_cli(sim_search(space, dir.file("whole.db"), dir.file("whole"), "400"));
@@ -142,13 +162,13 @@ TEST_CASE("search cli: bad input is one line and exit 2") {
   }
   SUBCASE("an empty choice list and an inverted depth range are located") {
     std::string text = accelnas::test_util::kToySearchSpace;
-    const std::string empty = dir.write(
-        "empty.yaml", text.replace(text.find("kernel: [3, 5]"), 14, "kernel: []"));
+    const std::string empty =
+        dir.write("empty.yaml", text.replace(text.find("kernel: [3, 5]"), 14, "kernel: []"));
     check_error(run_cli(sim_search(empty, dir.file("r.db"), dir.file("o"), "10")),
                 {"empty.yaml:", "kernel"});
     text = accelnas::test_util::kToySearchSpace;
-    const std::string inverted = dir.write(
-        "inverted.yaml", text.replace(text.find("depth: [0, 2]"), 13, "depth: [2, 0]"));
+    const std::string inverted =
+        dir.write("inverted.yaml", text.replace(text.find("depth: [0, 2]"), 13, "depth: [2, 0]"));
     check_error(run_cli(sim_search(inverted, dir.file("r.db"), dir.file("o"), "10")),
                 {"inverted.yaml:", "depth"});
   }

@@ -5,10 +5,10 @@
 #include <sstream>
 #include <string>
 
+#include "calibration/labels/label_db.h"
 #include "hw_models/hw_spec.h"
 #include "nas/run_store.h"
 #include "nas/space.h"
-#include "calibration/labels/label_db.h"
 #include "tests/calibration/cal_helpers.h"
 #include "tests/common/toy_search_space.h"
 
@@ -20,7 +20,8 @@ inline const hw::HwSpec& toy_hw() {
 }
 
 inline const nas::SearchSpace& toy_space() {
-  static const nas::SearchSpace s = nas::SearchSpace::parse(test_util::kToySearchSpace, "toy.yaml", toy_hw());
+  static const nas::SearchSpace s =
+      nas::SearchSpace::parse(test_util::kToySearchSpace, "toy.yaml", toy_hw());
   return s;
 }
 
@@ -34,8 +35,7 @@ inline const cal::Estimator& toy_estimator() {
     cal::FitOptions fit;
     fit.rounds = 30;
     fit.layout = cal::ModelLayout::Global;
-    return std::make_unique<cal::Estimator>(
-        cal::fit(labels, labels.hardware().front().hash, fit));
+    return std::make_unique<cal::Estimator>(cal::fit(labels, labels.hardware().front().hash, fit));
   }();
   return *est;
 }

@@ -26,7 +26,8 @@ nas::Metrics metrics(double latency, std::int64_t params, std::int64_t peak) {
 
 }  // namespace
 
-TEST_CASE("nas: objectives parse in order, accuracy is maximised by negation, bad lists are refused") {
+TEST_CASE(
+    "nas: objectives parse in order, accuracy is maximised by negation, bad lists are refused") {
   const auto o = nas::parse_objectives("latency,params,peak,accuracy");
   REQUIRE(o.size() == 4);
   CHECK(nas::objectives_text(o) == "latency,params,peak,accuracy");
@@ -73,8 +74,9 @@ TEST_CASE("nas: constraint limits take units and violation is the summed relativ
   CHECK(nas::violation(sram, m, hw) == doctest::Approx(1.0));
 }
 
-TEST_CASE("nas: the MnasNet and TuNAS rewards follow their papers' formulas, and without one the score "
-          "is the first objective") {
+TEST_CASE(
+    "nas: the MnasNet and TuNAS rewards follow their papers' formulas, and without one the score "
+    "is the first objective") {
   const std::vector<nas::Objective> obj = {nas::Objective::Latency, nas::Objective::Accuracy};
   nas::Metrics m = metrics(2.0, 1, 1);
   m.accuracy = 0.8;
@@ -90,7 +92,8 @@ TEST_CASE("nas: the MnasNet and TuNAS rewards follow their papers' formulas, and
   CHECK(test_util::contains(user_error([] { nas::parse_reward("mnsa"); }), "did you mean"));
 }
 
-TEST_CASE("nas: the params and macs evaluators grow with the network, and none gives no evaluator") {
+TEST_CASE(
+    "nas: the params and macs evaluators grow with the network, and none gives no evaluator") {
   const auto p = nas::make_evaluator("params");
   const auto m = nas::make_evaluator("macs");
   REQUIRE(p);
@@ -128,8 +131,9 @@ TEST_CASE("nas: an evaluation's worker line round-trips exactly, NaN included") 
   CHECK(test_util::contains(user_error([] { nas::parse_evaluation_line("ok\t1"); }), "malformed"));
 }
 
-TEST_CASE("nas: evaluating by simulation gives the simulator's cycles and energy, and analysis "
-          "metrics equal the workload analysis") {
+TEST_CASE(
+    "nas: evaluating by simulation gives the simulator's cycles and energy, and analysis "
+    "metrics equal the workload analysis") {
   const hw::HwSpec hw = hw::load_hw("npu-pf32");
   const wl::Network net = wl::build_zoo("tiny");
   nas::EvalContext ctx;

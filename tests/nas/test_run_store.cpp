@@ -102,8 +102,9 @@ TEST_CASE("nas: a run store of another run is refused with one line naming the k
   s.open_run(identity("1"), {{"note", "later info is kept"}});  // the same run continues
   CHECK(s.config().at("note") == "later info is kept");
   CHECK(user_error([&] { s.open_run(identity("2"), {}); }) ==
-        path + ": a run of another seed (stored: 1; asked: 2); use another --db, or the options "
-               "of the stored run");
+        path +
+            ": a run of another seed (stored: 1; asked: 2); use another --db, or the options "
+            "of the stored run");
 }
 
 TEST_CASE("nas: a file that is not a run store is one error naming it") {

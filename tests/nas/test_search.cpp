@@ -31,9 +31,12 @@ nas::SearchOptions options(const std::string& strategy, std::int64_t evaluations
   o.strategy = strategy;
   o.evaluations = evaluations;
   o.seed = 7;
-  o.strategy_params = strategy == "nsga2"       ? std::map<std::string, std::string>{{"population", "16"}}
-                      : strategy == "evolution" ? std::map<std::string, std::string>{{"population", "16"}, {"sample", "4"}, {"batch", "8"}}
-                                                : std::map<std::string, std::string>{};
+  o.strategy_params = strategy == "nsga2" ? std::map<std::string, std::string>{{"population", "16"}}
+                      : strategy == "evolution"
+                          ? std::map<std::string, std::string>{{"population", "16"},
+                                                               {"sample", "4"},
+                                                               {"batch", "8"}}
+                          : std::map<std::string, std::string>{};
   return o;
 }
 
@@ -63,8 +66,9 @@ TEST_CASE("nas search: the same seed gives the same store with 1 or 2 threads an
   }
 }
 
-TEST_CASE("nas search: interrupted after any generation and rerun, the store equals the "
-          "uninterrupted run's") {
+TEST_CASE(
+    "nas search: interrupted after any generation and rerun, the store equals the "
+    "uninterrupted run's") {
   test::ProcessTempDir tmp("accelnas_search_resume");
   const auto acc = nas::make_evaluator("params");
   const nas::EvalContext ctx = estimator_context(acc.get(), 2, 1);
@@ -90,13 +94,14 @@ TEST_CASE("nas search: interrupted after any generation and rerun, the store equ
   }
 }
 
-TEST_CASE("nas search: no network is evaluated twice, the budget is exact, duplicates repeat "
-          "their first result") {
+TEST_CASE(
+    "nas search: no network is evaluated twice, the budget is exact, duplicates repeat "
+    "their first result") {
   test::ProcessTempDir tmp("accelnas_search_dedup");
   const auto acc = nas::make_evaluator("params");
   nas::RunStore store((tmp.path / "run.db").string(), nas::RunStore::Mode::Create);
-  const nas::SearchResult r = nas::run_search(
-      test::toy_space(), estimator_context(acc.get(), 2, 1), "est", store, options("evolution", 150));
+  const nas::SearchResult r = nas::run_search(test::toy_space(), estimator_context(acc.get(), 2, 1),
+                                              "est", store, options("evolution", 150));
   CHECK(r.evaluations == 150);
   std::set<std::string> keys;
   std::int64_t evaluated = 0, duplicates = 0;
@@ -110,8 +115,8 @@ TEST_CASE("nas search: no network is evaluated twice, the budget is exact, dupli
       continue;
     }
     ++evaluated;
-    const std::string key = row.network_key.empty() ? "enc:" + nas::encoding_text(row.encoding)
-                                                     : row.network_key;
+    const std::string key =
+        row.network_key.empty() ? "enc:" + nas::encoding_text(row.encoding) : row.network_key;
     CHECK_MESSAGE(keys.insert(key).second, "network evaluated twice: ", key);
   }
   CHECK(evaluated == 150);
@@ -123,14 +128,16 @@ TEST_CASE("nas search: no network is evaluated twice, the budget is exact, dupli
                         options("evolution", 150))
             .evaluations == 150);
   CHECK(test::dump(again) == before);
-  const nas::SearchResult more = nas::run_search(
-      test::toy_space(), estimator_context(acc.get(), 2, 1), "est", again, options("evolution", 170));
+  const nas::SearchResult more =
+      nas::run_search(test::toy_space(), estimator_context(acc.get(), 2, 1), "est", again,
+                      options("evolution", 170));
   INFO(more.stop);
   CHECK(more.evaluations == 170);
 }
 
-TEST_CASE("nas search: the front holds only feasible networks, and a run of other options is "
-          "refused") {
+TEST_CASE(
+    "nas search: the front holds only feasible networks, and a run of other options is "
+    "refused") {
   test::ProcessTempDir tmp("accelnas_search_front");
   const auto acc = nas::make_evaluator("params");
   const nas::EvalContext ctx = estimator_context(acc.get(), 2, 1);
