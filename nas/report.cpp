@@ -163,7 +163,7 @@ void verify_front(const SearchSpace& space, StoredRun& run, std::size_t verify_k
     }
     return v;
   };
-  std::vector<VerifiedRow> rows(todo.size());
+  // Each result is stored as it arrives, so an interrupted verification resumes where it was.
   if (workers > 1) {
     std::size_t finished = 0;
     runtime::run_in_order(
@@ -180,17 +180,16 @@ void verify_front(const SearchSpace& space, StoredRun& run, std::size_t verify_k
         },
         [&](std::size_t i, const std::string& line) {
           const Evaluation e = parse_evaluation_line(line);
-          rows[i] = {todo[i]->network_key, e.status,         e.reason,
-                     e.metrics.latency_ms, e.metrics.cycles, e.metrics.energy_uj};
+          store.add_verified({{todo[i]->network_key, e.status, e.reason, e.metrics.latency_ms,
+                               e.metrics.cycles, e.metrics.energy_uj}});
           if (progress) progress(++finished, todo.size());
         });
   } else {
     for (std::size_t i = 0; i < todo.size(); ++i) {
-      rows[i] = simulate_one(*todo[i]);
+      store.add_verified({simulate_one(*todo[i])});
       if (progress) progress(i + 1, todo.size());
     }
   }
-  store.add_verified(rows);
   run.verified = store.verified();
 }
 

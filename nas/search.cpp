@@ -175,9 +175,8 @@ SearchResult run_search(const SearchSpace& space, const EvalContext& ctx,
     if (last->candidates != static_cast<std::int64_t>(rows.size())) {
       throw UserError(store.path() + ": generation " + std::to_string(last->generation) +
                       " records " + std::to_string(last->candidates) +
-                      " candidates but the store "
-                      "holds " +
-                      std::to_string(rows.size()) + " (corrupt run store?)");
+                      " candidates but the store holds " + std::to_string(rows.size()) +
+                      " (corrupt run store?)");
     }
     json state;
     try {
@@ -231,10 +230,27 @@ SearchResult run_search(const SearchSpace& space, const EvalContext& ctx,
     account(r);
   }
 
+  // Generations in a row without a new network, counted from the store too, so that a resumed
+  // run stops where the uninterrupted one would.
   std::int64_t stalled = 0;
+  {
+    const std::vector<GenerationRow> gens = store.generations(false);
+    for (std::size_t g = gens.size(); g > 0; --g) {
+      const std::int64_t before = g >= 2 ? gens[g - 2].evaluations : 0;
+      if (gens[g - 1].evaluations != before) break;
+      ++stalled;
+    }
+  }
+  const auto stall_reason = [&] {
+    return "stalled (" + std::to_string(stalled) +
+           " generations in a row without a new network: the strategy has exhausted what it "
+           "reaches of the space)";
+  };
   std::chrono::steady_clock::time_point front_time{};
   result.stop = "budget";
-  while (evaluations < opt.evaluations) {
+  if (stalled >= opt.stall_generations && evaluations < opt.evaluations)
+    result.stop = stall_reason();
+  while (evaluations < opt.evaluations && stalled < opt.stall_generations) {
     const std::size_t want = static_cast<std::size_t>(std::min<std::int64_t>(
         static_cast<std::int64_t>(strategy->batch_size()), opt.evaluations - evaluations));
     const std::vector<Encoding> batch = strategy->ask(want);
@@ -360,9 +376,7 @@ SearchResult run_search(const SearchSpace& space, const EvalContext& ctx,
     ++generation;
     stalled = new_evaluations == 0 ? stalled + 1 : 0;
     if (stalled >= opt.stall_generations) {
-      result.stop = "stalled (" + std::to_string(stalled) +
-                    " generations in a row without a new network: the strategy has exhausted "
-                    "what it reaches of the space)";
+      result.stop = stall_reason();
       break;
     }
   }

@@ -172,3 +172,50 @@ TEST_CASE(
   CHECK(contains(user_error([&] { nas::run_search(test::toy_space(), ctx, "other", store, opt); }),
                  path + ": a run of another estimator"));
 }
+
+TEST_CASE(
+    "nas search: a space exhausted stops the run as stalled, and a resumed run stalls where "
+    "the uninterrupted one did") {
+  test::ProcessTempDir tmp("accelnas_search_stall");
+  const nas::SearchSpace tiny = nas::SearchSpace::parse(R"(name: tiny
+resolution: 32
+stem: {channels: {multiples_of: pf, values: [1]}, kernel: 3, stride: 2}
+stages:
+  - {depth: 1, stride: 2, block: [ibn, conv], kernel: 3, expansion: 3,
+     channels: {multiples_of: pf, values: [1, 2]}}
+head: {type: classifier, classes: 10}
+)",
+                                                        "tiny.yaml", test::toy_hw());
+  const auto acc = nas::make_evaluator("params");
+  const nas::EvalContext ctx = estimator_context(acc.get(), 1, 1);
+  nas::SearchOptions opt = options("random", 1000);
+  opt.strategy_params = {{"batch", "8"}};
+  opt.stall_generations = 4;
+  const auto run_into = [&](const std::string& name, const std::function<void()>& before) {
+    const std::string path = (tmp.path / name).string();
+    if (before) before();
+    nas::RunStore store(path, nas::RunStore::Mode::Create);
+    const nas::SearchResult r = nas::run_search(tiny, ctx, "est", store, opt);
+    return std::make_pair(r, test::dump(store));
+  };
+  const auto [whole, whole_dump] = run_into("whole.db", {});
+  CHECK(whole.evaluations == 4);  // 2 block types x 2 channel counts
+  CHECK(contains(whole.stop, "stalled (4 generations"));
+  // Interrupted after its second generation, then rerun twice: the same store each time.
+  struct Killed {};
+  const std::string path = (tmp.path / "killed.db").string();
+  {
+    nas::RunStore store(path, nas::RunStore::Mode::Create);
+    CHECK_THROWS_AS(nas::run_search(tiny, ctx, "est", store, opt,
+                                    [](const nas::SearchProgress& p) {
+                                      if (p.generation == 1) throw Killed{};
+                                    }),
+                    Killed);
+  }
+  for (int rerun = 0; rerun < 2; ++rerun) {
+    nas::RunStore store(path, nas::RunStore::Mode::Create);
+    const nas::SearchResult r = nas::run_search(tiny, ctx, "est", store, opt);
+    CHECK(contains(r.stop, "stalled"));
+    CHECK(test::dump(store) == whole_dump);
+  }
+}
