@@ -2,7 +2,7 @@
 # Fuzzes the loaders of user input (docs/TESTING.md, "Fuzzing"):
 #   scripts/fuzz.sh [TARGET|all] [SECONDS]      default: all targets, 60 s each
 # TARGET is one of tests/fuzz/corpus/*/ (hw_yaml, network_yaml, space_yaml, net_space_yaml, onnx,
-# estimator, label_db, unit_text). Builds the sanitizer build's fuzz targets (ASan + UBSan +
+# estimator, label_db, unit_text, search_space). Builds the sanitizer build's fuzz targets (ASan + UBSan +
 # libFuzzer, clang) in build-asan/ (or $ACCELNAS_ASAN_BUILD_DIR), then runs each from its seed
 # corpus with a fixed seed ($ACCELNAS_FUZZ_SEED, default 1). New inputs accumulate in
 # <build>/fuzz/corpus/<target>/, so a longer run resumes where the last one stopped; a finding
