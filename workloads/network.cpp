@@ -16,15 +16,11 @@ namespace {
 
 using Graph = Network::Graph;
 
-// Producers of v in operand order.
+// Producers of v in operand order (each operand has exactly one in-edge).
 std::vector<std::size_t> producers_in(const Graph& g, std::size_t v) {
-  std::vector<std::pair<int, std::size_t>> by_operand;
-  for (auto [it, end] = boost::in_edges(v, g); it != end; ++it) {
-    by_operand.emplace_back(g[*it].operand, boost::source(*it, g));
-  }
-  std::sort(by_operand.begin(), by_operand.end());
-  std::vector<std::size_t> out;
-  for (const auto& p : by_operand) out.push_back(p.second);
+  std::vector<std::size_t> out(boost::in_degree(v, g));
+  for (auto [it, end] = boost::in_edges(v, g); it != end; ++it)
+    out[static_cast<std::size_t>(g[*it].operand)] = boost::source(*it, g);
   return out;
 }
 
@@ -141,13 +137,13 @@ void Network::finalize(const PrepareFn& prepare) {
     if (order.size() != n) throw_cycle(g, find_cycle(g, order));
     std::vector<const Layer*> in;
     for (std::size_t v : order) {
+      producers[v] = producers_in(g, v);
       in.clear();
-      for (std::size_t p : producers_in(g, v)) in.push_back(&g[p]);
+      for (std::size_t p : producers[v]) in.push_back(&g[p]);
       if (prepare) prepare(g[v], in);
       infer_layer_shape(g[v], in);
     }
     for (std::size_t v = 0; v < n; ++v) {
-      producers[v] = producers_in(g, v);
       auto& out = consumers[v];
       for (auto [it, end] = boost::out_edges(v, g); it != end; ++it)
         out.push_back(boost::target(*it, g));

@@ -111,8 +111,10 @@ struct Tensor {
 
 class Network {
  public:
-  using Graph =
-      boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Layer, Tensor>;
+  // Edges are never removed, so the edge list is a vector too (one allocation per network
+  // rather than one list node per edge).
+  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, Layer,
+                                      Tensor, boost::no_property, boost::vecS>;
   using Vertex = Graph::vertex_descriptor;
 
   std::string name = "network";
