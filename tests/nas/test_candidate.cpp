@@ -27,8 +27,8 @@ TEST_CASE("nas: the network key ignores names but not any field the simulator se
   renamed.name = "other";
   CHECK(nas::network_key(a) == nas::network_key(renamed));
   CHECK(nas::network_key(a) == nas::network_key(wl::build_zoo("tiny")));
-  const wl::Network larger = wl::set_resolution(a, a.layer(0).input_shape.h * 2,
-                                                a.layer(0).input_shape.w * 2);
+  const wl::Network larger =
+      wl::set_resolution(a, a.layer(0).input_shape.h * 2, a.layer(0).input_shape.w * 2);
   CHECK(nas::network_key(a) != nas::network_key(larger));
   const wl::Network int16 = wl::set_precision(a, "all", Precision::Int16);
   CHECK(nas::network_key(a) != nas::network_key(int16));
