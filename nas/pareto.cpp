@@ -34,7 +34,7 @@ std::vector<std::vector<std::size_t>> nondominated_sort(const std::vector<Point>
                  "nondominated_sort: one violation per point");
   const std::size_t n = points.size();
   const std::size_t m = n == 0 ? 0 : points[0].size();
-  // Contiguous copies: the pair loop below is the hot path of NSGA-II.
+  // Contiguous copies: the comparisons below are the hot path of NSGA-II.
   std::vector<double> flat(n * m);
   std::vector<double> viol(n, 0.0);
   for (std::size_t i = 0; i < n; ++i) {
@@ -42,58 +42,43 @@ std::vector<std::vector<std::size_t>> nondominated_sort(const std::vector<Point>
     std::copy(points[i].begin(), points[i].end(), flat.begin() + static_cast<long>(i * m));
     if (!violation.empty()) viol[i] = violation[i] > 0 ? violation[i] : 0.0;
   }
-  // -1: i dominates j; 1: j dominates i; 0: neither (constraint domination first).
-  auto compare = [&](std::size_t i, std::size_t j) {
-    if (viol[i] != viol[j]) return viol[i] < viol[j] ? -1 : 1;
-    if (viol[i] > 0) return 0;
-    const double* a = &flat[i * m];
-    const double* b = &flat[j * m];
-    bool a_better = false;
-    bool b_better = false;
+  // Efficient non-dominated sort, sequential search (Zhang, Tian, Cheng, Jin, "An Efficient
+  // Approach to Non-dominated Sorting for Evolutionary Multiobjective Optimization", IEEE TEC
+  // 19(2), 2015): in lexicographic order of (violation, objectives), a point's dominators all
+  // come before it, so each point joins the first front none of whose members dominates it.
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
+    if (viol[i] != viol[j]) return viol[i] < viol[j];
+    return std::lexicographical_compare(flat.data() + i * m, flat.data() + i * m + m,
+                                        flat.data() + j * m, flat.data() + j * m + m);
+  });
+  // Whether q, sorted before p, dominates p (constraint domination first).
+  auto dominates_later = [&](std::size_t q, std::size_t p) {
+    if (viol[q] != viol[p]) return true;  // q's violation is smaller
+    if (viol[q] > 0) return false;        // equal violations: neither
+    const double* a = flat.data() + q * m;
+    const double* b = flat.data() + p * m;
+    bool strictly = false;
     for (std::size_t k = 0; k < m; ++k) {
-      a_better = a_better || a[k] < b[k];
-      b_better = b_better || b[k] < a[k];
+      if (a[k] > b[k]) return false;
+      strictly = strictly || a[k] < b[k];
     }
-    if (a_better == b_better) return 0;
-    return a_better ? -1 : 1;
+    return strictly;
   };
-  // Deb et al. 2002: the points each one dominates (as edges, then grouped by dominator), and
-  // how many dominate each.
-  std::vector<std::pair<std::size_t, std::size_t>> edges;
-  std::vector<std::size_t> count(n, 0);
-  std::vector<std::size_t> out_degree(n + 1, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = i + 1; j < n; ++j) {
-      const int c = compare(i, j);
-      if (c < 0) {
-        edges.emplace_back(i, j);
-        ++count[j];
-        ++out_degree[i + 1];
-      } else if (c > 0) {
-        edges.emplace_back(j, i);
-        ++count[i];
-        ++out_degree[j + 1];
-      }
-    }
-  }
-  for (std::size_t i = 0; i < n; ++i) out_degree[i + 1] += out_degree[i];
-  std::vector<std::size_t> dominated(edges.size());
-  std::vector<std::size_t> fill(out_degree.begin(), out_degree.end() - 1);
-  for (const auto& [from, to] : edges) dominated[fill[from]++] = to;
-
   std::vector<std::vector<std::size_t>> fronts;
-  std::vector<std::size_t> current;
-  for (std::size_t i = 0; i < n; ++i)
-    if (count[i] == 0) current.push_back(i);
-  while (!current.empty()) {
-    std::vector<std::size_t> next;
-    for (std::size_t i : current)
-      for (std::size_t e = out_degree[i]; e < out_degree[i + 1]; ++e)
-        if (--count[dominated[e]] == 0) next.push_back(dominated[e]);
-    std::sort(next.begin(), next.end());
-    fronts.push_back(std::move(current));
-    current = std::move(next);
+  for (std::size_t p : order) {
+    std::size_t k = 0;
+    for (; k < fronts.size(); ++k) {
+      bool dominated = false;
+      for (auto q = fronts[k].rbegin(); q != fronts[k].rend() && !dominated; ++q)
+        dominated = dominates_later(*q, p);
+      if (!dominated) break;
+    }
+    if (k == fronts.size()) fronts.emplace_back();
+    fronts[k].push_back(p);
   }
+  for (auto& front : fronts) std::sort(front.begin(), front.end());
   return fronts;
 }
 

@@ -1,6 +1,7 @@
 #include "nas/strategies/common.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 
 #include "workloads/config/error.h"
@@ -131,26 +132,41 @@ bool better_by_score(const Result& a, const Result& b) {
 }
 
 // Members are stored by column, {"count": n, "encodings": "e1;e2;...", "statuses":
-// "ok;failed;...", "values": [violation, score, objective count, objectives..., ...]}: the state
-// is written at every generation boundary, so its build and dump time matter.
-nlohmann::json members_json(const std::vector<Member>& ms) {
+// "ok;failed;...", "violations": [...], "scores": [...], "objectives": [count, values..., ...]},
+// each strategy keeping only the results it reads: the state is written at every generation
+// boundary, so its build and dump time matter.
+nlohmann::json members_json(const std::vector<Member>& ms, MemberFields fields) {
   std::string encodings;
   std::string statuses;
-  nlohmann::json values = nlohmann::json::array();
+  nlohmann::json violations = nlohmann::json::array();
+  nlohmann::json scores = nlohmann::json::array();
+  nlohmann::json objectives = nlohmann::json::array();
   for (std::size_t i = 0; i < ms.size(); ++i) {
     if (i > 0) {
       encodings += ';';
       statuses += ';';
     }
-    encodings += encoding_text(ms[i].encoding);
+    for (std::size_t d = 0; d < ms[i].encoding.size(); ++d) {
+      if (d > 0) encodings += '.';
+      char buf[16];
+      const auto r = std::to_chars(buf, buf + sizeof buf, ms[i].encoding[d]);
+      encodings.append(buf, r.ptr);
+    }
     statuses += status_name(ms[i].result.status);
-    values.push_back(ms[i].result.violation);
-    values.push_back(ms[i].result.score);
-    values.push_back(ms[i].result.objectives.size());
-    for (double o : ms[i].result.objectives) values.push_back(o);
+    violations.push_back(ms[i].result.violation);
+    if (fields != MemberFields::Objectives) scores.push_back(ms[i].result.score);
+    if (fields != MemberFields::Score) {
+      objectives.push_back(ms[i].result.objectives.size());
+      for (double o : ms[i].result.objectives) objectives.push_back(o);
+    }
   }
-  return {
-      {"count", ms.size()}, {"encodings", encodings}, {"statuses", statuses}, {"values", values}};
+  nlohmann::json j = {{"count", ms.size()},
+                      {"encodings", encodings},
+                      {"statuses", statuses},
+                      {"violations", violations}};
+  if (fields != MemberFields::Objectives) j["scores"] = scores;
+  if (fields != MemberFields::Score) j["objectives"] = objectives;
+  return j;
 }
 
 namespace {
@@ -168,43 +184,40 @@ std::vector<std::string> split(const std::string& text, char sep, std::size_t co
 }
 }  // namespace
 
-std::vector<Member> members_from_json(const nlohmann::json& j) {
+std::vector<Member> members_from_json(const nlohmann::json& j, MemberFields fields) {
   const auto fail = [] { throw UserError("strategy state: malformed members"); };
   if (!j.is_object()) fail();
   const auto count = j.at("count").get<std::size_t>();
   const auto encodings = split(j.at("encodings").get<std::string>(), ';', count);
   const auto statuses = split(j.at("statuses").get<std::string>(), ';', count);
-  const auto& values = j.at("values");
-  if (encodings.size() != count || statuses.size() != count || !values.is_array()) fail();
+  const auto violations = j.at("violations").get<std::vector<double>>();
+  std::vector<double> scores(count, 0.0);
+  if (fields != MemberFields::Objectives) scores = j.at("scores").get<std::vector<double>>();
+  std::vector<double> objectives;
+  if (fields != MemberFields::Score) objectives = j.at("objectives").get<std::vector<double>>();
+  if (encodings.size() != count || statuses.size() != count || violations.size() != count ||
+      scores.size() != count)
+    fail();
   std::vector<Member> ms(count);
   std::size_t at = 0;
   for (std::size_t i = 0; i < count; ++i) {
     const auto e = parse_encoding(encodings[i]);
     const auto status = status_from_name(statuses[i]);
-    if (!e || !status || at + 3 > values.size()) fail();
+    if (!e || !status) fail();
     ms[i].encoding = *e;
     ms[i].result.status = *status;
-    ms[i].result.violation = values[at].get<double>();
-    ms[i].result.score = values[at + 1].get<double>();
-    const auto objectives = values[at + 2].get<std::size_t>();
-    at += 3;
-    if (at + objectives > values.size()) fail();
-    for (std::size_t k = 0; k < objectives; ++k)
-      ms[i].result.objectives.push_back(values[at + k].get<double>());
-    at += objectives;
+    ms[i].result.violation = violations[i];
+    ms[i].result.score = scores[i];
+    if (fields == MemberFields::Score) continue;
+    if (at >= objectives.size()) fail();
+    const double n = objectives[at++];
+    if (!(n >= 0) || n > static_cast<double>(objectives.size() - at) || n != std::floor(n)) fail();
+    ms[i].result.objectives.assign(objectives.begin() + static_cast<long>(at),
+                                   objectives.begin() + static_cast<long>(at + n));
+    at += static_cast<std::size_t>(n);
   }
-  if (at != values.size()) fail();
+  if (at != objectives.size()) fail();
   return ms;
-}
-
-nlohmann::json to_json(const Member& m) {
-  return members_json({m});
-}
-
-Member member_from_json(const nlohmann::json& j) {
-  auto ms = members_from_json(j);
-  if (ms.size() != 1) throw UserError("strategy state: expected one member");
-  return ms[0];
 }
 
 Encoding encoding_from_json(const nlohmann::json& j) {

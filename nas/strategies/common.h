@@ -62,10 +62,10 @@ struct Member {
   Encoding encoding;
   Result result;
 };
-nlohmann::json to_json(const Member& m);
-Member member_from_json(const nlohmann::json& j);
-nlohmann::json members_json(const std::vector<Member>& ms);
-std::vector<Member> members_from_json(const nlohmann::json& j);
+// Which results a state keeps (besides status and violation): what the strategy reads.
+enum class MemberFields { Score, Objectives, Both };
+nlohmann::json members_json(const std::vector<Member>& ms, MemberFields fields);
+std::vector<Member> members_from_json(const nlohmann::json& j, MemberFields fields);
 Encoding encoding_from_json(const nlohmann::json& j);
 
 // A state's envelope: {"strategy": name, "version": 1, ...}. check_state throws a UserError

@@ -72,8 +72,8 @@ class RegularizedEvolution : public Strategy {
   nlohmann::json state() const override {
     nlohmann::json s = state_header(kName);
     s["generation"] = generation_;
-    s["population"] = members_json(population_);
-    s["told"] = members_json(told_);
+    s["population"] = members_json(population_, MemberFields::Score);
+    s["told"] = members_json(told_, MemberFields::Score);
     return s;
   }
 
@@ -81,8 +81,8 @@ class RegularizedEvolution : public Strategy {
     check_state(state, kName);
     guard_restore(kName, [&] {
       const auto generation = state.at("generation").get<std::uint64_t>();
-      auto population = members_from_json(state.at("population"));
-      auto told = members_from_json(state.at("told"));
+      auto population = members_from_json(state.at("population"), MemberFields::Score);
+      auto told = members_from_json(state.at("told"), MemberFields::Score);
       for (const auto* list : {&population, &told})
         for (const Member& m : *list) check_encoding(m.encoding, cards_, kName);
       generation_ = generation;

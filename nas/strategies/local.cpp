@@ -80,11 +80,11 @@ class LocalSearch : public Strategy {
     s["restarts"] = restarts_;
     s["done"] = done_;
     s["evaluated"] = evaluated_;
-    s["current"] = to_json(current_);
+    s["current"] = members_json({current_}, MemberFields::Score);
     nlohmann::json asked = nlohmann::json::array();
     for (const Encoding& e : asked_) asked.push_back(encoding_text(e));
     s["asked"] = asked;
-    s["told"] = members_json(told_);
+    s["told"] = members_json(told_, MemberFields::Score);
     return s;
   }
 
@@ -97,10 +97,12 @@ class LocalSearch : public Strategy {
       const auto restarts = state.at("restarts").get<std::uint64_t>();
       const bool done = state.at("done").get<bool>();
       const bool evaluated = state.at("evaluated").get<bool>();
-      Member current = member_from_json(state.at("current"));
+      auto currents = members_from_json(state.at("current"), MemberFields::Score);
+      if (currents.size() != 1) throw UserError("restore of strategy local: malformed state");
+      Member current = std::move(currents[0]);
       std::vector<Encoding> asked;
       for (const auto& e : state.at("asked")) asked.push_back(encoding_from_json(e));
-      auto told = members_from_json(state.at("told"));
+      auto told = members_from_json(state.at("told"), MemberFields::Score);
       check_encoding(current.encoding, cards_, kName);
       for (const Encoding& e : asked) check_encoding(e, cards_, kName);
       generation_ = generation;

@@ -86,8 +86,8 @@ class Nsga2 : public Strategy {
   nlohmann::json state() const override {
     nlohmann::json s = state_header(kName);
     s["generation"] = generation_;
-    s["population"] = members_json(population_);
-    s["told"] = members_json(told_);
+    s["population"] = members_json(population_, MemberFields::Objectives);
+    s["told"] = members_json(told_, MemberFields::Objectives);
     return s;
   }
 
@@ -95,8 +95,8 @@ class Nsga2 : public Strategy {
     check_state(state, kName);
     guard_restore(kName, [&] {
       const auto generation = state.at("generation").get<std::uint64_t>();
-      auto population = members_from_json(state.at("population"));
-      auto told = members_from_json(state.at("told"));
+      auto population = members_from_json(state.at("population"), MemberFields::Objectives);
+      auto told = members_from_json(state.at("told"), MemberFields::Objectives);
       for (const auto* list : {&population, &told})
         for (const Member& m : *list) check_encoding(m.encoding, cards_, kName);
       generation_ = generation;

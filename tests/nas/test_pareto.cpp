@@ -140,3 +140,38 @@ TEST_CASE("nas pareto: the hypervolume of a point set does not depend on its ord
   for (const Point& p : pts) pts4.push_back({p[0], p[1], p[2], 1 - p[0]});
   CHECK(nas::hypervolume(pts4, {1, 1, 1, 1}) > 0);
 }
+
+TEST_CASE("nas pareto: the fronts equal repeated peeling of the non-dominated points") {
+  for (std::uint64_t trial = 0; trial < 40; ++trial) {
+    runtime::Rng rng(99, trial);
+    const std::size_t n = 1 + rng.below(60);
+    const std::size_t d = 1 + rng.below(4);
+    std::vector<Point> pts;
+    std::vector<double> violation;
+    for (std::size_t i = 0; i < n; ++i) {
+      Point p(d);
+      for (double& x : p) x = static_cast<double>(rng.below(6));  // ties and duplicates
+      pts.push_back(p);
+      violation.push_back(rng.chance(0.3) ? static_cast<double>(rng.below(3)) : 0.0);
+    }
+    // Peeling: a front is every remaining point no remaining point dominates.
+    std::vector<std::vector<std::size_t>> peeled;
+    std::vector<bool> left(n, true);
+    for (std::size_t done = 0; done < n;) {
+      std::vector<std::size_t> front;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!left[i]) continue;
+        bool beaten = false;
+        for (std::size_t j = 0; j < n && !beaten; ++j)
+          beaten =
+              left[j] && nas::constrained_dominates(pts[j], violation[j], pts[i], violation[i]);
+        if (!beaten) front.push_back(i);
+      }
+      for (std::size_t i : front) left[i] = false;
+      done += front.size();
+      peeled.push_back(front);
+    }
+    CAPTURE(trial);
+    CHECK(nas::nondominated_sort(pts, violation) == peeled);
+  }
+}

@@ -107,7 +107,8 @@ std::set<Encoding> exhaustive_front(bool constrained) {
 }
 
 // The members a strategy's state holds, by column: {"count", "encodings" (';'-separated),
-// "statuses" (';'-separated), "values": [violation, score, objective count, objectives...]...}.
+// "statuses" (';'-separated), "violations", "scores" (evolution, local), "objectives" (nsga2:
+// [count, values..., ...])}.
 struct StateMember {
   Encoding encoding;
   std::string status;
@@ -121,21 +122,23 @@ std::vector<StateMember> state_members(const nlohmann::json& j) {
   const std::string statuses = j.at("statuses").get<std::string>() + ";";
   std::size_t e_at = 0;
   std::size_t s_at = 0;
-  std::size_t v_at = 0;
-  const auto& v = j.at("values");
+  std::size_t o_at = 0;
   for (std::size_t i = 0; i < j.at("count").get<std::size_t>(); ++i) {
     const std::size_t e_end = encodings.find(';', e_at);
     const std::size_t s_end = statuses.find(';', s_at);
     StateMember m{*nas::parse_encoding(encodings.substr(e_at, e_end - e_at)),
                   statuses.substr(s_at, s_end - s_at),
-                  v.at(v_at).get<double>(),
-                  v.at(v_at + 1).get<double>(),
+                  j.at("violations").at(i).get<double>(),
+                  j.contains("scores") ? j.at("scores").at(i).get<double>() : 0.0,
                   {}};
-    const auto objectives = v.at(v_at + 2).get<std::size_t>();
-    for (std::size_t k = 0; k < objectives; ++k) m.objectives.push_back(v.at(v_at + 3 + k));
+    if (j.contains("objectives")) {
+      const auto& o = j.at("objectives");
+      const auto count = o.at(o_at).get<std::size_t>();
+      for (std::size_t k = 0; k < count; ++k) m.objectives.push_back(o.at(o_at + 1 + k));
+      o_at += 1 + count;
+    }
     e_at = e_end + 1;
     s_at = s_end + 1;
-    v_at += 3 + objectives;
     ms.push_back(m);
   }
   return ms;
