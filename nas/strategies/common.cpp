@@ -249,4 +249,29 @@ void check_encoding(const Encoding& e, const std::vector<int>& cards, const std:
                     "' does not fit the space's " + std::to_string(cards.size()) + " dimensions");
 }
 
+nlohmann::json population_state_json(const std::string& strategy, std::uint64_t generation,
+                                     const std::vector<Member>& population,
+                                     const std::vector<Member>& told, MemberFields fields) {
+  nlohmann::json j = state_header(strategy);
+  j["generation"] = generation;
+  j["population"] = members_json(population, fields);
+  j["told"] = members_json(told, fields);
+  return j;
+}
+
+void restore_population_state(const nlohmann::json& state, const std::string& strategy,
+                              const std::vector<int>& cards, MemberFields fields,
+                              PopulationState& into) {
+  check_state(state, strategy);
+  guard_restore(strategy, [&] {
+    PopulationState s;
+    s.generation = state.at("generation").get<std::uint64_t>();
+    s.population = members_from_json(state.at("population"), fields);
+    s.told = members_from_json(state.at("told"), fields);
+    for (const auto* list : {&s.population, &s.told})
+      for (const Member& m : *list) check_encoding(m.encoding, cards, strategy);
+    into = std::move(s);
+  });
+}
+
 }  // namespace accelnas::nas::detail

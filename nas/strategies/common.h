@@ -84,6 +84,21 @@ void guard_restore(const std::string& strategy, F&& read) {
 // Checks a restored encoding against the cardinalities.
 void check_encoding(const Encoding& e, const std::vector<int>& cards, const std::string& strategy);
 
+// The state of a population strategy (evolution, nsga2): the generation counter, the population
+// and the results told in the current generation.
+struct PopulationState {
+  std::uint64_t generation = 0;
+  std::vector<Member> population, told;
+};
+nlohmann::json population_state_json(const std::string& strategy, std::uint64_t generation,
+                                     const std::vector<Member>& population,
+                                     const std::vector<Member>& told, MemberFields fields);
+// Reads what population_state_json wrote (UserError for another strategy's or a malformed
+// state, or an encoding that does not fit `cards`); `into` is only changed on success.
+void restore_population_state(const nlohmann::json& state, const std::string& strategy,
+                              const std::vector<int>& cards, MemberFields fields,
+                              PopulationState& into);
+
 }  // namespace accelnas::nas::detail
 
 #endif  // ACCELNAS_NAS_STRATEGIES_COMMON_H

@@ -70,25 +70,15 @@ class RegularizedEvolution : public Strategy {
   }
 
   nlohmann::json state() const override {
-    nlohmann::json s = state_header(kName);
-    s["generation"] = generation_;
-    s["population"] = members_json(population_, MemberFields::Score);
-    s["told"] = members_json(told_, MemberFields::Score);
-    return s;
+    return population_state_json(kName, generation_, population_, told_, MemberFields::Score);
   }
 
   void restore(const nlohmann::json& state) override {
-    check_state(state, kName);
-    guard_restore(kName, [&] {
-      const auto generation = state.at("generation").get<std::uint64_t>();
-      auto population = members_from_json(state.at("population"), MemberFields::Score);
-      auto told = members_from_json(state.at("told"), MemberFields::Score);
-      for (const auto* list : {&population, &told})
-        for (const Member& m : *list) check_encoding(m.encoding, cards_, kName);
-      generation_ = generation;
-      population_ = std::move(population);
-      told_ = std::move(told);
-    });
+    PopulationState restored;
+    restore_population_state(state, kName, cards_, MemberFields::Score, restored);
+    generation_ = restored.generation;
+    population_ = std::move(restored.population);
+    told_ = std::move(restored.told);
   }
 
   std::map<std::string, std::string> params() const override {

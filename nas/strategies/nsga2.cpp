@@ -84,25 +84,15 @@ class Nsga2 : public Strategy {
   }
 
   nlohmann::json state() const override {
-    nlohmann::json s = state_header(kName);
-    s["generation"] = generation_;
-    s["population"] = members_json(population_, MemberFields::Objectives);
-    s["told"] = members_json(told_, MemberFields::Objectives);
-    return s;
+    return population_state_json(kName, generation_, population_, told_, MemberFields::Objectives);
   }
 
   void restore(const nlohmann::json& state) override {
-    check_state(state, kName);
-    guard_restore(kName, [&] {
-      const auto generation = state.at("generation").get<std::uint64_t>();
-      auto population = members_from_json(state.at("population"), MemberFields::Objectives);
-      auto told = members_from_json(state.at("told"), MemberFields::Objectives);
-      for (const auto* list : {&population, &told})
-        for (const Member& m : *list) check_encoding(m.encoding, cards_, kName);
-      generation_ = generation;
-      population_ = std::move(population);
-      told_ = std::move(told);
-    });
+    PopulationState restored;
+    restore_population_state(state, kName, cards_, MemberFields::Objectives, restored);
+    generation_ = restored.generation;
+    population_ = std::move(restored.population);
+    told_ = std::move(restored.told);
     rank_population();
   }
 
