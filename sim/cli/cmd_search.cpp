@@ -253,7 +253,7 @@ nlohmann::json finish_run(nas::RunStore& store, const std::string& output,
   return files.summary;
 }
 
-void run_search_command(SearchOpts& o, const CLI::App& cmd) {
+void run_search_command(SearchOpts& o) {
   // Every rank would run the whole search into the same store.
   if (mpi_launched())
     throw UserError("search: not supported under mpirun yet; use --workers N on one node");
@@ -261,6 +261,9 @@ void run_search_command(SearchOpts& o, const CLI::App& cmd) {
   s.objectives = nas::parse_objectives(o.objectives);
   s.strategy_params = parse_strategy_params(o.strategy_params);
   s.reward.kind = nas::parse_reward(o.reward);
+  if (!std::isfinite(o.reward_weight))
+    throw UserError("--reward-weight: expected a finite number, got " +
+                    std::to_string(o.reward_weight));
   s.reward.weight = o.reward_weight;
   if (s.reward.kind != nas::RewardKind::None) {
     if (o.target_latency.empty())
@@ -352,7 +355,6 @@ void run_search_command(SearchOpts& o, const CLI::App& cmd) {
               << result.evaluations - result.resumed_at << " this run, "
               << seconds_text(printer.seconds()) << "); stopped: " << result.stop << "\n";
   }
-  (void)cmd;
   std::optional<long long> verify;
   if (!o.no_verify && ctx.mode == nas::ScoreMode::Estimator) verify = o.verify;
   const nlohmann::json summary = finish_run(store, o.output, verify, o.workers, o.no_plot, o.quiet);
@@ -460,9 +462,9 @@ void add_search(CLI::App& app) {
     nas::RunStore store(r->db, nas::RunStore::Mode::ReadOnly);
     finish_run(store, r->output, std::nullopt, 1, r->no_plot, false);
   });
-  cmd->callback([o, cmd, report]() {
+  cmd->callback([o, report]() {
     if (report->parsed()) return;
-    run_search_command(*o, *cmd);
+    run_search_command(*o);
   });
 }
 

@@ -201,6 +201,10 @@ TEST_CASE("search cli: bad input is one line and exit 2") {
     args = sim_search(space, dir.file("r.db"), dir.file("o"), "10");
     args[8] = "popsize=8";
     check_error(run_cli(args), {"--strategy-param", "popsize"});
+    args = sim_search(space, dir.file("r.db"), dir.file("o"), "10");
+    args.insert(args.end(),
+                {"--reward", "mnas", "--target-latency", "1ms", "--reward-weight", "nan"});
+    check_error(run_cli(args), {"--reward-weight: expected a finite number"});
   }
   SUBCASE("search report on a missing or foreign store") {
     check_error(run_cli({"search", "report", "--db", dir.file("none.db"), "-o", dir.file("o")}),
