@@ -72,6 +72,10 @@ std::vector<ParamDecl> build_decls() {
       "Depthwise mapping: each unit owns one channel and does one tap per cycle "
       "(channel_parallel), or the taps are spread over the lanes (tap_parallel)",
       {"channel_parallel", "tap_parallel"});
+  add("compute.small_channel_packing", ParamKind::Choice, "taps", 0, 0,
+      "A conv with fewer input channels than dot_width packs taps into the lanes: none, the "
+      "kernel row's taps (row: Kw*Cin per step), or every tap (taps: Kh*Kw*Cin, im2col)",
+      {"none", "row", "taps"});
   for (const auto& p : kPrecisionDefaults) {
     const std::string base = std::string("compute.precisions.") + p.name;
     add_int(base + ".cycles_per_step", p.cycles, 1, 64, "cycles",
@@ -95,6 +99,15 @@ std::vector<ParamDecl> build_decls() {
   add_int("tiling.min_bands", "8", 1, 1024, "bands",
           "The compiler splits each layer into at least this many row bands (when it has that many "
           "rows) so DMA overlaps compute");
+  add("fusion.eltwise", ParamKind::Choice, "true", 0, 0,
+      "Fuse an add or mul into the output stage of the conv that produces one of its operands",
+      {"true", "false"});
+  add("fusion.pooling", ParamKind::Choice, "true", 0, 0,
+      "Fuse a max or average pool into the output stage of the conv before it", {"true", "false"});
+  add("dma.prefetch_weights", ParamKind::Choice, "true", 0, 0,
+      "Load the next layer's weights during this layer's idle bus time when they fit beside "
+      "this layer's weights",
+      {"true", "false"});
   for (const auto& p : kPrecisionDefaults) {
     add(std::string("energy.mac.") + p.name, ParamKind::Energy, p.energy, 0, 1e6,
         std::string("Energy per multiply-accumulate at ") + p.name + " (Horowitz, ISSCC 2014)");
@@ -135,6 +148,13 @@ HwSpec from_params(const cfg::ParamMap& v, const std::string& source) {
   s.dram_latency_s = num("dram.latency");
   s.layer_setup_cycles = integer("layer_setup");
   s.tiling_min_bands = integer("tiling.min_bands");
+  const std::string& packing = v.at("compute.small_channel_packing").text;
+  s.small_channel_packing = packing == "none"  ? SmallChannelPacking::None
+                            : packing == "row" ? SmallChannelPacking::Row
+                                               : SmallChannelPacking::Taps;
+  s.fusion_eltwise = v.at("fusion.eltwise").text == "true";
+  s.fusion_pooling = v.at("fusion.pooling").text == "true";
+  s.prefetch_weights = v.at("dma.prefetch_weights").text == "true";
   s.sram_energy_pj_per_byte = num("energy.sram_byte");
   s.dram_energy_pj_per_byte = num("energy.dram_byte");
   s.values = v;

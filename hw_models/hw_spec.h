@@ -17,6 +17,9 @@
 namespace accelnas::hw {
 
 enum class DepthwiseMode { ChannelParallel, TapParallel };
+// How a conv with fewer input channels than dot_width fills the lanes (rule A8): not at all,
+// with the kernel row's taps (Kw * Cin), or with every tap (Kh * Kw * Cin, im2col).
+enum class SmallChannelPacking { None, Row, Taps };
 
 struct PrecisionSpec {
   std::int64_t cycles_per_step = 1;  // array (and vector) cycles per step at this precision
@@ -39,6 +42,7 @@ struct HwSpec {
   std::int64_t dot_width = 16;           // MAC lanes per unit per step, along input channels
   std::int64_t pipeline_latency_cycles = 8;
   DepthwiseMode depthwise = DepthwiseMode::ChannelParallel;
+  SmallChannelPacking small_channel_packing = SmallChannelPacking::Taps;
   std::array<PrecisionSpec, kNumPrecisions> precisions{};
 
   std::int64_t vector_lanes = 64;
@@ -52,6 +56,10 @@ struct HwSpec {
 
   std::int64_t layer_setup_cycles = 0;
   std::int64_t tiling_min_bands = 8;
+
+  bool fusion_eltwise = true;   // F1: add / mul fused into the producing conv's output stage
+  bool fusion_pooling = true;   // F2: a pool fused into the conv before it
+  bool prefetch_weights = true; // C4: the next layer's weights load in this layer's idle bus time
 
   double sram_energy_pj_per_byte = 0;
   double dram_energy_pj_per_byte = 0;

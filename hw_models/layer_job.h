@@ -15,10 +15,16 @@ namespace accelnas::hw {
 
 enum class Engine { Array, Vector };
 
+// An element-wise op or a pool fused into the output stage of the conv before it (rules F1-F3,
+// docs/HARDWARE_MODEL.md): the conv's output never exists as a tensor of its own.
+enum class FusedOp { None, Add, Mul, Pool };
+
 struct OperandDesc {
   std::int64_t bytes = 0;      // whole tensor, batch included
   std::int64_t rows = 1;       // its rows (batch * h); the layer's bands map onto them
   std::int64_t halo_rows = 0;  // extra rows every band needs (kernel_h - stride_h when > 0)
+  std::int64_t cols = 1;       // its pixels per row; a column segment of the layer maps onto them
+  std::int64_t halo_cols = 0;  // extra columns every column segment needs (kernel_w - stride_w)
   bool on_chip = false;        // resident in activation SRAM already: no DMA
   bool whole = false;          // every band needs all of it (broadcast scale, FC input)
 };
@@ -47,8 +53,19 @@ struct LayerJob {
   // Vector work: element operations in total (window size included for pooling).
   std::int64_t vector_ops = 0;
 
+  // Fusion (F1-F3): the op fused into the output stage, its element operations on the vector
+  // unit (window included for a pool), and the rows of conv output a fused pool's window needs
+  // beyond its band (a line buffer: kernel_h - stride_h of the pool). A fused add or mul's
+  // second operand is the last entry of `inputs`, banded like the output.
+  FusedOp fused_op = FusedOp::None;
+  std::int64_t fused_vector_ops = 0;
+  std::int64_t fused_halo_rows = 0;
+
   std::vector<OperandDesc> inputs;
   std::int64_t weight_bytes = 0;
+  // Weight prefetch (C4): bytes of this layer's weights, in load order, already on chip when its
+  // descriptor is popped, because the layer before moved them in its idle bus time.
+  std::int64_t prefetched_weight_bytes = 0;
   std::int64_t output_bytes = 0;
   bool output_whole = false;    // produced at the last band only (reductions)
   bool output_on_chip = false;  // stays resident for its consumers (counted in reserved bytes)
@@ -76,8 +93,12 @@ inline void reset_keeping_storage(LayerJob& j) {
   j.depthwise = false;
   j.macs = 0;
   j.vector_ops = 0;
+  j.fused_op = FusedOp::None;
+  j.fused_vector_ops = 0;
+  j.fused_halo_rows = 0;
   j.inputs.clear();
   j.weight_bytes = 0;
+  j.prefetched_weight_bytes = 0;
   j.output_bytes = 0;
   j.output_whole = false;
   j.output_on_chip = false;
@@ -86,7 +107,7 @@ inline void reset_keeping_storage(LayerJob& j) {
 }
 #if defined(__x86_64__) && defined(__GLIBCXX__)
 static_assert(sizeof(LayerJob) == 2 * sizeof(std::string) + sizeof(std::vector<OperandDesc>) +
-                                      15 * sizeof(std::int64_t),
+                                      19 * sizeof(std::int64_t),
               "a field was added to LayerJob: reset it in reset_keeping_storage()");
 #endif
 
