@@ -17,6 +17,9 @@ struct DmaRequest {
   const char* what = "";     // for the trace
   const LayerJob* job = nullptr;
   std::int64_t issue_cycle = 0;  // when the controller issued it
+  // A weight prefetch (C4): moved only while no other request is waiting, and `done` advances
+  // when its last byte has left the bus.
+  bool background = false;
 };
 
 struct ComputeCmd {

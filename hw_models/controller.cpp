@@ -48,7 +48,7 @@ void Controller::main_thread() {
     const std::int64_t resident =
         cur_.job->reserved_activation_bytes + plan.pinned_activation_bytes;
     activation_sram->allocate(resident);
-    weight_sram->allocate(plan.weight_slot_bytes);
+    weight_sram->allocate(plan.weight_slot_bytes + cur_.prefetch_bytes);
     activation_sram->reset_peak();
     weight_sram->reset_peak();
     preload_.reset();
@@ -56,6 +56,7 @@ void Controller::main_thread() {
     computes_.reset();
     stores_.reset();
     helpers_done_.reset();
+    prefetch_.reset();
     dram_read0_ = counters_.dram->read_bytes();
     dram_write0_ = counters_.dram->write_bytes();
     busy0_.resize(counters_.units.size());
@@ -67,9 +68,12 @@ void Controller::main_thread() {
     computes_.wait_until(tiles);
     stores_.wait_until(tiles);
     helpers_done_.wait_until(2);  // both helpers are back waiting for the next layer
+    // The prefetch fits the layer's idle bus time (C4), so it has landed by now; were it late,
+    // the layer would wait for it here.
+    prefetch_.wait_until(cur_.prefetch_bytes > 0 ? 1 : 0);
     finish_layer(start);
     activation_sram->release(resident);
-    weight_sram->release(plan.weight_slot_bytes);
+    weight_sram->release(plan.weight_slot_bytes + cur_.prefetch_bytes);
     ++completed_;
   }
 }
@@ -81,6 +85,10 @@ void Controller::dma_issue_thread() {
     seen = layer_seq_;
     const TilePlan& plan = *cur_.plan;
     const auto n = static_cast<std::int64_t>(plan.tiles.size());
+    if (cur_.prefetch_bytes > 0) {  // C4: first, so it may use the bus during the setup too
+      dma->write(DmaRequest{cur_.prefetch_bytes, false, &prefetch_, "prefetch next weights",
+                            cur_.job, now_cycles(), true});
+    }
     issue(plan.preload_bytes, false, &preload_, "preload");
     // Input buffers are released once the last tile reading them has computed; only this
     // thread allocates them, so the activation SRAM never holds more than the tiler planned.
@@ -165,7 +173,7 @@ void Controller::finish_layer(std::int64_t start) {
   for (std::size_t k = 0; k < busy0_.size(); ++k)
     s.compute_cycles += counters_.units[k]->busy_cycles() - busy0_[k];
   for (const Tile& t : plan.tiles) s.sram_access_bytes += t.sram_access_bytes;
-  s.sram_access_bytes += plan.preload_sram_access_bytes;
+  s.sram_access_bytes += plan.preload_sram_access_bytes + cur_.prefetch_bytes;
   s.stall_cycles = s.cycles - s.compute_cycles;
   s.macs = job.macs;
   s.vector_ops = job.vector_ops;

@@ -27,6 +27,9 @@ struct Descriptor {
   const LayerJob* job = nullptr;
   const TilePlan* plan = nullptr;
   LayerStats* out = nullptr;
+  // C4: bytes of the next layer's weights this layer moves in its idle bus time (the next job's
+  // prefetched_weight_bytes), held in the weight SRAM beside this layer's weights.
+  std::int64_t prefetch_bytes = 0;
 };
 
 // Read-only view of the blocks' counters, so the controller can take per-layer deltas.
@@ -68,7 +71,7 @@ class Controller : public sc_core::sc_module {
   Descriptor cur_;
   std::int64_t layer_seq_ = 0;
   sc_core::sc_event layer_start_ev_;
-  Progress preload_, loads_, computes_, stores_, helpers_done_;
+  Progress preload_, loads_, computes_, stores_, helpers_done_, prefetch_;
   std::int64_t dram_read0_ = 0, dram_write0_ = 0;
   std::vector<std::int64_t> busy0_;  // each unit's busy cycles at the layer's start
 };

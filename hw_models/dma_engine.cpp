@@ -13,7 +13,18 @@ DmaEngine::DmaEngine(sc_core::sc_module_name name)
 
 void DmaEngine::bus_thread() {
   for (;;) {
+    if (background_left_ > 0 && requests.num_available() == 0) {
+      move_background();
+      continue;
+    }
     const DmaRequest req = requests.read();
+    if (req.background) {
+      background_ = req;
+      background_left_ = static_cast<double>(req.bytes);
+      background_start_ = now_cycles();
+      if (req.bytes <= 0) req.done->advance();
+      continue;
+    }
     if (req.bytes <= 0) {  // no bus time; completes in order behind the transfers before it
       in_flight_.write(InFlight{req, now_cycles()});
       continue;
@@ -32,6 +43,29 @@ void DmaEngine::bus_thread() {
     }
     in_flight_.write(InFlight{req, done + dram->latency_cycles()});
   }
+}
+
+void DmaEngine::move_background() {
+  const double per_byte = dram->bus_time(1);  // cycles per byte
+  const std::int64_t start = now_cycles();
+  // Whole cycles: the bus is free from `start` (the last transfer has left it, and the bus
+  // process waited for that), so the bytes move from there until a request arrives.
+  const std::int64_t need = dram_whole_cycle(background_left_ * per_byte);
+  sc_core::wait(cycles(need), requests.data_written_event());
+  const std::int64_t moved = now_cycles() - start;
+  busy_cycles_ += moved;
+  if (moved < need) {
+    background_left_ -= static_cast<double>(moved) / per_byte;
+    if (background_left_ > 1e-6) return;
+  }
+  background_left_ = 0;
+  dram->account(background_.bytes, false);
+  if (trace_ != nullptr) {
+    trace_->add("dma", (background_.job ? background_.job->name + " " : std::string()) +
+                           background_.what,
+                background_start_, now_cycles());
+  }
+  background_.done->advance();
 }
 
 void DmaEngine::completion_thread() {

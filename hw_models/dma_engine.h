@@ -3,6 +3,10 @@
 // transfer in turn; the completion process signals each transfer `latency` cycles after its last
 // byte, in order. Zero-byte requests take no bus time and complete in order behind the ones before
 // them.
+//
+// A background request (C4, the next layer's weight prefetch) is not queued behind the others: the
+// bus process moves its bytes whenever no request is waiting, and stops the moment one arrives,
+// so it never delays a transfer of the layer; it completes when its last byte is moved.
 #ifndef ACCELNAS_HW_MODELS_DMA_ENGINE_H
 #define ACCELNAS_HW_MODELS_DMA_ENGINE_H
 
@@ -33,11 +37,16 @@ class DmaEngine : public sc_core::sc_module {
 
   void bus_thread();
   void completion_thread();
+  void move_background();  // until its bytes are moved or a request arrives
 
   sc_core::sc_fifo<InFlight> in_flight_;
   TraceLog* trace_ = nullptr;
   std::int64_t busy_cycles_ = 0;
   DramBusClock bus_;  // when the bus finishes its last transfer
+  // The background transfer in flight, if any.
+  DmaRequest background_;
+  double background_left_ = 0;  // bytes still to move (fractions of a byte carry over)
+  std::int64_t background_start_ = 0;
 };
 
 }  // namespace accelnas::hw

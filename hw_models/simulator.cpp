@@ -34,7 +34,9 @@ std::vector<LayerStats> Simulator::run(const HwSpec& hw, const std::vector<Layer
   if (trace != nullptr) trace->set_origin(origin);
   const std::int64_t done_before = top_->controller.completed();
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    top_->controller.enqueue(Descriptor{&jobs[i], &plans[i], &stats[i]});
+    // C4: the next job's prefetched weights move during this job.
+    const std::int64_t prefetch = i + 1 < jobs.size() ? jobs[i + 1].prefetched_weight_bytes : 0;
+    top_->controller.enqueue(Descriptor{&jobs[i], &plans[i], &stats[i], prefetch});
   }
   sc_core::sc_start();  // returns when every event has been processed
   ACCELNAS_CHECK(

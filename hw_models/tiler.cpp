@@ -243,7 +243,13 @@ Tile make_tile(const LayerJob& job, const HwSpec& hw, const TilePlan& plan,
                            st.chunk, st.chunk + 1, plan.k_chunks);
   if (st.band == 0 || plan.k_chunks > 1) {
     t.load_weight_bytes = w_part;
-    t.load_bytes += w_part;
+    if (!plan.weights_streamed && job.prefetched_weight_bytes > 0) {
+      // C4: the first prefetched bytes, in load order, are on chip already.
+      const i64 before = share(job.weight_bytes, 0, st.pass_begin, plan.passes);
+      t.load_weight_bytes -=
+          std::clamp<i64>(job.prefetched_weight_bytes - before, 0, w_part);
+    }
+    t.load_bytes += t.load_weight_bytes;
   }
   if (plan.k_chunks > 1) {
     const i64 groups = ceil_div(job.in_channels_per_group, hw.dot_width);

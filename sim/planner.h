@@ -38,6 +38,10 @@ struct PlanOptions {
   // A network output stays resident for a consumer after the network (output_on_chip, not
   // written to DRAM) when it passes the residency test at its producing job.
   bool outputs_on_chip = false;
+  // Weight prefetch (C4): bytes of the first job's weights the layer before the network could
+  // move in its idle bus time (a unit's context; 0 for a network on its own). Clipped by that
+  // job's weights.
+  std::int64_t first_prefetch_budget_bytes = 0;
 };
 
 struct NetworkPlan {
@@ -56,6 +60,13 @@ NetworkPlan plan_network(const wl::Network& net, const hw::HwSpec& hw, const Pla
 // estimator's hot path) allocates nothing once warm. `plan` ends equal to plan_network()'s.
 void plan_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOptions& opt,
                   NetworkPlan& plan);
+
+// Rule C4 over planned jobs (their residency final): when the next job's weights fit the weight
+// SRAM, the bytes of them that fit beside this job's weight slot and that this job's idle bus time
+// can move (after one DRAM latency, so they land in time) become the next job's
+// prefetched_weight_bytes. A no-op unless hw.prefetch_weights. plan_network() calls it last.
+void plan_weight_prefetch(std::vector<hw::LayerJob>& jobs, const hw::HwSpec& hw,
+                          std::int64_t first_budget_bytes);
 
 // The job of one layer with every operand in DRAM and its output written back: the context-free
 // description used by tests and, later, by label generation.

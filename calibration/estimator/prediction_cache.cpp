@@ -53,7 +53,8 @@ bool same_layer_desc(const LayerDesc& a, const LayerDesc& b) {
          a.out_channels == b.out_channels && a.bias == b.bias && a.out_h == b.out_h &&
          a.out_w == b.out_w && a.resize_mode == b.resize_mode &&
          a.output_on_chip == b.output_on_chip && a.output_to_dram == b.output_to_dram &&
-         a.other_reserved_bytes == b.other_reserved_bytes;
+         a.other_reserved_bytes == b.other_reserved_bytes &&
+         a.prefetched_weight_bytes == b.prefetched_weight_bytes;
 }
 
 }  // namespace
@@ -84,6 +85,7 @@ std::uint64_t hash_desc(const UnitDesc& d) {
         static_cast<std::uint64_t>(l.padding.bottom), static_cast<std::uint64_t>(l.padding.right)));
     h.add(pack(static_cast<std::uint64_t>(l.out_h), static_cast<std::uint64_t>(l.out_w), 0, 0));
     h.add(l.other_reserved_bytes);
+    h.add(l.prefetched_weight_bytes);
   }
   return h.value();
 }
@@ -124,7 +126,13 @@ std::uint64_t hash_job(const hw::LayerJob& j) {
     h.add(in.halo_rows);
     h.add(in.on_chip);
     h.add(in.whole);
+    h.add(in.cols);
+    h.add(in.halo_cols);
   }
+  h.add(static_cast<std::int64_t>(j.fused_op));
+  h.add(j.fused_vector_ops);
+  h.add(j.fused_halo_rows);
+  h.add(j.prefetched_weight_bytes);
   h.add(j.weight_bytes);
   h.add(j.output_bytes);
   h.add(j.output_whole);
@@ -139,7 +147,8 @@ bool SameJob::operator()(const hw::LayerJob& a, const hw::LayerJob& b) const {
   for (std::size_t k = 0; k < a.inputs.size(); ++k) {
     const hw::OperandDesc &x = a.inputs[k], &y = b.inputs[k];
     if (x.bytes != y.bytes || x.rows != y.rows || x.halo_rows != y.halo_rows ||
-        x.on_chip != y.on_chip || x.whole != y.whole)
+        x.on_chip != y.on_chip || x.whole != y.whole || x.cols != y.cols ||
+        x.halo_cols != y.halo_cols)
       return false;
   }
   return a.op == b.op && a.engine == b.engine && a.precision == b.precision && a.rows == b.rows &&
@@ -149,7 +158,10 @@ bool SameJob::operator()(const hw::LayerJob& a, const hw::LayerJob& b) const {
          a.macs == b.macs && a.vector_ops == b.vector_ops && a.weight_bytes == b.weight_bytes &&
          a.output_bytes == b.output_bytes && a.output_whole == b.output_whole &&
          a.output_on_chip == b.output_on_chip && a.output_to_dram == b.output_to_dram &&
-         a.reserved_activation_bytes == b.reserved_activation_bytes;
+         a.reserved_activation_bytes == b.reserved_activation_bytes &&
+         a.fused_op == b.fused_op && a.fused_vector_ops == b.fused_vector_ops &&
+         a.fused_halo_rows == b.fused_halo_rows &&
+         a.prefetched_weight_bytes == b.prefetched_weight_bytes;
 }
 
 PredictionCacheSlot::PredictionCacheSlot() : cache_(std::make_unique<PredictionCache>()) {}

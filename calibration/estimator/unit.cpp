@@ -122,6 +122,7 @@ void describe(const wl::Network& net, const sim::PlanOptions& opt, const sim::Ne
     d.output_to_dram = job.output_to_dram;
     d.other_reserved_bytes = job.reserved_activation_bytes - own_resident_bytes(job, d.inputs);
     ACCELNAS_CHECK(d.other_reserved_bytes >= 0, "reserved bytes below the job's own tensors");
+    d.prefetched_weight_bytes = job.prefetched_weight_bytes;
     local.emplace_back(layer, static_cast<int>(t));
   }
 }
@@ -275,6 +276,7 @@ std::vector<hw::LayerJob> unit_jobs(const UnitDesc& desc, const hw::HwSpec& hw) 
     job.output_on_chip = d.output_on_chip;
     job.output_to_dram = d.output_to_dram;
     job.reserved_activation_bytes = d.other_reserved_bytes + own_resident_bytes(job, d.inputs);
+    job.prefetched_weight_bytes = d.prefetched_weight_bytes;
     jobs.push_back(std::move(job));
   }
   return jobs;

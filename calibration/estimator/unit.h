@@ -71,6 +71,9 @@ struct LayerDesc {
   // Activation SRAM held by resident tensors this layer neither reads nor writes (the job's
   // reserved bytes minus its own on-chip operands and on-chip output).
   std::int64_t other_reserved_bytes = 0;
+  // Bytes of the layer's weights the layer before it prefetched (C4): for a unit's first layer,
+  // from the unit before; inside the unit, from the planner's rule.
+  std::int64_t prefetched_weight_bytes = 0;
 };
 
 struct UnitDesc {

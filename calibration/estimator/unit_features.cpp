@@ -30,7 +30,9 @@ const std::vector<std::string> kNames = {
     "compute_share", "memory_share",
     // the replay over the roofline: what the default target, log(cycles / roofline), is in
     // units of the analytical model (a feature the trees may use, not a base they divide by)
-    "log_timeline_roofline_ratio"};
+    "log_timeline_roofline_ratio",
+    // C4: weight bytes the layer before prefetched, summed over the layers (appended)
+    "prefetched_weight_bytes"};
 
 }  // namespace
 
@@ -78,6 +80,7 @@ LayerTerms layer_terms(const hw::LayerJob& job, const hw::HwSpec& hw) {
   s.memory = (load + store) / hw.dram_bytes_per_cycle();
   s.roofline = std::max(compute, s.memory);
   s.timeline = static_cast<double>(hw::replay_tile_program(job, plan, hw).cycles);
+  s.prefetched = static_cast<double>(job.prefetched_weight_bytes);
   return s;
 }
 
@@ -120,6 +123,7 @@ void assemble_features(const UnitDesc& d, const UnitSummary& s,
     t.memory += l->memory;
     t.roofline += l->roofline;
     t.timeline += l->timeline;
+    t.prefetched += l->prefetched;
     if (l->array) ++array_layers;
   }
   const double layers = static_cast<double>(terms.size());
@@ -143,7 +147,7 @@ void assemble_features(const UnitDesc& d, const UnitSummary& s,
       f(t.store_bytes), f(t.load_bytes + t.store_bytes), f(t.compute), f(t.memory),
       f(t.roofline + setup), f(setup), f(latency), f(timeline), f(std::log(timeline)),
       f(t.compute / timeline), f(t.memory / timeline),
-      f(std::log(timeline / std::max(1.0, t.roofline + setup)))};
+      f(std::log(timeline / std::max(1.0, t.roofline + setup))), f(t.prefetched)};
   static_assert(sizeof(values) / sizeof(values[0]) > 0);
   if (sizeof(values) / sizeof(values[0]) != kNames.size())
     throw std::logic_error("unit_features: feature table and names disagree");

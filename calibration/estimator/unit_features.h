@@ -51,6 +51,7 @@ struct LayerTerms {
   double streamed = 0, pinned = 0, reread = 0, weight_bytes = 0;
   double load_bytes = 0, store_bytes = 0, compute = 0, memory = 0, roofline = 0;
   double timeline = 0;
+  double prefetched = 0;  // the job's prefetched_weight_bytes (C4)
   bool array = false;  // runs on the dot-product array
 };
 LayerTerms layer_terms(const hw::LayerJob& job, const hw::HwSpec& hw);

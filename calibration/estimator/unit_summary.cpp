@@ -56,6 +56,7 @@ UnitSummary summarize_with(const UnitDesc& desc,
   s.output_elements = out.elements() * desc.batch;
   s.output_on_chip = desc.layers.back().output_on_chip;
   s.output_to_dram = desc.layers.back().output_to_dram;
+  s.prefetched_weight_bytes = desc.layers.front().prefetched_weight_bytes;
 
   const LayerDesc* precision_from = &desc.layers.front();
   bool pool = false, mul = false;
@@ -131,7 +132,8 @@ const std::vector<std::string>& summary_columns() {
                                                    "vector_ops",
                                                    "params",
                                                    "input_elements",
-                                                   "output_elements"};
+                                                   "output_elements",
+                                                   "prefetched_weight_bytes"};
   return columns;
 }
 
@@ -164,7 +166,8 @@ std::vector<std::string> summary_values(const UnitSummary& s) {
           to_string(s.vector_ops),
           to_string(s.params),
           to_string(s.input_elements),
-          to_string(s.output_elements)};
+          to_string(s.output_elements),
+          to_string(s.prefetched_weight_bytes)};
 }
 
 }  // namespace accelnas::cal

@@ -46,6 +46,8 @@ struct UnitSummary {
   std::int64_t params = 0;           // params: sum of wl::layer_params (weights and biases)
   std::int64_t input_elements = 0;   // input_elements: all external inputs, times batch
   std::int64_t output_elements = 0;  // output_elements: the last layer's output, times batch
+  // prefetched_weight_bytes: of the first layer's weights, prefetched by the layer before (C4)
+  std::int64_t prefetched_weight_bytes = 0;
 };
 
 // Throws UserError when the description is not a valid network (see unit_network()).

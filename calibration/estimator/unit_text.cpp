@@ -67,6 +67,8 @@ json layer_json(const LayerDesc& d) {
   j["output_on_chip"] = d.output_on_chip;
   j["output_to_dram"] = d.output_to_dram;
   j["other_reserved_bytes"] = d.other_reserved_bytes;
+  // Only when prefetched (C4), so the texts of everything else stay as they were.
+  if (d.prefetched_weight_bytes > 0) j["prefetched_weight_bytes"] = d.prefetched_weight_bytes;
   return j;
 }
 
@@ -145,12 +147,17 @@ class Reader {
     throw UserError(where_ + ": " + (path.empty() ? "(root)" : path) + ": " + reason);
   }
 
-  // `j` must be an object holding exactly `keys`.
-  void object(const json& j, const std::string& path, const std::vector<std::string>& keys) const {
+  // `j` must be an object holding exactly `keys`, plus any of `optional`.
+  void object(const json& j, const std::string& path, const std::vector<std::string>& keys,
+              const std::vector<std::string>& optional = {}) const {
     if (!j.is_object()) fail(path, "expected an object, got " + shown(j));
     for (const auto& item : j.items()) {
-      if (std::find(keys.begin(), keys.end(), item.key()) == keys.end())
-        fail(path, "unknown key '" + item.key() + "'" + suggestion_suffix(item.key(), keys));
+      if (std::find(keys.begin(), keys.end(), item.key()) == keys.end() &&
+          std::find(optional.begin(), optional.end(), item.key()) == optional.end()) {
+        std::vector<std::string> all = keys;
+        all.insert(all.end(), optional.begin(), optional.end());
+        fail(path, "unknown key '" + item.key() + "'" + suggestion_suffix(item.key(), all));
+      }
     }
     for (const std::string& k : keys) {
       if (!j.contains(k)) fail(path, "missing key '" + k + "'");
@@ -306,7 +313,7 @@ LayerDesc read_layer(const Reader& r, const json& j, const std::string& path, st
     r.fail(child(path, "op"), "unknown op '" + op + "'" + suggestion_suffix(op, wl::op_names()));
   if (d.op == wl::OpKind::Input)
     r.fail(child(path, "op"), "an input is not a layer of a unit (list it under 'inputs')");
-  r.object(j, path, layer_keys(d.op));
+  r.object(j, path, layer_keys(d.op), {"prefetched_weight_bytes"});
 
   d.precision = read_precision(r, j.at("precision"), child(path, "precision"));
   const std::string ip = child(path, "inputs");
@@ -350,6 +357,10 @@ LayerDesc read_layer(const Reader& r, const json& j, const std::string& path, st
   d.output_to_dram = r.boolean(j.at("output_to_dram"), child(path, "output_to_dram"));
   d.other_reserved_bytes =
       r.integer(j.at("other_reserved_bytes"), child(path, "other_reserved_bytes"), 0);
+  if (j.contains("prefetched_weight_bytes")) {
+    d.prefetched_weight_bytes = r.integer(j.at("prefetched_weight_bytes"),
+                                          child(path, "prefetched_weight_bytes"), 1);
+  }
   return d;
 }
 

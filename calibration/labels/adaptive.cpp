@@ -69,7 +69,8 @@ std::string unit_kind(const UnitDesc& d, const hw::HwSpec& hw, const AdaptiveOpt
   y << "    context: {input_on_chip: " << probability(s.input_on_chip)
     << ", output_on_chip: " << probability(s.output_on_chip)
     << ", reserved_fraction: {min: " << sim::fixed(std::max(0.0, reserved - 0.05), 4)
-    << ", max: " << sim::fixed(std::min(1.0, reserved + 0.05), 4) << "}}\n";
+    << ", max: " << sim::fixed(std::min(1.0, reserved + 0.05), 4)
+    << "}, prefetched: " << probability(s.prefetched_weight_bytes > 0) << "}\n";
   return y.str();
 }
 

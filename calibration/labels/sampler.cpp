@@ -200,6 +200,11 @@ sim::PlanOptions draw_context(Rng& rng, const UnitParams& p, const hw::HwSpec& h
       static_cast<i64>(fraction * static_cast<double>(hw.sram_activation_bytes));
   opt.inputs_on_chip = rng.chance(p.context.input_on_chip);
   opt.outputs_on_chip = rng.chance(p.context.output_on_chip);
+  if (rng.chance(p.context.prefetched)) {
+    const double share = rng.chance(0.5) ? 1.0 : rng.uniform();
+    opt.first_prefetch_budget_bytes =
+        static_cast<i64>(share * static_cast<double>(hw.sram_weight_bytes));
+  }
   return opt;
 }
 

@@ -184,7 +184,8 @@ void parse_se(const Node& n, SeDist& se) {
 }
 
 void parse_context(const Node& n, ContextDist& c) {
-  n.expect_keys({"input_on_chip", "output_on_chip", "reserved_fraction"});
+  n.expect_keys({"input_on_chip", "output_on_chip", "reserved_fraction", "prefetched"});
+  if (n.has("prefetched")) c.prefetched = probability(n["prefetched"]);
   if (n.has("input_on_chip")) c.input_on_chip = probability(n["input_on_chip"]);
   if (n.has("output_on_chip")) c.output_on_chip = probability(n["output_on_chip"]);
   if (n.has("reserved_fraction")) c.reserved_fraction = real_dist(n["reserved_fraction"], 0, 1);

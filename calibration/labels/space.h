@@ -58,6 +58,9 @@ struct ContextDist {
   double input_on_chip = 0;                         // probability the inputs start on chip
   double output_on_chip = 0;                        // probability the output is kept on chip
   RealDist reserved_fraction = RealDist::value(0);  // of the activation SRAM, held by others
+  // Probability that the layer before the unit prefetched the first layer's weights (C4); then
+  // half the time all of them, otherwise up to a uniform fraction of the weight SRAM.
+  double prefetched = 0.5;
 };
 
 // Everything drawn for a unit. The space's top level gives the defaults; each unit kind may

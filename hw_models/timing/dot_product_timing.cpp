@@ -12,7 +12,18 @@ std::int64_t dot_product_steps_per_pixel_pass(const LayerJob& job, const HwSpec&
   if (job.depthwise) {
     return hw.depthwise == DepthwiseMode::TapParallel ? ceil_div(taps, hw.dot_width) : taps;
   }
-  return taps * ceil_div(job.in_channels_per_group, hw.dot_width);
+  const std::int64_t cin = job.in_channels_per_group;
+  if (cin < hw.dot_width) {  // A8: the lanes would idle; pack taps into them
+    switch (hw.small_channel_packing) {
+      case SmallChannelPacking::None:
+        break;
+      case SmallChannelPacking::Row:
+        return job.kernel_h * ceil_div(job.kernel_w * cin, hw.dot_width);
+      case SmallChannelPacking::Taps:
+        return ceil_div(taps * cin, hw.dot_width);
+    }
+  }
+  return taps * ceil_div(cin, hw.dot_width);
 }
 
 std::int64_t dot_product_tile_cycles(const LayerJob& job, const Tile& tile, const HwSpec& hw) {

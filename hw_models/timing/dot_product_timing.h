@@ -8,6 +8,9 @@
 //   A5 each pass of a tile pays pipeline_latency cycles of fill and drain
 //   A7 a k-chunk tile (weights split along input channels) runs only its chunk's steps
 //   A6 the epilogue (bias, folded BN, activation) is fused into the output stage: no cycles
+//   A8 small-channel packing: a dense conv with Cin_per_group < dot_width packs the kernel row's
+//      taps (row: Kh*ceil(Kw*Cin/dot_width) steps) or every tap (taps: ceil(Kh*Kw*Cin/dot_width))
+//      into the lanes
 // Pure functions, SystemC-free: the DotProductArray module, the compute-kind registry and the
 // estimator's features share them.
 #ifndef ACCELNAS_HW_MODELS_TIMING_DOT_PRODUCT_TIMING_H
@@ -19,7 +22,7 @@
 
 namespace accelnas::hw {
 
-// Steps per output pixel per pass of the whole layer (A1, A3).
+// Steps per output pixel per pass of the whole layer (A1, A3, A8).
 std::int64_t dot_product_steps_per_pixel_pass(const LayerJob& job, const HwSpec& hw);
 // Cycles of one tile (A1-A5, A7).
 std::int64_t dot_product_tile_cycles(const LayerJob& job, const Tile& tile, const HwSpec& hw);

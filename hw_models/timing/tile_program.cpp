@@ -79,7 +79,7 @@ ProgramTiming replay_tile_program(const LayerJob& job, const TilePlan& plan, con
     at(store_done, i) = bus.request(issue, tile(i).store_bytes);
   }
   if (n > 0) end = std::max(end, at(store_done, n - 1));
-  return ProgramTiming{end, bus.busy()};
+  return ProgramTiming{end, bus.busy(), std::max<std::int64_t>(0, end - t0 - bus.busy())};
 }
 
 }  // namespace accelnas::hw

@@ -18,8 +18,9 @@ namespace accelnas::hw {
 struct ProgramTiming {
   std::int64_t cycles = 0;           // descriptor pop to the last store's completion (C2)
   std::int64_t bus_busy_cycles = 0;  // cycles the DRAM bus carries this layer's transfers
-  // Cycles of the layer during which the bus is idle: what a prefetch may use (C4).
-  std::int64_t idle_bus_cycles() const { return cycles > bus_busy_cycles ? cycles - bus_busy_cycles : 0; }
+  // Cycles after the setup (C3) during which the bus carries none of them: what a prefetch of
+  // the next layer's weights may use (C4).
+  std::int64_t idle_bus_cycles = 0;
 };
 
 ProgramTiming replay_tile_program(const LayerJob& job, const TilePlan& plan, const HwSpec& hw);

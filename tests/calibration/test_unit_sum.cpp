@@ -105,11 +105,18 @@ TEST_CASE("unit sum: a unit alone moves the same DRAM bytes and peaks at the sam
       for (std::size_t t = 0; t < alone.size(); ++t) {
         const auto& w = whole[u.jobs[t]];
         INFO(model << " " << plan.jobs[u.jobs[t]].name);
+        // In the network, a unit's last job also prefetches the next unit's first weights (C4):
+        // bytes it reads and holds for the next job, which it does not have alone.
+        const std::size_t next = u.jobs[t] + 1;
+        const std::int64_t for_next = t + 1 == alone.size() && next < plan.jobs.size()
+                                          ? plan.jobs[next].prefetched_weight_bytes
+                                          : 0;
         CHECK(alone[t].cycles == w.cycles);
         CHECK(alone[t].compute_cycles == w.compute_cycles);
-        CHECK(alone[t].dram_read_bytes == w.dram_read_bytes);
+        CHECK(alone[t].dram_read_bytes == w.dram_read_bytes - for_next);
         CHECK(alone[t].dram_write_bytes == w.dram_write_bytes);
-        CHECK(alone[t].sram_peak_bytes == w.sram_peak_bytes);
+        CHECK(alone[t].sram_peak_bytes <= w.sram_peak_bytes);
+        CHECK(alone[t].sram_peak_bytes >= w.sram_peak_bytes - for_next);
       }
     }
   }

@@ -35,7 +35,7 @@ keep_channels: 0
 kernel: [3]
 stride: [1]
 precision: [int8]
-context: {input_on_chip: 0, output_on_chip: 0, reserved_fraction: [0]}
+context: {input_on_chip: 0, output_on_chip: 0, reserved_fraction: [0], prefetched: 0}
 )";
 
 std::string dump(const std::string& db) {
