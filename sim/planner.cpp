@@ -222,7 +222,7 @@ void plan_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOption
     job.output_to_dram = !job.output_on_chip;
     job.reserved_activation_bytes = committed[j];
   }
-  plan_weight_prefetch(plan.jobs, hw, opt.first_prefetch_budget_bytes);
+  plan_weight_prefetch(plan.jobs, hw, opt.first_prefetch_budget_bytes, opt.timing_source);
 }
 
 }  // namespace accelnas::sim

@@ -21,6 +21,18 @@
 
 namespace accelnas::sim {
 
+// What the weight prefetch (C4) needs to know of a planned job: its idle bus time after the
+// setup (hw::ProgramTiming::idle_bus_cycles) and its weight slot (hw::TilePlan). The default
+// plans and replays the job; a caller that already keeps per-job results (the estimator's layer
+// cache) answers from them. Must throw UserError for an unmappable job, as hw::plan_layer does.
+class LayerTimingSource {
+ public:
+  virtual ~LayerTimingSource() = default;
+  virtual void prefetch_facts(const hw::LayerJob& job, const hw::HwSpec& hw,
+                              std::int64_t& idle_bus_cycles,
+                              std::int64_t& weight_slot_bytes) const = 0;
+};
+
 struct PlanOptions {
   std::int64_t batch = 1;
   std::optional<Precision> precision;  // overrides every layer's precision
@@ -42,6 +54,9 @@ struct PlanOptions {
   // move in its idle bus time (a unit's context; 0 for a network on its own). Clipped by that
   // job's weights.
   std::int64_t first_prefetch_budget_bytes = 0;
+  // Where C4 takes each job's idle bus time and weight slot from; null: plan and replay the job.
+  // Not part of any description: it changes how fast the plan is made, never the plan.
+  const LayerTimingSource* timing_source = nullptr;
 };
 
 struct NetworkPlan {
@@ -66,7 +81,8 @@ void plan_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOption
 // can move (after one DRAM latency, so they land in time) become the next job's
 // prefetched_weight_bytes. A no-op unless hw.prefetch_weights. plan_network() calls it last.
 void plan_weight_prefetch(std::vector<hw::LayerJob>& jobs, const hw::HwSpec& hw,
-                          std::int64_t first_budget_bytes);
+                          std::int64_t first_budget_bytes,
+                          const LayerTimingSource* source = nullptr);
 
 // The job of one layer with every operand in DRAM and its output written back: the context-free
 // description used by tests and, later, by label generation.

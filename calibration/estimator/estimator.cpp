@@ -234,10 +234,38 @@ std::string Estimator::forced_warning() const {
          hw_.name + " and fit on its labels";
 }
 
+namespace {
+
+// The weight prefetch's questions (C4) answered from the layer cache, which the features ask
+// again for the same jobs right after.
+class CachedTiming : public sim::LayerTimingSource {
+ public:
+  explicit CachedTiming(PredictionCache& cache) : cache_(cache) {}
+  void prefetch_facts(const hw::LayerJob& job, const hw::HwSpec& hw, std::int64_t& idle,
+                      std::int64_t& slot) const override {
+    const std::uint64_t h = hash_job(job);
+    LayerTerms t;
+    if (!cache_.layers.find(h, job, t)) {
+      t = layer_terms(job, hw);
+      cache_.layers.insert(h, job, t);
+    }
+    idle = t.idle_bus_cycles;
+    slot = t.weight_slot_bytes;
+  }
+
+ private:
+  PredictionCache& cache_;
+};
+
+}  // namespace
+
 void Estimator::plan_units(const wl::Network& net, const sim::PlanOptions& opt,
                            sim::NetworkPlan& plan, std::vector<Unit>& units) const {
   try {
-    sim::plan_network(net, hw_, opt, plan);
+    const CachedTiming timing(cache_.get());
+    sim::PlanOptions cached = opt;
+    cached.timing_source = &timing;
+    sim::plan_network(net, hw_, cached, plan);
     decompose(net, hw_, opt, plan, units);
   } catch (const UserError& e) {
     throw UserError(net.name + ": " + e.what());

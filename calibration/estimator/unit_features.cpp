@@ -79,7 +79,10 @@ LayerTerms layer_terms(const hw::LayerJob& job, const hw::HwSpec& hw) {
   s.compute = compute;
   s.memory = (load + store) / hw.dram_bytes_per_cycle();
   s.roofline = std::max(compute, s.memory);
-  s.timeline = static_cast<double>(hw::replay_tile_program(job, plan, hw).cycles);
+  const hw::ProgramTiming timing = hw::replay_tile_program(job, plan, hw);
+  s.timeline = static_cast<double>(timing.cycles);
+  s.idle_bus_cycles = timing.idle_bus_cycles;
+  s.weight_slot_bytes = plan.weight_slot_bytes;
   s.prefetched = static_cast<double>(job.prefetched_weight_bytes);
   return s;
 }

@@ -52,6 +52,8 @@ struct LayerTerms {
   double load_bytes = 0, store_bytes = 0, compute = 0, memory = 0, roofline = 0;
   double timeline = 0;
   double prefetched = 0;  // the job's prefetched_weight_bytes (C4)
+  // What the planner's weight prefetch asks of the job (sim::LayerTimingSource).
+  std::int64_t idle_bus_cycles = 0, weight_slot_bytes = 0;
   bool array = false;  // runs on the dot-product array
 };
 LayerTerms layer_terms(const hw::LayerJob& job, const hw::HwSpec& hw);
