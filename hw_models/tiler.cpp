@@ -194,10 +194,11 @@ void plan_bands(const LayerJob& job, const HwSpec& hw, i64 free_act, TilePlan& p
   const i64 budget = free_act - plan.pinned_activation_bytes;
   const i64 operand_passes = plan.weights_streamed ? plan.passes : 1;
   if (budget < 0 || buffer_need(job, hw, 1, plan.inputs_pinned, operand_passes) > budget) {
-    throw UserError(
-        "layer '" + job.name + "': one row band does not fit the activation SRAM (" +
-        sizes(plan.pinned_activation_bytes + buffer_need(job, hw, 1, plan.inputs_pinned, operand_passes), free_act) +
-        ")");
+    throw UserError("layer '" + job.name + "': one row band does not fit the activation SRAM (" +
+                    sizes(plan.pinned_activation_bytes +
+                              buffer_need(job, hw, 1, plan.inputs_pinned, operand_passes),
+                          free_act) +
+                    ")");
   }
   i64 lo = 1, hi = job.rows;
   while (lo < hi) {
@@ -212,7 +213,8 @@ void plan_bands(const LayerJob& job, const HwSpec& hw, i64 free_act, TilePlan& p
   // Near-equal bands (heights differ by at most one row), so the count is exact.
   plan.bands = std::max(ceil_div(job.rows, lo), min_bands);
   plan.band_rows = ceil_div(job.rows, plan.bands);
-  plan.buffer_activation_bytes = buffer_need(job, hw, plan.band_rows, plan.inputs_pinned, operand_passes);
+  plan.buffer_activation_bytes =
+      buffer_need(job, hw, plan.band_rows, plan.inputs_pinned, operand_passes);
 }
 
 struct Step {

@@ -114,8 +114,7 @@ i64 min_working_set(const hw::LayerJob& job, const hw::HwSpec& hw) {
 }
 
 bool is_pool(wl::OpKind op) {
-  return op == wl::OpKind::MaxPool || op == wl::OpKind::AvgPool ||
-         op == wl::OpKind::GlobalAvgPool;
+  return op == wl::OpKind::MaxPool || op == wl::OpKind::AvgPool || op == wl::OpKind::GlobalAvgPool;
 }
 
 }  // namespace
@@ -147,7 +146,8 @@ void make_job(const wl::Network& net, std::size_t i, const hw::HwSpec& hw, const
 //      order (it streams in, or is resident, while the conv runs); when both operands qualify,
 //      the later-produced conv takes it (the other one is then produced before it);
 //   F2 (fusion.pooling) a max, average or global average pool.
-void plan_fusion(const wl::Network& net, const hw::HwSpec& hw, std::vector<std::size_t>& fused_into) {
+void plan_fusion(const wl::Network& net, const hw::HwSpec& hw,
+                 std::vector<std::size_t>& fused_into) {
   fused_into.assign(net.size(), kNoLayer);
   if (!hw.fusion_eltwise && !hw.fusion_pooling) return;
   thread_local std::vector<i64> rank;  // position in execution order
@@ -187,8 +187,8 @@ std::size_t fused_second_operand(const wl::Network& net, std::size_t conv, std::
   ACCELNAS_PANIC("fused add / mul without a second operand");
 }
 
-void make_fused_job(const wl::Network& net, std::size_t conv, std::size_t op,
-                    const hw::HwSpec& hw, const PlanOptions& opt, hw::LayerJob& job) {
+void make_fused_job(const wl::Network& net, std::size_t conv, std::size_t op, const hw::HwSpec& hw,
+                    const PlanOptions& opt, hw::LayerJob& job) {
   make_job(net, conv, hw, opt, job);
   const wl::Layer& o = net.layer(op);
   ACCELNAS_CHECK(job.engine == hw::Engine::Array, "make_fused_job: not an array layer");

@@ -72,15 +72,16 @@ void plan_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOption
 // Fusion (rules F1, F2, docs/HARDWARE_MODEL.md). The add, mul or pool `op` fused into the
 // output stage of conv2d `conv`, or kNoLayer, as plan_network decides it on `hw`: written into
 // `fused_into` (one entry per network layer: the op fused into that conv, kNoLayer otherwise).
-void plan_fusion(const wl::Network& net, const hw::HwSpec& hw, std::vector<std::size_t>& fused_into);
+void plan_fusion(const wl::Network& net, const hw::HwSpec& hw,
+                 std::vector<std::size_t>& fused_into);
 // The second operand of a fused add / mul (the producer that is not `conv`), kNoLayer for a pool.
 std::size_t fused_second_operand(const wl::Network& net, std::size_t conv, std::size_t op);
 // The fused job of conv `conv` and the op `op` fused into it, every operand in DRAM and its
 // output written back (as make_job): the conv's job with the op's output, its element operations
 // (fused_vector_ops), a pool's line-buffer rows (fused_halo_rows) and an add / mul's second
 // operand appended as the last entry of `inputs`. Named "<conv>+<op>", op text "conv2d+<op>".
-void make_fused_job(const wl::Network& net, std::size_t conv, std::size_t op,
-                    const hw::HwSpec& hw, const PlanOptions& opt, hw::LayerJob& job);
+void make_fused_job(const wl::Network& net, std::size_t conv, std::size_t op, const hw::HwSpec& hw,
+                    const PlanOptions& opt, hw::LayerJob& job);
 
 // The job of one layer with every operand in DRAM and its output written back: the context-free
 // description used by tests and, later, by label generation.

@@ -52,9 +52,9 @@ bool same_fused(const FusedDesc& a, const FusedDesc& b) {
 }
 
 bool same_layer_desc(const LayerDesc& a, const LayerDesc& b) {
-  return same_fused(a.fused, b.fused) && a.op == b.op && a.inputs == b.inputs && a.precision == b.precision &&
-         a.kernel_h == b.kernel_h && a.kernel_w == b.kernel_w && a.stride_h == b.stride_h &&
-         a.stride_w == b.stride_w && a.padding.top == b.padding.top &&
+  return same_fused(a.fused, b.fused) && a.op == b.op && a.inputs == b.inputs &&
+         a.precision == b.precision && a.kernel_h == b.kernel_h && a.kernel_w == b.kernel_w &&
+         a.stride_h == b.stride_h && a.stride_w == b.stride_w && a.padding.top == b.padding.top &&
          a.padding.left == b.padding.left && a.padding.bottom == b.padding.bottom &&
          a.padding.right == b.padding.right && a.groups == b.groups &&
          a.out_channels == b.out_channels && a.bias == b.bias && a.out_h == b.out_h &&
@@ -93,10 +93,10 @@ std::uint64_t hash_desc(const UnitDesc& d) {
     h.add(l.other_reserved_bytes);
     if (l.fused.any()) {  // F1, F2
       const FusedDesc& f = l.fused;
-      h.add(pack(static_cast<std::uint64_t>(f.op) | static_cast<std::uint64_t>(f.precision) << 5,
-                 static_cast<std::uint64_t>(f.kernel_h), static_cast<std::uint64_t>(f.kernel_w),
-                 static_cast<std::uint64_t>(f.stride_h) << 8 |
-                     static_cast<std::uint64_t>(f.stride_w)));
+      h.add(pack(
+          static_cast<std::uint64_t>(f.op) | static_cast<std::uint64_t>(f.precision) << 5,
+          static_cast<std::uint64_t>(f.kernel_h), static_cast<std::uint64_t>(f.kernel_w),
+          static_cast<std::uint64_t>(f.stride_h) << 8 | static_cast<std::uint64_t>(f.stride_w)));
       h.add(pack(static_cast<std::uint64_t>(f.padding.top),
                  static_cast<std::uint64_t>(f.padding.left),
                  static_cast<std::uint64_t>(f.padding.bottom),
@@ -169,9 +169,9 @@ bool SameJob::operator()(const hw::LayerJob& a, const hw::LayerJob& b) const {
          a.out_channels_per_group == b.out_channels_per_group && a.depthwise == b.depthwise &&
          a.macs == b.macs && a.vector_ops == b.vector_ops && a.fused_op == b.fused_op &&
          a.fused_vector_ops == b.fused_vector_ops && a.fused_halo_rows == b.fused_halo_rows &&
-         a.weight_bytes == b.weight_bytes &&
-         a.output_bytes == b.output_bytes && a.output_whole == b.output_whole &&
-         a.output_on_chip == b.output_on_chip && a.output_to_dram == b.output_to_dram &&
+         a.weight_bytes == b.weight_bytes && a.output_bytes == b.output_bytes &&
+         a.output_whole == b.output_whole && a.output_on_chip == b.output_on_chip &&
+         a.output_to_dram == b.output_to_dram &&
          a.reserved_activation_bytes == b.reserved_activation_bytes;
 }
 

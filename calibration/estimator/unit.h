@@ -49,9 +49,9 @@ struct ExternalInput {
 // job of its own, whose output is the fused job's. An add / mul's second operand is the last
 // entry of its LayerDesc's `inputs` (after the conv's own operand).
 struct FusedDesc {
-  wl::OpKind op = wl::OpKind::Input;  // Input: nothing fused
+  wl::OpKind op = wl::OpKind::Input;      // Input: nothing fused
   Precision precision = Precision::Int8;  // the fused op's (its output's bytes)
-  int kernel_h = 1, kernel_w = 1;     // max_pool / avg_pool: the window
+  int kernel_h = 1, kernel_w = 1;         // max_pool / avg_pool: the window
   int stride_h = 1, stride_w = 1;
   wl::Padding padding;  // resolved (explicit) padding
   bool any() const { return op != wl::OpKind::Input; }
@@ -96,9 +96,9 @@ struct UnitDesc {
 struct Unit {
   UnitDesc desc;
   // Where the unit came from (not part of the description).
-  std::string block;                // block id, empty for a lone layer
-  std::vector<std::size_t> layers;  // network layer indices, in execution order (of a fused
-                                    // job: its conv)
+  std::string block;                      // block id, empty for a lone layer
+  std::vector<std::size_t> layers;        // network layer indices, in execution order (of a fused
+                                          // job: its conv)
   std::vector<std::size_t> fused_layers;  // per job, the fused op's layer, else sim::kNoLayer
   std::vector<std::size_t> jobs;          // indices into the network plan's jobs
   // The network layer whose output job t of the unit produces.

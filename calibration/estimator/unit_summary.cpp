@@ -111,7 +111,8 @@ UnitSummary summarize(const UnitDesc& desc) {
         const std::size_t i = first + t;
         // A fused layer: the conv's MACs and params, the fused op's element operations.
         const std::size_t c = desc.layers[t].fused.any() ? fused_conv_index(desc, t) : i;
-        const i64 vector_ops = wl::layer_vector_ops(net, i) + (c != i ? wl::layer_vector_ops(net, c) : 0);
+        const i64 vector_ops =
+            wl::layer_vector_ops(net, i) + (c != i ? wl::layer_vector_ops(net, c) : 0);
         return LayerCounts{wl::layer_macs(net, c) * desc.batch, vector_ops * desc.batch,
                            wl::layer_params(net, c)};
       });

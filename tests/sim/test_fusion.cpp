@@ -82,10 +82,10 @@ TEST_CASE("fusion: F1 and F2 fuse an add, a max pool and a global pool into the 
 
   const hw::LayerJob& pool = plan.jobs[2];
   CHECK(pool.fused_op == hw::FusedOp::Pool);
-  CHECK(pool.rows == 28);                             // the conv's rows
-  CHECK(pool.output_bytes == 14 * 14 * 64);           // the pool's output
-  CHECK(pool.fused_vector_ops == 14 * 14 * 64 * 9);   // output elements times the window
-  CHECK(pool.fused_halo_rows == 1);                   // 3 - 2
+  CHECK(pool.rows == 28);                            // the conv's rows
+  CHECK(pool.output_bytes == 14 * 14 * 64);          // the pool's output
+  CHECK(pool.fused_vector_ops == 14 * 14 * 64 * 9);  // output elements times the window
+  CHECK(pool.fused_halo_rows == 1);                  // 3 - 2
   CHECK(pool.macs == 28 * 28 * 64 * 9 * 32);
 
   const hw::LayerJob& gap = plan.jobs[5];
@@ -100,8 +100,9 @@ TEST_CASE("fusion: F1 and F2 fuse an add, a max pool and a global pool into the 
   for (std::size_t f : off.fused_layer_of_job) CHECK(f == sim::kNoLayer);
 }
 
-TEST_CASE("fusion: each kind follows its own key, and an add whose other operand comes later "
-          "stays unfused") {
+TEST_CASE(
+    "fusion: each kind follows its own key, and an add whose other operand comes later "
+    "stays unfused") {
   const wl::Network net = wl::load_network_string(kShapes, "shapes.yaml");
   const auto only_pool =
       sim::plan_network(net, test::preset("npu-pf32", {{"fusion.eltwise", "false"}}), {});
@@ -157,7 +158,8 @@ std::vector<hw::LayerJob> unfused_pair(const wl::Network& net, const sim::Networ
   for (std::size_t k = 0; k < conv.inputs.size(); ++k) conv.inputs[k].on_chip = f.inputs[k].on_chip;
   conv.output_on_chip = false;
   conv.output_to_dram = true;
-  conv.reserved_activation_bytes = f.reserved_activation_bytes - (f.output_on_chip ? f.output_bytes : 0);
+  conv.reserved_activation_bytes =
+      f.reserved_activation_bytes - (f.output_on_chip ? f.output_bytes : 0);
   hw::LayerJob op = sim::make_job(net, op_layer, hw, opt);
   const auto& producers = net.producers(op_layer);
   for (std::size_t k = 0; k < producers.size(); ++k)
@@ -168,8 +170,9 @@ std::vector<hw::LayerJob> unfused_pair(const wl::Network& net, const sim::Networ
   return {conv, op};
 }
 
-TEST_CASE("fusion never increases a block's cycles or DRAM traffic, on every zoo network, preset "
-          "and batch 1 and 2") {
+TEST_CASE(
+    "fusion never increases a block's cycles or DRAM traffic, on every zoo network, preset "
+    "and batch 1 and 2") {
   int fused_jobs = 0;
   // Whole networks: fusion never costs cycles. It may cost a little DRAM traffic through the
   // greedy residency rule (M1), never through a fused job (checked above): without the conv's
@@ -195,7 +198,8 @@ TEST_CASE("fusion never increases a block's cycles or DRAM traffic, on every zoo
           INFO(plan.jobs[j].name);
           const auto pair = hw::Simulator::instance().run(on, unfused_pair(net, plan, j, on, opt));
           CHECK(stats[j].cycles <= pair[0].cycles + pair[1].cycles);
-          CHECK(test::dram_bytes(stats[j]) <= test::dram_bytes(pair[0]) + test::dram_bytes(pair[1]));
+          CHECK(test::dram_bytes(stats[j]) <=
+                test::dram_bytes(pair[0]) + test::dram_bytes(pair[1]));
           CHECK(stats[j].macs == pair[0].macs);
           CHECK(stats[j].vector_ops == pair[1].vector_ops);
         }
@@ -235,8 +239,9 @@ TEST_CASE("fusion: the tile-program replay equals the simulated cycles of every 
   }
 }
 
-TEST_CASE("worked example: 3x3 conv 32x32x64 with a fused residual add on npu-pf32 takes "
-          "79,636 cycles") {
+TEST_CASE(
+    "worked example: 3x3 conv 32x32x64 with a fused residual add on npu-pf32 takes "
+    "79,636 cycles") {
   const auto hw = test::preset("npu-pf32");
   const auto r = test::run(kResidual, hw);
   REQUIRE(r.layers.size() == 1);
