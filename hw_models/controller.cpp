@@ -176,7 +176,7 @@ void Controller::finish_layer(std::int64_t start) {
   s.sram_access_bytes += plan.preload_sram_access_bytes + cur_.prefetch_bytes;
   s.stall_cycles = s.cycles - s.compute_cycles;
   s.macs = job.macs;
-  s.vector_ops = job.vector_ops;
+  s.vector_ops = job.vector_ops + job.fused_vector_ops;  // F3: the fused op's too
   const double peak =
       compute_kind(engine_kind(job.engine, *hw_)).peak_per_cycle(job.precision, *hw_);
   const double work = static_cast<double>(job.engine == Engine::Array ? job.macs : job.vector_ops);
@@ -186,7 +186,7 @@ void Controller::finish_layer(std::int64_t start) {
   s.sram_peak_bytes = activation_sram->peak() + weight_sram->peak();
   const double op_energy = hw_->prec(job.precision).mac_energy_pj;
   s.energy_pj =
-      static_cast<double>(job.macs + job.vector_ops) * op_energy +
+      static_cast<double>(job.macs + job.vector_ops + job.fused_vector_ops) * op_energy +
       static_cast<double>(s.sram_access_bytes) * hw_->sram_energy_pj_per_byte +
       static_cast<double>(s.dram_read_bytes + s.dram_write_bytes) * hw_->dram_energy_pj_per_byte;
   s.tiles = static_cast<std::int64_t>(plan.tiles.size());

@@ -58,8 +58,22 @@ i64 band_bytes_bound(const OperandDesc& op, i64 r, i64 rows) {
   return ceil_mul_div(in_rows, op.bytes, op.rows);
 }
 
+// F1: a fused add / mul's second operand (the job's last input) feeds the output stage only, so
+// each pass reads its own channels of the band, once (like M2's channel gather), never re-read
+// per pass or pinned.
+bool fused_operand(const LayerJob& job, std::size_t k) {
+  return (job.fused_op == FusedOp::Add || job.fused_op == FusedOp::Mul) &&
+         k + 1 == job.inputs.size() && !job.inputs[k].whole;
+}
+
 bool output_streamed(const LayerJob& job) {
   return !job.output_on_chip && job.output_bytes > 0;
+}
+
+// A fused pool's line buffer: fused_halo_rows rows of the conv's output (F2).
+i64 fused_line_bytes(const LayerJob& job, const HwSpec& hw) {
+  return job.fused_halo_rows * job.cols * job.groups * job.out_channels_per_group *
+         hw.prec(job.precision).bytes;
 }
 
 i64 output_buffer_bound(const LayerJob& job, i64 r) {
@@ -68,11 +82,19 @@ i64 output_buffer_bound(const LayerJob& job, i64 r) {
   return 2 * ceil_mul_div(job.output_bytes, r, job.rows);
 }
 
-i64 buffer_need(const LayerJob& job, i64 r, bool inputs_pinned) {
-  i64 need = output_buffer_bound(job, r);
-  for (const auto& op : job.inputs) {
-    if (!streamed(op) || op.whole || inputs_pinned) continue;
-    need += 2 * band_bytes_bound(op, r, job.rows);
+// `operand_passes`: the passes a fused add / mul's second operand is split over in every tile
+// (all of them when weights stream pass-outer, else 1: later bands load it whole).
+i64 buffer_need(const LayerJob& job, const HwSpec& hw, i64 r, bool inputs_pinned,
+                i64 operand_passes) {
+  i64 need = output_buffer_bound(job, r) + 2 * fused_line_bytes(job, hw);
+  for (std::size_t k = 0; k < job.inputs.size(); ++k) {
+    const auto& op = job.inputs[k];
+    if (!streamed(op) || op.whole) continue;
+    if (fused_operand(job, k)) {
+      need += 2 * ceil_div(band_bytes_bound(op, r, job.rows), operand_passes);
+    } else if (!inputs_pinned) {
+      need += 2 * band_bytes_bound(op, r, job.rows);
+    }
   }
   return need;
 }
@@ -87,8 +109,9 @@ i64 whole_streamed_bytes(const LayerJob& job) {
 
 i64 banded_streamed_bytes(const LayerJob& job) {
   i64 sum = 0;
-  for (const auto& op : job.inputs) {
-    if (streamed(op) && !op.whole) sum += op.bytes;
+  for (std::size_t k = 0; k < job.inputs.size(); ++k) {
+    const auto& op = job.inputs[k];
+    if (streamed(op) && !op.whole && !fused_operand(job, k)) sum += op.bytes;
   }
   return sum;
 }
@@ -152,11 +175,11 @@ void plan_weights(const LayerJob& job, const HwSpec& hw, TilePlan& plan) {
 
 // Inputs needed whole are loaded once up front; with streamed weights the banded inputs are
 // pinned too when they fit, else re-read for every pass.
-void plan_inputs(const LayerJob& job, i64 free_act, TilePlan& plan) {
+void plan_inputs(const LayerJob& job, const HwSpec& hw, i64 free_act, TilePlan& plan) {
   plan.pinned_activation_bytes = whole_streamed_bytes(job);
   if (plan.weights_streamed && plan.passes * plan.k_chunks > 1 && banded_streamed_bytes(job) > 0) {
     const i64 pinned = plan.pinned_activation_bytes + banded_streamed_bytes(job);
-    if (pinned + buffer_need(job, 1, true) <= free_act) {
+    if (pinned + buffer_need(job, hw, 1, true, plan.passes) <= free_act) {
       plan.inputs_pinned = true;
       plan.pinned_activation_bytes = pinned;
     } else {
@@ -169,16 +192,18 @@ void plan_inputs(const LayerJob& job, i64 free_act, TilePlan& plan) {
 // compute (not when weights are re-fetched per band: fewer bands then means less traffic).
 void plan_bands(const LayerJob& job, const HwSpec& hw, i64 free_act, TilePlan& plan) {
   const i64 budget = free_act - plan.pinned_activation_bytes;
-  if (budget < 0 || buffer_need(job, 1, plan.inputs_pinned) > budget) {
-    throw UserError(
-        "layer '" + job.name + "': one row band does not fit the activation SRAM (" +
-        sizes(plan.pinned_activation_bytes + buffer_need(job, 1, plan.inputs_pinned), free_act) +
-        ")");
+  const i64 operand_passes = plan.weights_streamed ? plan.passes : 1;
+  if (budget < 0 || buffer_need(job, hw, 1, plan.inputs_pinned, operand_passes) > budget) {
+    throw UserError("layer '" + job.name + "': one row band does not fit the activation SRAM (" +
+                    sizes(plan.pinned_activation_bytes +
+                              buffer_need(job, hw, 1, plan.inputs_pinned, operand_passes),
+                          free_act) +
+                    ")");
   }
   i64 lo = 1, hi = job.rows;
   while (lo < hi) {
     const i64 mid = lo + (hi - lo + 1) / 2;
-    if (buffer_need(job, mid, plan.inputs_pinned) <= budget) {
+    if (buffer_need(job, hw, mid, plan.inputs_pinned, operand_passes) <= budget) {
       lo = mid;
     } else {
       hi = mid - 1;
@@ -188,7 +213,8 @@ void plan_bands(const LayerJob& job, const HwSpec& hw, i64 free_act, TilePlan& p
   // Near-equal bands (heights differ by at most one row), so the count is exact.
   plan.bands = std::max(ceil_div(job.rows, lo), min_bands);
   plan.band_rows = ceil_div(job.rows, plan.bands);
-  plan.buffer_activation_bytes = buffer_need(job, plan.band_rows, plan.inputs_pinned);
+  plan.buffer_activation_bytes =
+      buffer_need(job, hw, plan.band_rows, plan.inputs_pinned, operand_passes);
 }
 
 struct Step {
@@ -230,9 +256,19 @@ Tile make_tile(const LayerJob& job, const HwSpec& hw, const TilePlan& plan,
   if (!plan.weights_streamed && st.band == 0 && plan.first_band_per_pass && st.pass_begin == 0) {
     t.input_last_use = static_cast<i64>(index + plan.passes - 1);  // band 0 until its last pass
   }
-  i64 in_read = 0;  // input bytes the array or vector unit reads from SRAM
-  for (const auto& op : job.inputs) {
+  i64 in_read = 0;     // input bytes the array or vector unit reads from SRAM
+  i64 fused_read = 0;  // F1: the pass's channels of a fused add / mul's second operand
+  for (std::size_t k = 0; k < job.inputs.size(); ++k) {
+    const auto& op = job.inputs[k];
     const i64 bytes = band_bytes(op, r0, r1, job.rows);
+    if (fused_operand(job, k)) {
+      fused_read = first_chunk ? share(bytes, st.pass_begin, st.pass_end, plan.passes) : 0;
+      if (streamed(op)) {
+        t.load_bytes += fused_read;
+        t.in_buffer_bytes += fused_read;
+      }
+      continue;
+    }
     in_read += op.whole ? share(op.bytes, st.band, st.band + 1, plan.bands) : bytes;
     if (!streamed(op) || op.whole || plan.inputs_pinned || !loads_input) continue;
     t.load_bytes += bytes;
@@ -262,6 +298,8 @@ Tile make_tile(const LayerJob& job, const HwSpec& hw, const TilePlan& plan,
   out = share(out, st.pass_begin, st.pass_end, plan.passes);
   // Partial sums of a pass accumulate in one buffer, taken by its first k-chunk.
   if (output_streamed(job) && st.chunk == 0) t.out_buffer_bytes = out;
+  if (st.chunk == 0)  // F2: the pass's share of the fused pool's line buffer
+    t.out_buffer_bytes += share(fused_line_bytes(job, hw), st.pass_begin, st.pass_end, plan.passes);
   t.output_store_tile = static_cast<i64>(index) + plan.k_chunks - 1 - st.chunk;
   i64 stored = last_chunk ? out : 0;
   if (!plan.weights_streamed && st.band == 0 && plan.first_band_per_pass) {
@@ -274,13 +312,17 @@ Tile make_tile(const LayerJob& job, const HwSpec& hw, const TilePlan& plan,
   if (job.output_to_dram) t.store_bytes = stored;
   if (job.engine == Engine::Array) {
     t.pixels = t.rows * job.cols;
+    // F3: the fused op runs once per output element, with the tile that completes it.
+    if (last_chunk)
+      t.fused_vector_ops = share(share(job.fused_vector_ops, r0, r1, job.rows), st.pass_begin,
+                                 st.pass_end, plan.passes);
   } else {
     t.vector_ops = share(job.vector_ops, r0, r1, job.rows);
   }
   // SRAM traffic: DMA fills and drains, plus the compute reading its operands (the array
   // re-reads the input band once per pass and each pass's weights once per band) and
   // writing its output.
-  t.sram_access_bytes = t.load_bytes + t.store_bytes + in_read * t.passes +
+  t.sram_access_bytes = t.load_bytes + t.store_bytes + in_read * t.passes + fused_read +
                         (job.engine == Engine::Array ? w_part : 0) + out;
   return t;
 }
@@ -299,7 +341,7 @@ void check_cycle_range(const LayerJob& job, const HwSpec& hw, const TilePlan& pl
             ? static_cast<double>(t.steps_per_pixel)
             : static_cast<double>(job.kernel_h * job.kernel_w * job.in_channels_per_group);
     bound += static_cast<double>(t.pixels) * static_cast<double>(t.passes) * steps * cps +
-             static_cast<double>(t.vector_ops) * cps +
+             static_cast<double>(t.vector_ops + t.fused_vector_ops) * cps +
              static_cast<double>(t.passes) * static_cast<double>(hw.pipeline_latency_cycles) +
              static_cast<double>(hw.vector_pipeline_latency_cycles) +
              2.0 * static_cast<double>(hw.dram_latency_cycles() + 1);
@@ -333,7 +375,7 @@ void plan_layer(const LayerJob& job, const HwSpec& hw, TilePlan& plan) {
                     sizes(job.reserved_activation_bytes, hw.sram_activation_bytes) + ")");
   }
   plan_weights(job, hw, plan);
-  plan_inputs(job, free_act, plan);
+  plan_inputs(job, hw, free_act, plan);
   plan_bands(job, hw, free_act, plan);
   plan.first_band_per_pass = !plan.weights_streamed && plan.passes > 1 && job.weight_bytes > 0;
   plan.preload_bytes = plan.pinned_activation_bytes;

@@ -30,6 +30,7 @@ struct Tile {
   std::int64_t pixels = 0;             // array: output pixels of the band
   std::int64_t steps_per_pixel = 0;    // array: 0 = the layer's (A1/A3); else this k-chunk's
   std::int64_t vector_ops = 0;         // vector: element operations of the band
+  std::int64_t fused_vector_ops = 0;   // array: the fused op's element operations of the tile (F3)
   std::int64_t sram_access_bytes = 0;  // reads + writes of on-chip SRAM, for energy
 };
 

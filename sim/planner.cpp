@@ -99,16 +99,22 @@ void fill_vector_job(const wl::Network& net, std::size_t i, hw::LayerJob& job,
 }
 
 // Smallest activation working set of job j when all its operands stream: one-row bands,
-// double-buffered.
-i64 min_working_set(const hw::LayerJob& job) {
+// double-buffered (a fused pool's line buffer too, as the tiler counts it).
+i64 min_working_set(const hw::LayerJob& job, const hw::HwSpec& hw) {
   auto band = [&job](i64 bytes, i64 rows, i64 halo) {
     const i64 r = std::min(rows, (rows + job.rows - 1) / job.rows + 1 + halo);
     return (r * bytes + rows - 1) / rows;
   };
   i64 need = job.output_whole ? job.output_bytes : 2 * band(job.output_bytes, job.rows, 0);
+  need += 2 * job.fused_halo_rows * job.cols * job.groups * job.out_channels_per_group *
+          hw.prec(job.precision).bytes;
   for (const auto& in : job.inputs)
     need += in.whole ? in.bytes : 2 * band(in.bytes, in.rows, in.halo_rows);
   return need;
+}
+
+bool is_pool(wl::OpKind op) {
+  return op == wl::OpKind::MaxPool || op == wl::OpKind::AvgPool || op == wl::OpKind::GlobalAvgPool;
 }
 
 }  // namespace
@@ -129,6 +135,89 @@ void make_job(const wl::Network& net, std::size_t i, const hw::HwSpec& hw, const
     fill_array_job(net, i, job, opt);
   } else {
     fill_vector_job(net, i, job, opt);
+  }
+}
+
+// Rules F1 and F2 (docs/HARDWARE_MODEL.md). A conv2d (dense, grouped or depthwise: the output
+// stage is the same array's; not a fully_connected) may take into its output stage the one layer
+// that consumes its output, when that layer is
+//   F1 (fusion.eltwise) an add or mul whose output has the conv's shape (the conv is not a
+//      broadcast squeeze-excite operand) and whose other operand is produced earlier in execution
+//      order (it streams in, or is resident, while the conv runs); when both operands qualify,
+//      the later-produced conv takes it (the other one is then produced before it);
+//   F2 (fusion.pooling) a max, average or global average pool.
+void plan_fusion(const wl::Network& net, const hw::HwSpec& hw,
+                 std::vector<std::size_t>& fused_into) {
+  fused_into.assign(net.size(), kNoLayer);
+  if (!hw.fusion_eltwise && !hw.fusion_pooling) return;
+  thread_local std::vector<i64> rank;  // position in execution order
+  rank.assign(net.size(), -1);
+  i64 r = 0;
+  for (std::size_t i : net.order()) rank[i] = r++;
+  auto fusable = [&](std::size_t conv, std::size_t op) {
+    const auto& consumers = net.consumers(conv);
+    return net.layer(conv).op == wl::OpKind::Conv2d && consumers.size() == 1 &&
+           consumers[0] == op && fused_into[conv] == kNoLayer;
+  };
+  for (std::size_t op : net.order()) {
+    const wl::Layer& l = net.layer(op);
+    const auto& producers = net.producers(op);
+    if ((l.op == wl::OpKind::Add || l.op == wl::OpKind::Mul) && hw.fusion_eltwise &&
+        producers.size() == 2) {
+      std::size_t best = kNoLayer;
+      for (std::size_t k = 0; k < 2; ++k) {
+        const std::size_t conv = producers[k], other = producers[1 - k];
+        if (conv == other || !fusable(conv, op) || net.layer(conv).out != l.out) continue;
+        if (rank[other] >= rank[conv]) continue;
+        if (best == kNoLayer || rank[conv] > rank[best]) best = conv;
+      }
+      if (best != kNoLayer) fused_into[best] = op;
+    } else if (is_pool(l.op) && hw.fusion_pooling && producers.size() == 1 &&
+               fusable(producers[0], op)) {
+      fused_into[producers[0]] = op;
+    }
+  }
+}
+
+std::size_t fused_second_operand(const wl::Network& net, std::size_t conv, std::size_t op) {
+  const wl::OpKind kind = net.layer(op).op;
+  if (kind != wl::OpKind::Add && kind != wl::OpKind::Mul) return kNoLayer;
+  for (std::size_t p : net.producers(op))
+    if (p != conv) return p;
+  ACCELNAS_PANIC("fused add / mul without a second operand");
+}
+
+void make_fused_job(const wl::Network& net, std::size_t conv, std::size_t op, const hw::HwSpec& hw,
+                    const PlanOptions& opt, hw::LayerJob& job) {
+  make_job(net, conv, hw, opt, job);
+  const wl::Layer& o = net.layer(op);
+  ACCELNAS_CHECK(job.engine == hw::Engine::Array, "make_fused_job: not an array layer");
+  job.name.append("+").append(o.name);
+  job.op.append("+").append(wl::op_name_string(o.op));
+  job.output_bytes = tensor_bytes(net, op, hw, opt);
+  job.fused_vector_ops = wl::layer_vector_ops(net, op) * opt.batch;
+  switch (o.op) {
+    case wl::OpKind::Add:
+    case wl::OpKind::Mul: {
+      job.fused_op = o.op == wl::OpKind::Add ? hw::FusedOp::Add : hw::FusedOp::Mul;
+      // The second operand streams in band by band beside the output (or is read whole when it
+      // is a broadcast 1x1xC scale).
+      hw::OperandDesc d = operand(net, fused_second_operand(net, conv, op), hw, opt);
+      if (d.rows == opt.batch && o.out.h > 1) d.whole = true;
+      job.inputs.push_back(d);
+      break;
+    }
+    case wl::OpKind::MaxPool:
+    case wl::OpKind::AvgPool:
+      job.fused_op = hw::FusedOp::Pool;
+      job.fused_halo_rows = std::max(0, o.kernel_h - o.stride_h);
+      break;
+    case wl::OpKind::GlobalAvgPool:
+      job.fused_op = hw::FusedOp::Pool;
+      job.output_whole = opt.batch == 1;  // as the global pool's own job (fill_vector_job)
+      break;
+    default:
+      ACCELNAS_PANIC("make_fused_job: not an add, mul or pool");
   }
 }
 
@@ -160,22 +249,38 @@ void plan_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOption
   // Scratch of this thread, reused from call to call (planning is on the estimator's hot path).
   thread_local std::vector<i64> pos, min_ws, committed;
   thread_local std::vector<char> resident;
+  thread_local std::vector<std::size_t> fused_into;
+  thread_local std::vector<char> absorbed;  // fused into a conv: no job of its own
   pos.assign(net.size(), -1);
   std::size_t n = 0;
   for (std::size_t i : net.order()) n += net.layer(i).op != wl::OpKind::Input;
-  if (n == 0) check_runnable(net);               // throws
+  if (n == 0) check_runnable(net);  // throws
+  plan_fusion(net, hw, fused_into);
+  absorbed.assign(net.size(), 0);
+  for (std::size_t i = 0; i < net.size(); ++i) {
+    if (fused_into[i] == kNoLayer) continue;
+    absorbed[fused_into[i]] = 1;
+    --n;
+  }
   thread_local std::vector<hw::LayerJob> spare;  // jobs of earlier, longer plans, for reuse
   resize_reusing(plan.jobs, n, spare);
   plan.layer_of_job.clear();
+  plan.fused_layer_of_job.clear();
   for (std::size_t i : net.order()) {
-    if (net.layer(i).op == wl::OpKind::Input) continue;
+    if (net.layer(i).op == wl::OpKind::Input || absorbed[i] != 0) continue;
     const std::size_t j = plan.layer_of_job.size();
     pos[i] = static_cast<i64>(j);
-    make_job(net, i, hw, opt, plan.jobs[j]);
+    if (fused_into[i] != kNoLayer) {
+      pos[fused_into[i]] = static_cast<i64>(j);  // the fused op runs in this job
+      make_fused_job(net, i, fused_into[i], hw, opt, plan.jobs[j]);
+    } else {
+      make_job(net, i, hw, opt, plan.jobs[j]);
+    }
     plan.layer_of_job.push_back(i);
+    plan.fused_layer_of_job.push_back(fused_into[i]);
   }
   min_ws.resize(n);
-  for (std::size_t j = 0; j < n; ++j) min_ws[j] = min_working_set(plan.jobs[j]);
+  for (std::size_t j = 0; j < n; ++j) min_ws[j] = min_working_set(plan.jobs[j], hw);
 
   // Greedy residency in production order: network inputs first (when they start on chip), then
   // every job's output.
@@ -202,8 +307,9 @@ void plan_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOption
       if (try_reside(first, last, tensor_bytes(net, layer, hw, opt))) resident[layer] = 1;
     }
   }
+  // A fused conv's own output never exists (F1, F2): the job produces its fused op's output.
   for (std::size_t j = 0; j < n; ++j) {
-    const std::size_t layer = plan.layer_of_job[j];
+    const std::size_t layer = plan.output_layer_of_job(j);
     const auto& consumers = net.consumers(layer);
     // A network output streams to DRAM unless it is kept for a consumer after the network.
     if (consumers.empty() && !opt.outputs_on_chip) continue;
@@ -215,10 +321,16 @@ void plan_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOption
   for (std::size_t j = 0; j < n; ++j) {
     hw::LayerJob& job = plan.jobs[j];
     const std::size_t layer = plan.layer_of_job[j];
+    const std::size_t fused = plan.fused_layer_of_job[j];
     const auto& producers = net.producers(layer);
     for (std::size_t k = 0; k < producers.size(); ++k)
       job.inputs[k].on_chip = resident[producers[k]] != 0;
-    job.output_on_chip = resident[layer] != 0;
+    if (fused != kNoLayer) {
+      const std::size_t second = fused_second_operand(net, layer, fused);
+      if (second != kNoLayer) job.inputs.back().on_chip = resident[second] != 0;
+    }
+    const std::size_t out_layer = plan.output_layer_of_job(j);
+    job.output_on_chip = resident[out_layer] != 0;
     job.output_to_dram = !job.output_on_chip;
     job.reserved_activation_bytes = committed[j];
   }

@@ -59,9 +59,21 @@ struct PlanOptions {
   const LayerTimingSource* timing_source = nullptr;
 };
 
+// No network layer (fused_layer_of_job of a job that fuses nothing).
+inline constexpr std::size_t kNoLayer = static_cast<std::size_t>(-1);
+
 struct NetworkPlan {
   std::vector<hw::LayerJob> jobs;
-  std::vector<std::size_t> layer_of_job;  // network layer index of each job
+  // Network layer index of each job: the layer it runs, or for a fused job (rules F1, F2) the
+  // conv whose array it runs on.
+  std::vector<std::size_t> layer_of_job;
+  // Of each job: the add, mul or pool fused into its conv's output stage, kNoLayer when none.
+  // That layer has no job of its own; its output is the job's output.
+  std::vector<std::size_t> fused_layer_of_job;
+  // The network layer whose output a job produces: the fused op's, else the job's own layer's.
+  std::size_t output_layer_of_job(std::size_t j) const {
+    return fused_layer_of_job[j] != kNoLayer ? fused_layer_of_job[j] : layer_of_job[j];
+  }
 };
 
 // Throws UserError "<network>: nothing to simulate: the network has only input layers" unless
@@ -83,6 +95,20 @@ void plan_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOption
 void plan_weight_prefetch(std::vector<hw::LayerJob>& jobs, const hw::HwSpec& hw,
                           std::int64_t first_budget_bytes,
                           const LayerTimingSource* source = nullptr);
+
+// Fusion (rules F1, F2, docs/HARDWARE_MODEL.md). The add, mul or pool `op` fused into the
+// output stage of conv2d `conv`, or kNoLayer, as plan_network decides it on `hw`: written into
+// `fused_into` (one entry per network layer: the op fused into that conv, kNoLayer otherwise).
+void plan_fusion(const wl::Network& net, const hw::HwSpec& hw,
+                 std::vector<std::size_t>& fused_into);
+// The second operand of a fused add / mul (the producer that is not `conv`), kNoLayer for a pool.
+std::size_t fused_second_operand(const wl::Network& net, std::size_t conv, std::size_t op);
+// The fused job of conv `conv` and the op `op` fused into it, every operand in DRAM and its
+// output written back (as make_job): the conv's job with the op's output, its element operations
+// (fused_vector_ops), a pool's line-buffer rows (fused_halo_rows) and an add / mul's second
+// operand appended as the last entry of `inputs`. Named "<conv>+<op>", op text "conv2d+<op>".
+void make_fused_job(const wl::Network& net, std::size_t conv, std::size_t op, const hw::HwSpec& hw,
+                    const PlanOptions& opt, hw::LayerJob& job);
 
 // The job of one layer with every operand in DRAM and its output written back: the context-free
 // description used by tests and, later, by label generation.

@@ -7,8 +7,12 @@ namespace accelnas::cal {
 
 std::string unit_kind(const UnitDesc& d) {
   const std::string type = unit_type_name(d.type);
-  if ((d.type == UnitType::Conv || d.type == UnitType::Vector) && !d.layers.empty())
-    return type + ":" + wl::op_name(d.layers.front().op);
+  if ((d.type == UnitType::Conv || d.type == UnitType::Vector) && !d.layers.empty()) {
+    const LayerDesc& l = d.layers.front();
+    // A fused conv (F1, F2) is its own kind, named as its job: "conv:conv2d+add".
+    const std::string fused = l.fused.any() ? std::string("+") + wl::op_name(l.fused.op) : "";
+    return type + ":" + wl::op_name(l.op) + fused;
+  }
   return type;
 }
 

@@ -310,8 +310,7 @@ NetworkPrediction Estimator::predict(const wl::Network& net, const sim::PlanOpti
           }
           term_ptrs.push_back(&terms[k]);
         }
-        assemble_features(d, summarize_in(d, net, units[u].layers, jobs, hw_), term_ptrs, hw_,
-                          f.data());
+        assemble_features(d, summarize_in(d, net, units[u], jobs, hw_), term_ptrs, hw_, f.data());
       } catch (const UserError& e) {
         throw UserError(net.name + ": unit " + std::to_string(u) + " (" + unit_type_name(d.type) +
                         "): " + e.what());

@@ -44,10 +44,17 @@ std::uint64_t pack(std::uint64_t a, std::uint64_t b, std::uint64_t c, std::uint6
   return a ^ (b << 16) ^ (c << 32) ^ (d << 48);
 }
 
+bool same_fused(const FusedDesc& a, const FusedDesc& b) {
+  return a.op == b.op && a.precision == b.precision && a.kernel_h == b.kernel_h &&
+         a.kernel_w == b.kernel_w && a.stride_h == b.stride_h && a.stride_w == b.stride_w &&
+         a.padding.top == b.padding.top && a.padding.left == b.padding.left &&
+         a.padding.bottom == b.padding.bottom && a.padding.right == b.padding.right;
+}
+
 bool same_layer_desc(const LayerDesc& a, const LayerDesc& b) {
-  return a.op == b.op && a.inputs == b.inputs && a.precision == b.precision &&
-         a.kernel_h == b.kernel_h && a.kernel_w == b.kernel_w && a.stride_h == b.stride_h &&
-         a.stride_w == b.stride_w && a.padding.top == b.padding.top &&
+  return same_fused(a.fused, b.fused) && a.op == b.op && a.inputs == b.inputs &&
+         a.precision == b.precision && a.kernel_h == b.kernel_h && a.kernel_w == b.kernel_w &&
+         a.stride_h == b.stride_h && a.stride_w == b.stride_w && a.padding.top == b.padding.top &&
          a.padding.left == b.padding.left && a.padding.bottom == b.padding.bottom &&
          a.padding.right == b.padding.right && a.groups == b.groups &&
          a.out_channels == b.out_channels && a.bias == b.bias && a.out_h == b.out_h &&
@@ -86,6 +93,17 @@ std::uint64_t hash_desc(const UnitDesc& d) {
     h.add(pack(static_cast<std::uint64_t>(l.out_h), static_cast<std::uint64_t>(l.out_w), 0, 0));
     h.add(l.other_reserved_bytes);
     h.add(l.prefetched_weight_bytes);
+    if (l.fused.any()) {  // F1, F2
+      const FusedDesc& f = l.fused;
+      h.add(pack(
+          static_cast<std::uint64_t>(f.op) | static_cast<std::uint64_t>(f.precision) << 5,
+          static_cast<std::uint64_t>(f.kernel_h), static_cast<std::uint64_t>(f.kernel_w),
+          static_cast<std::uint64_t>(f.stride_h) << 8 | static_cast<std::uint64_t>(f.stride_w)));
+      h.add(pack(static_cast<std::uint64_t>(f.padding.top),
+                 static_cast<std::uint64_t>(f.padding.left),
+                 static_cast<std::uint64_t>(f.padding.bottom),
+                 static_cast<std::uint64_t>(f.padding.right)));
+    }
   }
   return h.value();
 }
@@ -119,6 +137,9 @@ std::uint64_t hash_job(const hw::LayerJob& j) {
   h.add(j.depthwise);
   h.add(j.macs);
   h.add(j.vector_ops);
+  h.add(static_cast<int>(j.fused_op));
+  h.add(j.fused_vector_ops);
+  h.add(j.fused_halo_rows);
   h.add(j.inputs.size());
   for (const hw::OperandDesc& in : j.inputs) {
     h.add(in.bytes);

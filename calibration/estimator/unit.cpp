@@ -56,6 +56,22 @@ void set_geometry(const wl::Layer& l, const sim::PlanOptions& opt, LayerDesc& d)
   d.resize_mode = l.resize_mode;
 }
 
+// Writes `d.fused` from the fused op `op`, or clears it when there is none.
+void set_fused(const wl::Network& net, std::size_t op, const sim::PlanOptions& opt, LayerDesc& d) {
+  d.fused = FusedDesc{};
+  if (op == sim::kNoLayer) return;
+  const wl::Layer& l = net.layer(op);
+  d.fused.op = l.op;
+  d.fused.precision = effective_precision(l, opt);
+  if (l.op == wl::OpKind::MaxPool || l.op == wl::OpKind::AvgPool) {
+    d.fused.kernel_h = l.kernel_h;
+    d.fused.kernel_w = l.kernel_w;
+    d.fused.stride_h = l.stride_h;
+    d.fused.stride_w = l.stride_w;
+    d.fused.padding = l.resolved_padding;
+  }
+}
+
 // Bytes of the job's own resident tensors: each distinct on-chip operand once (the first
 // reference to its tensor), plus its output when that stays on chip.
 i64 own_resident_bytes(const hw::LayerJob& job, const std::vector<TensorRef>& refs) {
@@ -80,6 +96,7 @@ int lookup(const std::vector<std::pair<std::size_t, int>>& pairs, std::size_t ke
 struct Scratch {
   std::vector<std::pair<std::size_t, int>> local;     // network layer -> index in the unit
   std::vector<std::pair<std::size_t, int>> external;  // producing network layer -> input index
+  std::vector<std::size_t> operands;                  // a job's producers, in operand order
   std::vector<LayerDesc> spare_layers;                // of earlier, longer units, for reuse
   std::vector<Unit> spare_units;                      // of earlier, longer networks
 };
@@ -100,8 +117,16 @@ void describe(const wl::Network& net, const sim::PlanOptions& opt, const sim::Ne
     const hw::LayerJob& job = plan.jobs[unit.jobs[t]];
     LayerDesc& d = desc.layers[t];  // every field is written below: geometry, operands, context
     set_geometry(net.layer(layer), opt, d);
+    const std::size_t fused = unit.fused_layers[t];
+    set_fused(net, fused, opt, d);
     d.inputs.clear();
-    const std::vector<std::size_t>& producers = net.producers(layer);
+    // The job's operands: its layer's, then a fused add / mul's second operand (F1).
+    std::vector<std::size_t>& producers = scratch.operands;
+    producers.assign(net.producers(layer).begin(), net.producers(layer).end());
+    if (fused != sim::kNoLayer) {
+      const std::size_t second = sim::fused_second_operand(net, layer, fused);
+      if (second != sim::kNoLayer) producers.push_back(second);
+    }
     for (std::size_t k = 0; k < producers.size(); ++k) {
       const std::size_t p = producers[k];
       const int in_unit = lookup(local, p);
@@ -123,7 +148,7 @@ void describe(const wl::Network& net, const sim::PlanOptions& opt, const sim::Ne
     d.other_reserved_bytes = job.reserved_activation_bytes - own_resident_bytes(job, d.inputs);
     ACCELNAS_CHECK(d.other_reserved_bytes >= 0, "reserved bytes below the job's own tensors");
     d.prefetched_weight_bytes = job.prefetched_weight_bytes;
-    local.emplace_back(layer, static_cast<int>(t));
+    local.emplace_back(unit.output_layer(t), static_cast<int>(t));
   }
 }
 
@@ -158,6 +183,52 @@ wl::Layer rebuild_layer(const LayerDesc& d, std::size_t t,
     l.slice_end = d.out_channels;
   }
   return l;
+}
+
+// The fused op of fused layer t (named layer_names[t], so that later layers read it) and its conv
+// (named conv_name, reading the operands but the last for an add / mul).
+std::pair<wl::Layer, wl::Layer> rebuild_fused(const LayerDesc& d, std::size_t t,
+                                              const std::vector<std::string>& input_names,
+                                              const std::vector<std::string>& layer_names,
+                                              const std::string& conv_name) {
+  const FusedDesc& f = d.fused;
+  const bool eltwise = f.op == wl::OpKind::Add || f.op == wl::OpKind::Mul;
+  const bool pool = f.op == wl::OpKind::MaxPool || f.op == wl::OpKind::AvgPool ||
+                    f.op == wl::OpKind::GlobalAvgPool;
+  const std::string origin = "unit: layers[" + std::to_string(t) + "]";
+  if (d.op != wl::OpKind::Conv2d || !(eltwise || pool))
+    throw UserError(origin + ": fused: only an add, mul or pool fuses into a conv2d");
+  if (eltwise && d.inputs.size() < 2)
+    throw UserError(origin + ": fused: an add or mul needs a second operand");
+  LayerDesc conv_desc = d;
+  conv_desc.fused = FusedDesc{};
+  TensorRef second;
+  if (eltwise) {
+    second = conv_desc.inputs.back();
+    conv_desc.inputs.pop_back();
+  }
+  std::vector<std::string> names = layer_names;
+  names[t] = conv_name;  // rebuild_layer names layer t by its index
+  wl::Layer conv = rebuild_layer(conv_desc, t, input_names, names);
+  wl::Layer op;
+  op.name = layer_names[t];
+  op.op = f.op;
+  op.precision = f.precision;
+  op.origin = origin + ".fused";
+  op.inputs.push_back(conv_name);
+  if (eltwise) {
+    const auto& from = second.external ? input_names : layer_names;
+    const bool valid = second.index >= 0 && static_cast<std::size_t>(second.index) < from.size() &&
+                       (second.external || static_cast<std::size_t>(second.index) < t);
+    if (!valid) throw UserError(op.origin + ": operand refers to no earlier tensor");
+    op.inputs.push_back(from[static_cast<std::size_t>(second.index)]);
+  }
+  op.kernel_h = f.kernel_h;
+  op.kernel_w = f.kernel_w;
+  op.stride_h = f.stride_h;
+  op.stride_w = f.stride_w;
+  op.padding = f.padding;
+  return {std::move(conv), std::move(op)};
 }
 
 }  // namespace
@@ -225,9 +296,11 @@ void decompose(const wl::Network& net, const hw::HwSpec& /*hw*/, const sim::Plan
       unit.block.clear();
     }
     unit.layers.clear();
+    unit.fused_layers.clear();
     unit.jobs.clear();
     for (std::size_t j = start[u]; j < start[u + 1]; ++j) {
       unit.layers.push_back(plan.layer_of_job[j]);
+      unit.fused_layers.push_back(plan.fused_layer_of_job[j]);
       unit.jobs.push_back(j);
     }
     describe(net, opt, plan, unit, types[u], scratch, unit.desc);
@@ -249,15 +322,34 @@ wl::Network unit_network(const UnitDesc& desc) {
     input_names.push_back(in.name);
     net.add_layer(std::move(in));
   }
-  for (std::size_t t = 0; t < desc.layers.size(); ++t)
-    layer_names.push_back("l" + std::to_string(t) + "_" + wl::op_name(desc.layers[t].op));
   for (std::size_t t = 0; t < desc.layers.size(); ++t) {
-    const std::size_t index =
-        net.add_layer(rebuild_layer(desc.layers[t], t, input_names, layer_names));
+    const LayerDesc& d = desc.layers[t];
+    layer_names.push_back("l" + std::to_string(t) + "_" +
+                          wl::op_name(d.fused.any() ? d.fused.op : d.op));
+  }
+  std::vector<wl::Layer> convs;  // of the fused layers, added after the unit's layers
+  for (std::size_t t = 0; t < desc.layers.size(); ++t) {
+    const LayerDesc& d = desc.layers[t];
+    std::size_t index = 0;
+    if (d.fused.any()) {
+      auto [conv, op] = rebuild_fused(d, t, input_names, layer_names,
+                                      "l" + std::to_string(t) + "_" + wl::op_name(d.op));
+      convs.push_back(std::move(conv));
+      index = net.add_layer(std::move(op));
+    } else {
+      index = net.add_layer(rebuild_layer(d, t, input_names, layer_names));
+    }
     ACCELNAS_CHECK(index == desc.inputs.size() + t, "unit network layer index");
   }
+  for (wl::Layer& conv : convs) net.add_layer(std::move(conv));
   net.finalize();
   return net;
+}
+
+std::size_t fused_conv_index(const UnitDesc& desc, std::size_t t) {
+  std::size_t m = 0;
+  for (std::size_t k = 0; k < t; ++k) m += desc.layers[k].fused.any() ? 1 : 0;
+  return desc.inputs.size() + desc.layers.size() + m;
 }
 
 std::vector<hw::LayerJob> unit_jobs(const UnitDesc& desc, const hw::HwSpec& hw) {
@@ -267,7 +359,14 @@ std::vector<hw::LayerJob> unit_jobs(const UnitDesc& desc, const hw::HwSpec& hw) 
   std::vector<hw::LayerJob> jobs;
   for (std::size_t t = 0; t < desc.layers.size(); ++t) {
     const LayerDesc& d = desc.layers[t];
-    hw::LayerJob job = sim::make_job(net, desc.inputs.size() + t, hw, opt);
+    hw::LayerJob job;
+    if (d.fused.any()) {
+      // Built from the description, never re-derived from this small graph (whose consumers
+      // outside the unit are invisible): the planner's own fused mapping.
+      sim::make_fused_job(net, fused_conv_index(desc, t), desc.inputs.size() + t, hw, opt, job);
+    } else {
+      sim::make_job(net, desc.inputs.size() + t, hw, opt, job);
+    }
     for (std::size_t k = 0; k < d.inputs.size(); ++k) {
       const TensorRef& r = d.inputs[k];
       job.inputs[k].on_chip =

@@ -45,6 +45,18 @@ struct ExternalInput {
   bool on_chip = false;  // context: resident in activation SRAM already, or read from DRAM
 };
 
+// The add, mul or pool fused into a conv2d's output stage (rules F1, F2): the layer that has no
+// job of its own, whose output is the fused job's. An add / mul's second operand is the last
+// entry of its LayerDesc's `inputs` (after the conv's own operand).
+struct FusedDesc {
+  wl::OpKind op = wl::OpKind::Input;      // Input: nothing fused
+  Precision precision = Precision::Int8;  // the fused op's (its output's bytes)
+  int kernel_h = 1, kernel_w = 1;         // max_pool / avg_pool: the window
+  int stride_h = 1, stride_w = 1;
+  wl::Padding padding;  // resolved (explicit) padding
+  bool any() const { return op != wl::OpKind::Input; }
+};
+
 // A field added here must be written by decompose (unit.cpp: set_geometry / describe) and go
 // into the cache key (prediction_cache.cpp: hash_desc, SameDesc).
 struct LayerDesc {
@@ -64,6 +76,7 @@ struct LayerDesc {
   bool bias = false;  // a bias term (bias or folded batch-norm): adds weight bytes
   std::int64_t out_h = 0, out_w = 0;
   wl::ResizeMode resize_mode = wl::ResizeMode::Nearest;
+  FusedDesc fused;  // conv2d only: the op fused into it, if any (the job is "conv2d+<op>")
 
   // Context.
   bool output_on_chip = false;  // stays resident for its consumers
@@ -86,9 +99,15 @@ struct UnitDesc {
 struct Unit {
   UnitDesc desc;
   // Where the unit came from (not part of the description).
-  std::string block;                // block id, empty for a lone layer
-  std::vector<std::size_t> layers;  // network layer indices, in execution order
-  std::vector<std::size_t> jobs;    // indices into the network plan's jobs
+  std::string block;                      // block id, empty for a lone layer
+  std::vector<std::size_t> layers;        // network layer indices, in execution order (of a fused
+                                          // job: its conv)
+  std::vector<std::size_t> fused_layers;  // per job, the fused op's layer, else sim::kNoLayer
+  std::vector<std::size_t> jobs;          // indices into the network plan's jobs
+  // The network layer whose output job t of the unit produces.
+  std::size_t output_layer(std::size_t t) const {
+    return fused_layers[t] != sim::kNoLayer ? fused_layers[t] : layers[t];
+  }
 };
 
 // Splits the planned network into units, in execution order; every non-input layer belongs to
@@ -109,9 +128,13 @@ void decompose(const wl::Network& net, const hw::HwSpec& hw, const sim::PlanOpti
 
 // The small network unit_jobs() plans: one input layer "in<k>" per external input, then one
 // layer per LayerDesc in order ("l<t>_<op>"), finalized (shapes inferred). Network layer index k
-// is external input k and index inputs.size() + t is layer t. Hardware-free. Throws UserError
-// when the description is not a valid network.
+// is external input k and index inputs.size() + t is layer t: for a fused layer, the fused op
+// ("l<t>_<fused op>", reading the conv and, for add / mul, the second operand), whose conv
+// ("l<t>_conv2d") comes after every layer of the unit, at fused_conv_index(). Hardware-free.
+// Throws UserError when the description is not a valid network.
 wl::Network unit_network(const UnitDesc& desc);
+// The index in unit_network(desc) of the conv of fused layer t.
+std::size_t fused_conv_index(const UnitDesc& desc, std::size_t t);
 
 // Rebuilds the unit's layer jobs from its description alone: a small network of the external
 // inputs and the unit's layers goes through sim::make_job, then the context is applied. Throws

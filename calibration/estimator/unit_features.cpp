@@ -87,19 +87,20 @@ LayerTerms layer_terms(const hw::LayerJob& job, const hw::HwSpec& hw) {
   return s;
 }
 
-UnitSummary summarize_in(const UnitDesc& desc, const wl::Network& net,
-                         const std::vector<std::size_t>& layers,
+UnitSummary summarize_in(const UnitDesc& desc, const wl::Network& net, const Unit& unit,
                          const std::vector<const hw::LayerJob*>& jobs, const hw::HwSpec& hw) {
-  if (desc.layers.empty() || layers.size() != desc.layers.size() || jobs.size() != layers.size())
+  const std::vector<std::size_t>& layers = unit.layers;
+  if (desc.layers.empty() || layers.size() != desc.layers.size() || jobs.size() != layers.size() ||
+      unit.fused_layers.size() != layers.size())
     throw std::logic_error("summarize_in: the unit's layers, jobs and description disagree");
   return summarize_with(
-      desc, [&](std::size_t t) { return net.layer(layers[t]).out; },
+      desc, [&](std::size_t t) { return net.layer(unit.output_layer(t)).out; },
       [&](std::size_t t) {
         // The planner's job holds layer_macs and layer_vector_ops times the batch, and the
         // weight bytes of layer_params (sim::make_job).
         const hw::LayerJob& job = *jobs[t];
         const std::int64_t bytes = hw.prec(job.precision).bytes;
-        return LayerCounts{job.macs, job.vector_ops,
+        return LayerCounts{job.macs, job.vector_ops + job.fused_vector_ops,
                            bytes > 0 ? job.weight_bytes / bytes : wl::layer_params(net, layers[t])};
       });
 }

@@ -59,10 +59,9 @@ struct LayerTerms {
 LayerTerms layer_terms(const hw::LayerJob& job, const hw::HwSpec& hw);
 
 // summarize(d) without rebuilding the unit's network: from the network the unit was cut from
-// (`layers`: its network layer indices, `jobs`: the planner's jobs, as in cal::Unit). Equal to
+// (`unit`: its network layers and fused layers, `jobs`: the planner's jobs of it). Equal to
 // summarize(d) field by field for every unit cal::decompose returns.
-UnitSummary summarize_in(const UnitDesc& d, const wl::Network& net,
-                         const std::vector<std::size_t>& layers,
+UnitSummary summarize_in(const UnitDesc& d, const wl::Network& net, const Unit& unit,
                          const std::vector<const hw::LayerJob*>& jobs, const hw::HwSpec& hw);
 
 // The feature vector from a summary and the layers' terms in execution order: what

@@ -19,6 +19,8 @@ bool is_array(wl::OpKind op) {
 }
 
 bool adds_unit_input_back(const LayerDesc& d) {
+  // A fused add (F1) adds its second operand (the last) to the conv's output, made inside.
+  if (d.fused.op == wl::OpKind::Add) return d.inputs.back().external;
   if (d.op != wl::OpKind::Add) return false;
   const bool outside =
       std::any_of(d.inputs.begin(), d.inputs.end(), [](const TensorRef& r) { return r.external; });
@@ -67,6 +69,13 @@ UnitSummary summarize_with(const UnitDesc& desc,
       s.kernel = std::max<i64>(s.kernel, d.kernel_h);
       s.stride *= d.stride_h;
     }
+    if (d.fused.any()) {
+      if (has_window(d.fused.op)) {
+        s.kernel = std::max<i64>(s.kernel, d.fused.kernel_h);
+        s.stride *= d.fused.stride_h;
+      }
+      s.fused = wl::op_name(d.fused.op);
+    }
     if (d.op == wl::OpKind::Conv2d) {
       widest_conv = std::max(widest_conv, d.out_channels);
       // wl::is_depthwise, from operand 0's channels.
@@ -77,8 +86,8 @@ UnitSummary summarize_with(const UnitDesc& desc,
     }
     if (is_array(d.op) && !is_array(precision_from->op)) precision_from = &d;
     s.mixed_precision = s.mixed_precision || d.precision != desc.layers.front().precision;
-    pool = pool || d.op == wl::OpKind::GlobalAvgPool;
-    mul = mul || d.op == wl::OpKind::Mul;
+    pool = pool || d.op == wl::OpKind::GlobalAvgPool || d.fused.op == wl::OpKind::GlobalAvgPool;
+    mul = mul || d.op == wl::OpKind::Mul || d.fused.op == wl::OpKind::Mul;
     s.has_residual = s.has_residual || adds_unit_input_back(d);
     s.max_other_reserved_bytes = std::max(s.max_other_reserved_bytes, d.other_reserved_bytes);
     const LayerCounts c = counts(t);
@@ -101,8 +110,12 @@ UnitSummary summarize(const UnitDesc& desc) {
       desc, [&](std::size_t t) { return net.layer(first + t).out; },
       [&](std::size_t t) {
         const std::size_t i = first + t;
-        return LayerCounts{wl::layer_macs(net, i) * desc.batch,
-                           wl::layer_vector_ops(net, i) * desc.batch, wl::layer_params(net, i)};
+        // A fused layer: the conv's MACs and params, the fused op's element operations.
+        const std::size_t c = desc.layers[t].fused.any() ? fused_conv_index(desc, t) : i;
+        const i64 vector_ops =
+            wl::layer_vector_ops(net, i) + (c != i ? wl::layer_vector_ops(net, c) : 0);
+        return LayerCounts{wl::layer_macs(net, c) * desc.batch, vector_ops * desc.batch,
+                           wl::layer_params(net, c)};
       });
 }
 
@@ -133,6 +146,7 @@ const std::vector<std::string>& summary_columns() {
                                                    "params",
                                                    "input_elements",
                                                    "output_elements",
+                                                   "fused",
                                                    "prefetched_weight_bytes"};
   return columns;
 }
@@ -167,6 +181,7 @@ std::vector<std::string> summary_values(const UnitSummary& s) {
           to_string(s.params),
           to_string(s.input_elements),
           to_string(s.output_elements),
+          std::string(s.fused),
           to_string(s.prefetched_weight_bytes)};
 }
 

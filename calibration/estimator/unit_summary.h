@@ -46,6 +46,8 @@ struct UnitSummary {
   std::int64_t params = 0;           // params: sum of wl::layer_params (weights and biases)
   std::int64_t input_elements = 0;   // input_elements: all external inputs, times batch
   std::int64_t output_elements = 0;  // output_elements: the last layer's output, times batch
+  // fused: the op fused into a conv (F1, F2) by the unit's last fused job, "none" when none
+  const char* fused = "none";
   // prefetched_weight_bytes: of the first layer's weights, prefetched by the layer before (C4)
   std::int64_t prefetched_weight_bytes = 0;
 };
@@ -54,7 +56,8 @@ struct UnitSummary {
 UnitSummary summarize(const UnitDesc& desc);
 
 // The summary from per-layer facts, wherever they come from: `output(t)` is layer t's output
-// shape, `counts(t)` its MACs and vector ops (batch included) and params. summarize() takes them
+// shape (a fused layer's: its fused op's), `counts(t)` its MACs and vector ops (batch included,
+// a fused op's element operations too) and params. summarize() takes them
 // from the unit's own network; the estimator's fast path (summarize_in) from the network the
 // unit was cut from and the planner's jobs.
 struct LayerCounts {

@@ -64,6 +64,17 @@ json layer_json(const LayerDesc& d) {
     default:
       break;
   }
+  // Only when a job is fused (F1, F2), so that unfused texts (and their label keys) are unchanged.
+  if (d.fused.any()) {
+    json f{{"op", wl::op_name(d.fused.op)}, {"precision", precision_name(d.fused.precision)}};
+    if (d.fused.op == wl::OpKind::MaxPool || d.fused.op == wl::OpKind::AvgPool) {
+      f["kernel"] = {d.fused.kernel_h, d.fused.kernel_w};
+      f["stride"] = {d.fused.stride_h, d.fused.stride_w};
+      const wl::Padding& p = d.fused.padding;
+      f["padding"] = {p.top, p.left, p.bottom, p.right};
+    }
+    j["fused"] = f;
+  }
   j["output_on_chip"] = d.output_on_chip;
   j["output_to_dram"] = d.output_to_dram;
   j["other_reserved_bytes"] = d.other_reserved_bytes;
@@ -303,6 +314,33 @@ std::vector<std::string> layer_keys(wl::OpKind op) {
   return keys;
 }
 
+// The `fused` part of a conv2d (F1, F2): the op, its precision and, for a window pool, the window.
+FusedDesc read_fused(const Reader& r, const json& j, const std::string& path) {
+  if (!j.is_object()) r.fail(path, "expected an object, got " + shown(j));
+  if (!j.contains("op")) r.fail(path, "missing key 'op'");
+  FusedDesc f;
+  const std::vector<wl::OpKind> kinds = {wl::OpKind::Add, wl::OpKind::Mul, wl::OpKind::MaxPool,
+                                         wl::OpKind::AvgPool, wl::OpKind::GlobalAvgPool};
+  std::vector<std::string> names;
+  for (wl::OpKind k : kinds) names.emplace_back(wl::op_name(k));
+  f.op = kinds[r.choice(j.at("op"), child(path, "op"), "fused op (add, mul or a pool)", names)];
+  const bool window = f.op == wl::OpKind::MaxPool || f.op == wl::OpKind::AvgPool;
+  std::vector<std::string> keys = {"op", "precision"};
+  if (window) keys.insert(keys.end(), {"kernel", "stride", "padding"});
+  r.object(j, path, keys);
+  f.precision = read_precision(r, j.at("precision"), child(path, "precision"));
+  if (window) {
+    LayerDesc w;
+    read_window(r, j, path, w);
+    f.kernel_h = w.kernel_h;
+    f.kernel_w = w.kernel_w;
+    f.stride_h = w.stride_h;
+    f.stride_w = w.stride_w;
+    f.padding = w.padding;
+  }
+  return f;
+}
+
 LayerDesc read_layer(const Reader& r, const json& j, const std::string& path, std::size_t t,
                      std::size_t num_inputs) {
   if (!j.is_object()) r.fail(path, "expected an object, got " + shown(j));
@@ -313,7 +351,10 @@ LayerDesc read_layer(const Reader& r, const json& j, const std::string& path, st
     r.fail(child(path, "op"), "unknown op '" + op + "'" + suggestion_suffix(op, wl::op_names()));
   if (d.op == wl::OpKind::Input)
     r.fail(child(path, "op"), "an input is not a layer of a unit (list it under 'inputs')");
-  r.object(j, path, layer_keys(d.op), {"prefetched_weight_bytes"});
+  std::vector<std::string> keys = layer_keys(d.op);
+  // `fused` is written only for a fused conv2d: allowed there, and only when present.
+  if (d.op == wl::OpKind::Conv2d && j.contains("fused")) keys.emplace_back("fused");
+  r.object(j, path, keys, {"prefetched_weight_bytes"});
 
   d.precision = read_precision(r, j.at("precision"), child(path, "precision"));
   const std::string ip = child(path, "inputs");
@@ -327,6 +368,13 @@ LayerDesc read_layer(const Reader& r, const json& j, const std::string& path, st
       d.groups = r.small(j.at("groups"), child(path, "groups"), 1);
       d.out_channels = r.integer(j.at("out_channels"), child(path, "out_channels"), 1);
       d.bias = r.boolean(j.at("bias"), child(path, "bias"));
+      if (j.contains("fused")) {
+        d.fused = read_fused(r, j.at("fused"), child(path, "fused"));
+        const bool eltwise = d.fused.op == wl::OpKind::Add || d.fused.op == wl::OpKind::Mul;
+        if (eltwise && d.inputs.size() < 2)
+          r.fail(ip, "a fused " + std::string(wl::op_name(d.fused.op)) +
+                         " needs its second operand as the last operand");
+      }
       break;
     case wl::OpKind::FullyConnected:
       d.out_channels = r.integer(j.at("out_channels"), child(path, "out_channels"), 1);

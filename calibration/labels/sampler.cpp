@@ -62,8 +62,8 @@ i64 draw_channels(Rng& rng, const IntDist& d, const ChannelAlignment& a, i64 m) 
 
 class UnitBuilder {
  public:
-  UnitBuilder(Rng& rng, const UnitParams& p, i64 multiple)
-      : rng_(rng), p_(p), m_(multiple), b_("sample", pick(rng, p.precision)) {}
+  UnitBuilder(Rng& rng, const UnitParams& p, i64 multiple, const hw::HwSpec& hw)
+      : rng_(rng), p_(p), m_(multiple), hw_(hw), b_("sample", pick(rng, p.precision)) {}
 
   wl::Network build(UnitType type) {
     switch (type) {
@@ -108,7 +108,37 @@ class UnitBuilder {
     const i64 in_c = channels(p_.in_channels);
     const int k = small(p_.kernel), s = small(p_.stride);
     const std::string x = input("in", r, in_c);
-    b_.conv("conv", x, out_channels(in_c), k, s, wl::bn(wl::Activation::Relu6));
+    // F1, F2: an op the planner fuses into the conv (drawn only when the space asks for it).
+    const bool fuse = p_.fused.probability > 0 && rng_.chance(p_.fused.probability);
+    wl::OpKind op = fuse ? pick(rng_, p_.fused.ops) : wl::OpKind::Input;
+    // On hardware that does not fuse this kind the op would be a unit of its own: left out.
+    const bool eltwise_op = op == wl::OpKind::Add || op == wl::OpKind::Mul;
+    if (fuse && !(eltwise_op ? hw_.fusion_eltwise : hw_.fusion_pooling)) op = wl::OpKind::Input;
+    const i64 out_c = out_channels(in_c);
+    const i64 out_r = (r + s - 1) / s;  // SAME padding
+    // An add / mul's second operand is an input: produced before the conv, as F1 requires.
+    const bool eltwise = op == wl::OpKind::Add || op == wl::OpKind::Mul;
+    const std::string other = eltwise ? input("in2", out_r, out_c) : std::string();
+    const std::string y = b_.conv("conv", x, out_c, k, s, wl::bn(wl::Activation::Relu6));
+    switch (op) {
+      case wl::OpKind::Add:
+        b_.add("add", y, other);
+        break;
+      case wl::OpKind::Mul:
+        b_.mul("mul", y, other);
+        break;
+      case wl::OpKind::AvgPool:
+        b_.avgpool("pool", y, small(p_.kernel), small(p_.stride));
+        break;
+      case wl::OpKind::MaxPool:
+        b_.maxpool("pool", y, small(p_.kernel), small(p_.stride));
+        break;
+      case wl::OpKind::GlobalAvgPool:
+        b_.global_avgpool("pool", y);
+        break;
+      default:
+        break;
+    }
   }
 
   void vector_op() {
@@ -189,6 +219,7 @@ class UnitBuilder {
   Rng& rng_;
   const UnitParams& p_;
   i64 m_;
+  const hw::HwSpec& hw_;
   wl::NetworkBuilder b_;
 };
 
@@ -254,7 +285,7 @@ UnitDesc Sampler::sample(u64 index) const {
     const i64 multiple =
         p.channel_alignment.multiple > 0 ? p.channel_alignment.multiple : hw_.parallelism_factor;
     try {
-      UnitBuilder builder(rng, p, multiple);
+      UnitBuilder builder(rng, p, multiple, hw_);
       const wl::Network net = builder.build(kind->type);
       const sim::PlanOptions opt = draw_context(rng, p, hw_);
       if (p.max_tensor_elements > 0 && largest_tensor(net) * opt.batch > p.max_tensor_elements) {

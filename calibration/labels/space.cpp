@@ -39,6 +39,7 @@ const std::vector<std::string>& param_keys() {
                                                 "context",
                                                 "ops",
                                                 "fully_connected",
+                                                "fused",
                                                 "max_tensor_elements"};
   return keys;
 }
@@ -183,6 +184,25 @@ void parse_se(const Node& n, SeDist& se) {
   if (n.has("ratio")) se.ratio = real_dist(n["ratio"], 1e-6, 1);
 }
 
+const std::vector<std::string>& fused_op_names() {
+  static const std::vector<std::string> names = {"add", "mul", "avgpool", "maxpool",
+                                                 "global_avgpool"};
+  return names;
+}
+
+bool parse_fused_op(const std::string& s, wl::OpKind& out) {
+  for (const auto& name : fused_op_names()) {
+    if (s == name) return wl::parse_op(s, out);
+  }
+  return false;
+}
+
+void parse_fused(const Node& n, FusedDist& f) {
+  n.expect_keys({"probability", "ops"});
+  if (n.has("probability")) f.probability = probability(n["probability"]);
+  if (n.has("ops")) f.ops = name_list<wl::OpKind>(n["ops"], fused_op_names(), parse_fused_op);
+}
+
 void parse_context(const Node& n, ContextDist& c) {
   n.expect_keys({"input_on_chip", "output_on_chip", "reserved_fraction", "prefetched"});
   if (n.has("prefetched")) c.prefetched = probability(n["prefetched"]);
@@ -209,6 +229,7 @@ void parse_params(const Node& n, UnitParams& p) {
   if (n.has("context")) parse_context(n["context"], p.context);
   if (n.has("ops")) p.ops = name_list<wl::OpKind>(n["ops"], vector_op_names(), parse_vector_op);
   if (n.has("fully_connected")) p.fully_connected = probability(n["fully_connected"]);
+  if (n.has("fused")) parse_fused(n["fused"], p.fused);
   if (n.has("max_tensor_elements"))
     p.max_tensor_elements = int_in(n["max_tensor_elements"], 1, i64{1} << 40);
 }
@@ -232,6 +253,7 @@ UnitKind parse_unit(const Node& n, const UnitParams& defaults) {
   if (n.has("fully_connected") && k.type != UnitType::Conv) {
     n["fully_connected"].fail("applies to conv units only");
   }
+  if (n.has("fused") && k.type != UnitType::Conv) n["fused"].fail("applies to conv units only");
   k.params = defaults;
   parse_params(n, k.params);
   return k;

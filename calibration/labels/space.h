@@ -53,6 +53,16 @@ struct SeDist {
   RealDist ratio = RealDist::value(0.25);
 };
 
+// An op fused into a conv unit's conv (rules F1, F2, docs/HARDWARE_MODEL.md): with
+// `probability`, the conv's output feeds one op drawn from `ops` (add or mul with a second input
+// of the conv's output shape, or a pool), which the planner fuses into the conv's job when the
+// hardware fuses that kind (fusion.eltwise, fusion.pooling). Only drawn when probability > 0, so
+// a space without it samples what it sampled before.
+struct FusedDist {
+  double probability = 0;
+  std::vector<wl::OpKind> ops = {wl::OpKind::Add, wl::OpKind::MaxPool, wl::OpKind::GlobalAvgPool};
+};
+
 // The context a unit has in a bigger network, applied through sim::PlanOptions.
 struct ContextDist {
   double input_on_chip = 0;                         // probability the inputs start on chip
@@ -82,6 +92,7 @@ struct UnitParams {
   std::vector<wl::OpKind> ops = {wl::OpKind::Add, wl::OpKind::Mul, wl::OpKind::AvgPool,
                                  wl::OpKind::MaxPool, wl::OpKind::GlobalAvgPool};
   double fully_connected = 0;  // conv units: probability of a fully_connected on a 1x1 input
+  FusedDist fused;             // conv units: an op fused into the conv
   // Largest activation tensor a unit may have (elements, batch included; 0: no limit). A draw
   // over it is redrawn, so resolution and channels are drawn jointly the way real networks
   // trade them (wide layers at low resolution), instead of 320 channels x6 at 224x224.

@@ -30,7 +30,14 @@ std::int64_t dot_product_tile_cycles(const LayerJob& job, const Tile& tile, cons
   const std::int64_t step = hw.prec(job.precision).cycles_per_step;
   const std::int64_t steps =
       tile.steps_per_pixel > 0 ? tile.steps_per_pixel : dot_product_steps_per_pixel_pass(job, hw);
-  return tile.pixels * tile.passes * steps * step + tile.passes * hw.pipeline_latency_cycles;
+  const std::int64_t array =
+      tile.pixels * tile.passes * steps * step + tile.passes * hw.pipeline_latency_cycles;
+  if (tile.fused_vector_ops <= 0) return array;
+  // F3: the fused add, mul or pool runs on the vector unit's lanes beside the array (the output
+  // stage works in parallel with it), at the vector unit's own rate (V1).
+  const std::int64_t fused =
+      ceil_div(tile.fused_vector_ops, hw.vector_lanes) * step + hw.vector_pipeline_latency_cycles;
+  return array > fused ? array : fused;
 }
 
 double dot_product_peak_macs_per_cycle(Precision p, const HwSpec& hw) {

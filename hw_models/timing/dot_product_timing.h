@@ -11,6 +11,8 @@
 //   A8 small-channel packing: a dense conv with Cin_per_group < dot_width packs the kernel row's
 //      taps (row: Kh*ceil(Kw*Cin/dot_width) steps) or every tap (taps: ceil(Kh*Kw*Cin/dot_width))
 //      into the lanes
+//   F3 a tile with a fused add / mul / pool takes max(its array cycles, the vector unit's V1
+//      cycles for its fused element operations): the output stage runs beside the array
 // Pure functions, SystemC-free: the DotProductArray module, the compute-kind registry and the
 // estimator's features share them.
 #ifndef ACCELNAS_HW_MODELS_TIMING_DOT_PRODUCT_TIMING_H
@@ -24,7 +26,7 @@ namespace accelnas::hw {
 
 // Steps per output pixel per pass of the whole layer (A1, A3, A8).
 std::int64_t dot_product_steps_per_pixel_pass(const LayerJob& job, const HwSpec& hw);
-// Cycles of one tile (A1-A5, A7).
+// Cycles of one tile (A1-A5, A7, F3).
 std::int64_t dot_product_tile_cycles(const LayerJob& job, const Tile& tile, const HwSpec& hw);
 // PF * dot_width / cycles_per_step(p).
 double dot_product_peak_macs_per_cycle(Precision p, const HwSpec& hw);

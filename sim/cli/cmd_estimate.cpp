@@ -114,7 +114,13 @@ void add_estimate(CLI::App& app) {
     std::vector<UnitLine> lines;
     for (std::size_t u = 0; u < units.size(); ++u) {
       UnitLine line{cal::unit_type_name(p.units[u].type), units[u].block, {}, p.units[u].cycles};
-      for (const std::size_t l : units[u].layers) line.layers.push_back(net.layer(l).name);
+      for (std::size_t t = 0; t < units[u].layers.size(); ++t) {
+        // A fused job (F1, F2) is shown by its job's name, "<conv>+<op>".
+        std::string name = net.layer(units[u].layers[t]).name;
+        if (units[u].fused_layers[t] != sim::kNoLayer)
+          name += "+" + net.layer(units[u].fused_layers[t]).name;
+        line.layers.push_back(std::move(name));
+      }
       lines.push_back(std::move(line));
     }
     write_estimate(out.stream(), format, net.name, est, lines, p, opt.batch);

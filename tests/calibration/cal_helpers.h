@@ -96,6 +96,9 @@ inline void check_same_job(const hw::LayerJob& a, const hw::LayerJob& b, const s
   CHECK(a.depthwise == b.depthwise);
   CHECK(a.macs == b.macs);
   CHECK(a.vector_ops == b.vector_ops);
+  CHECK(a.fused_op == b.fused_op);
+  CHECK(a.fused_vector_ops == b.fused_vector_ops);
+  CHECK(a.fused_halo_rows == b.fused_halo_rows);
   CHECK(a.weight_bytes == b.weight_bytes);
   CHECK(a.output_bytes == b.output_bytes);
   CHECK(a.output_whole == b.output_whole);

@@ -104,7 +104,7 @@ TEST_CASE("unit features: the planner's jobs and the source network give the reb
       for (const cal::Unit& u : units) {
         std::vector<const hw::LayerJob*> jobs;
         for (const std::size_t j : u.jobs) jobs.push_back(&plan.jobs[j]);
-        const cal::UnitSummary s = cal::summarize_in(u.desc, net, u.layers, jobs, hw);
+        const cal::UnitSummary s = cal::summarize_in(u.desc, net, u, jobs, hw);
         check_same_summary(s, cal::summarize(u.desc));
         std::vector<cal::LayerTerms> terms;
         for (const hw::LayerJob* j : jobs) terms.push_back(cal::layer_terms(*j, hw));

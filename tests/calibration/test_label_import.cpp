@@ -118,7 +118,8 @@ TEST_CASE("labels import: a flat row is the unit the sampler builds from the sam
   CHECK(d.inputs.at(0).shape.h == 14);
   CHECK(d.inputs.at(0).shape.c == 32);
   CHECK(d.inputs.at(0).on_chip);
-  CHECK(d.layers.back().op == wl::OpKind::Add);  // stride 1, channels kept: the residual add
+  // Stride 1, channels kept: the residual add, fused into the project conv (F1).
+  CHECK(d.layers.back().fused.op == wl::OpKind::Add);
   CHECK(d.layers.front().precision == Precision::Int16);
   CHECK(d.layers.at(1).kernel_h == 5);
 }

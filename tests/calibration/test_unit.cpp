@@ -1,6 +1,7 @@
 // Decomposition of networks into units, the description round trip and its canonical text.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -55,12 +56,25 @@ TEST_CASE("decomposition: every non-input layer is in exactly one unit, in execu
     const wl::Network net = wl::build_zoo(entry.name);
     INFO(entry.name);
     std::vector<std::size_t> covered;
+    std::size_t last_job = 0;
+    bool first = true;
     for (const auto& u : cal::decompose(net, test::pf32(), {})) {
       CHECK(!u.layers.empty());
       CHECK(u.layers.size() == u.desc.layers.size());
-      covered.insert(covered.end(), u.layers.begin(), u.layers.end());
+      CHECK(u.fused_layers.size() == u.layers.size());
+      for (std::size_t t = 0; t < u.layers.size(); ++t) {
+        covered.push_back(u.layers[t]);
+        // A fused op (F1, F2) is in the unit of its conv, in that conv's job.
+        if (u.fused_layers[t] != sim::kNoLayer) covered.push_back(u.fused_layers[t]);
+        CHECK((first || u.jobs[t] == last_job + 1));
+        last_job = u.jobs[t];
+        first = false;
+      }
     }
-    CHECK(covered == planned_layers(net));
+    std::vector<std::size_t> planned = planned_layers(net);
+    std::sort(covered.begin(), covered.end());
+    std::sort(planned.begin(), planned.end());
+    CHECK(covered == planned);
   }
 }
 
@@ -83,7 +97,13 @@ TEST_CASE("decomposition: an IBN or fused-IBN block, SE and residual add include
         continue;
       }
       ++units_of_block[u.block];
-      CHECK(u.layers.size() == layers_of_block[u.block]);
+      std::size_t fused = 0;  // the residual add, fused into the project conv (F1)
+      for (std::size_t f : u.fused_layers) {
+        if (f == sim::kNoLayer) continue;
+        ++fused;
+        CHECK(net.layer(f).block == u.block);
+      }
+      CHECK(u.layers.size() + fused == layers_of_block[u.block]);
       for (std::size_t i : u.layers) CHECK(net.layer(i).block == u.block);
     }
     for (const auto& [block, n] : layers_of_block) {

@@ -49,7 +49,8 @@ TEST_CASE("unit summary: MobileNetV2 blocks have Table 2's channels, strides and
 
   // ibn3: the repeat, 56x56x24 -> 56x56x24 through 144 channels, with the residual add.
   const auto& b3 = s.at("ibn3");
-  CHECK(b3.layers == 4);
+  CHECK(b3.layers == 3);  // the residual add is fused into the project conv (F1)
+  CHECK(std::string(b3.fused) == "add");
   CHECK((b3.in_h == 56 && b3.in_c == 24 && b3.out_h == 56 && b3.out_c == 24));
   CHECK(b3.stride == 1);
   CHECK(b3.kernel == 3);

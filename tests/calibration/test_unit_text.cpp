@@ -48,10 +48,12 @@ void check_round_trip(const cal::UnitDesc& d, const hw::HwSpec& hw, const std::s
     test::check_same_job(rebuilt[t], original[t], where + " layer " + std::to_string(t));
 }
 
-// An MobileNetV2 IBN with expand conv and residual add: in0 -> conv, dw, project, add(in0, l2).
+// An MobileNetV2 IBN with expand conv and residual add: in0 -> conv, dw, project, add(in0, l2),
+// planned without fusion (F1) so that the add is a layer of its own.
 json ibn_json() {
   const wl::Network net = wl::build_zoo("mobilenet_v2");
-  for (const auto& u : cal::decompose(net, test::pf32(), {})) {
+  const hw::HwSpec hw = hw::load_hw("npu-pf32", {{"fusion.eltwise", "false"}});
+  for (const auto& u : cal::decompose(net, hw, {})) {
     if (u.block == "ibn3") return json::parse(cal::canonical_text(u.desc));
   }
   FAIL("no ibn3 in mobilenet_v2");

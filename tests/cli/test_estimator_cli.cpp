@@ -75,7 +75,7 @@ TEST_CASE("estimator cli: label, fit, estimate and validate agree end to end on 
   const auto tiny = run_cli({"estimate", "--estimator", est, "--model", "tiny"});
   INFO(tiny.err);
   REQUIRE(tiny.exit_code == 0);
-  CHECK(contains(tiny.out, "ibn1_expand ibn1_dw ibn1_project ibn1_add"));
+  CHECK(contains(tiny.out, "ibn1_expand ibn1_dw ibn1_project+ibn1_add"));  // F1
   CHECK(contains(tiny.out, "total: "));
   const auto tiny_json =
       run_cli({"estimate", "--estimator", est, "--model", "tiny", "--format", "json"});

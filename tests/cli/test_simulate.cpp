@@ -173,7 +173,7 @@ TEST_CASE("cli: a network YAML file given by path is simulated, named after its 
   CHECK(j["model"]["name"] == "my_net");
   std::vector<std::string> names;
   for (const json& l : j["layers"]) names.push_back(l["name"].get<std::string>());
-  CHECK(names == std::vector<std::string>{"conv", "pool", "fc"});
+  CHECK(names == std::vector<std::string>{"conv+pool", "fc"});  // the pool is fused (F2)
   // 16x16 output pixels x 32 channels x 3x3x8 taps.
   CHECK(j["layers"][0]["macs"] == 16 * 16 * 32 * 9 * 8);
   CHECK(j["total"]["cycles"].get<std::int64_t>() > 0);

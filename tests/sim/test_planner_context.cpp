@@ -65,19 +65,21 @@ TEST_CASE("planner context: an input too big for the activation SRAM is read fro
 
 TEST_CASE("planner context: an on-chip input stays resident up to its last consumer") {
   const auto hw = test::preset("npu-pf32");
-  // x feeds expand (job 0) and the residual add (job 3).
+  // x feeds expand (job 0) and the residual add, fused into the project conv (job 2, F1): x is
+  // that job's last operand.
   const std::string yaml =
       test::ibn_yaml(14, 32, 32, 6, false) + "  - {name: add, op: add, inputs: [x, project]}\n";
   sim::PlanOptions opt;
   opt.inputs_on_chip = true;
   const auto p = plan(yaml, hw, opt);
-  REQUIRE(p.jobs.size() == 4);
+  REQUIRE(p.jobs.size() == 3);
+  CHECK(p.jobs[2].name == "project+add");
   const std::int64_t x_bytes = 14 * 14 * 32;
   CHECK(p.jobs[0].inputs[0].on_chip);
-  CHECK(p.jobs[3].inputs[0].on_chip);
+  CHECK(p.jobs[2].inputs.back().on_chip);
   for (const auto& job : p.jobs) CHECK(job.reserved_activation_bytes >= x_bytes);
   const auto dram = plan(yaml, hw, {});
-  CHECK_FALSE(dram.jobs[3].inputs[0].on_chip);
+  CHECK_FALSE(dram.jobs[2].inputs.back().on_chip);
   CHECK(dram.jobs[1].reserved_activation_bytes + x_bytes == p.jobs[1].reserved_activation_bytes);
 }
 
