@@ -45,9 +45,21 @@ int main(int argc, char** argv) {
   const double four = median_ms(runs, [&] {
     for (const auto& h : sweep) sim::simulate_network(net, h, {});
   });
+  // The compiler-side mechanisms (A8 packing, F1-F2 fusion, C4 prefetch) off, measured in the
+  // same run so the ratio survives a noisy machine.
+  const hw::HwSpec plain = hw::load_hw(hw::kDefaultPreset, {{"compute.small_channel_packing", "none"},
+                                                           {"fusion.eltwise", "false"},
+                                                           {"fusion.pooling", "false"},
+                                                           {"dma.prefetch_weights", "false"}});
+  std::int64_t plain_layers = 0;
+  const double off = median_ms(runs, [&] {
+    plain_layers = static_cast<std::int64_t>(sim::simulate_network(net, plain, {}).layers.size());
+  });
   std::printf("in-process (elaborated once), %s on %s, median of %d runs\n", model.c_str(),
               hw::kDefaultPreset, runs);
   std::printf("  simulate:              %8.3f ms   %10.0f layers/s\n", one, layers / one * 1e3);
+  std::printf("  simulate, no packing, fusion or prefetch: %8.3f ms (%lld layers; ratio %.2f)\n",
+              off, static_cast<long long>(plain_layers), one / off);
   std::printf("  4-point PF sweep:      %8.3f ms   %10.0f layers/s\n", four,
               4 * layers / four * 1e3);
   return 0;
