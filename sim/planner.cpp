@@ -28,6 +28,7 @@ hw::OperandDesc operand(const wl::Network& net, std::size_t producer, const hw::
   hw::OperandDesc d;
   d.bytes = tensor_bytes(net, producer, hw, opt);
   d.rows = net.layer(producer).out.h * opt.batch;
+  d.cols = net.layer(producer).out.w;
   return d;
 }
 
@@ -52,6 +53,7 @@ void fill_array_job(const wl::Network& net, std::size_t i, hw::LayerJob& job,
   job.out_channels_per_group = l.out_channels / l.groups;
   job.depthwise = l.groups > 1 && job.in_channels_per_group == 1;
   job.inputs.back().halo_rows = std::max(0, l.kernel_h - l.stride_h);
+  job.inputs.back().halo_cols = std::max(0, l.kernel_w - l.stride_w);
 }
 
 void fill_vector_job(const wl::Network& net, std::size_t i, hw::LayerJob& job,
@@ -65,6 +67,7 @@ void fill_vector_job(const wl::Network& net, std::size_t i, hw::LayerJob& job,
     case wl::OpKind::MaxPool:
     case wl::OpKind::AvgPool:
       job.inputs[0].halo_rows = std::max(0, l.kernel_h - l.stride_h);
+      job.inputs[0].halo_cols = std::max(0, l.kernel_w - l.stride_w);
       break;
     case wl::OpKind::GlobalAvgPool:
       job.rows = job.inputs[0].rows;  // a reduction: bands over the input rows
