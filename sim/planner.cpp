@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "hw_models/tiler.h"
 #include "workloads/config/error.h"
 #include "workloads/config/reuse.h"
 
@@ -28,6 +29,7 @@ hw::OperandDesc operand(const wl::Network& net, std::size_t producer, const hw::
   hw::OperandDesc d;
   d.bytes = tensor_bytes(net, producer, hw, opt);
   d.rows = net.layer(producer).out.h * opt.batch;
+  d.cols = net.layer(producer).out.w;
   return d;
 }
 
@@ -52,6 +54,7 @@ void fill_array_job(const wl::Network& net, std::size_t i, hw::LayerJob& job,
   job.out_channels_per_group = l.out_channels / l.groups;
   job.depthwise = l.groups > 1 && job.in_channels_per_group == 1;
   job.inputs.back().halo_rows = std::max(0, l.kernel_h - l.stride_h);
+  job.inputs.back().halo_cols = std::max(0, l.kernel_w - l.stride_w);
 }
 
 void fill_vector_job(const wl::Network& net, std::size_t i, hw::LayerJob& job,
@@ -65,6 +68,7 @@ void fill_vector_job(const wl::Network& net, std::size_t i, hw::LayerJob& job,
     case wl::OpKind::MaxPool:
     case wl::OpKind::AvgPool:
       job.inputs[0].halo_rows = std::max(0, l.kernel_h - l.stride_h);
+      job.inputs[0].halo_cols = std::max(0, l.kernel_w - l.stride_w);
       break;
     case wl::OpKind::GlobalAvgPool:
       job.rows = job.inputs[0].rows;  // a reduction: bands over the input rows
@@ -147,7 +151,7 @@ void make_job(const wl::Network& net, std::size_t i, const hw::HwSpec& hw, const
 //      the later-produced conv takes it (the other one is then produced before it);
 //   F2 (fusion.pooling) a max, average or global average pool.
 void plan_fusion(const wl::Network& net, const hw::HwSpec& hw,
-                 std::vector<std::size_t>& fused_into) {
+                 std::vector<std::size_t>& fused_into, const std::vector<char>* veto) {
   fused_into.assign(net.size(), kNoLayer);
   if (!hw.fusion_eltwise && !hw.fusion_pooling) return;
   thread_local std::vector<i64> rank;  // position in execution order
@@ -157,7 +161,8 @@ void plan_fusion(const wl::Network& net, const hw::HwSpec& hw,
   auto fusable = [&](std::size_t conv, std::size_t op) {
     const auto& consumers = net.consumers(conv);
     return net.layer(conv).op == wl::OpKind::Conv2d && consumers.size() == 1 &&
-           consumers[0] == op && fused_into[conv] == kNoLayer;
+           consumers[0] == op && fused_into[conv] == kNoLayer &&
+           (veto == nullptr || (*veto)[conv] == 0);
   };
   for (std::size_t op : net.order()) {
     const wl::Layer& l = net.layer(op);
@@ -241,9 +246,87 @@ NetworkPlan plan_network(const wl::Network& net, const hw::HwSpec& hw, const Pla
   return plan;
 }
 
+namespace {
+
+void plan_once(const wl::Network& net, const hw::HwSpec& hw, const PlanOptions& opt,
+               const std::vector<char>& veto, NetworkPlan& plan);
+
+// What the mapper makes of a job: its cycles and DRAM bytes (from the caller's cache when it
+// keeps one).
+void job_cost(const hw::LayerJob& job, const hw::HwSpec& hw, const PlanOptions& opt,
+              std::int64_t& cycles, std::int64_t& bytes) {
+  if (opt.timing_source != nullptr) {
+    const LayerTimingSource::Facts f = opt.timing_source->facts(job, hw);
+    cycles = f.cycles;
+    bytes = f.dram_bytes;
+    return;
+  }
+  thread_local hw::TilePlan p;
+  hw::plan_layer(job, hw, p);
+  cycles = p.cycles;
+  bytes = p.dram_bytes;
+}
+
+// F4: fused job j pays when it takes no more cycles and moves no more DRAM bytes than its conv
+// and its op run apart in its context: the conv with j's operands writing its output to DRAM,
+// then the op reading it back, with j's second operand, output and reserved SRAM. A job that
+// cannot be mapped either way is left fused (its error surfaces where it is simulated).
+bool fusion_pays(const wl::Network& net, const NetworkPlan& plan, std::size_t j,
+                 const hw::HwSpec& hw, const PlanOptions& opt) {
+  const hw::LayerJob& f = plan.jobs[j];
+  const std::size_t conv_layer = plan.layer_of_job[j], op_layer = plan.fused_layer_of_job[j];
+  thread_local hw::LayerJob conv, op;
+  make_job(net, conv_layer, hw, opt, conv);
+  for (std::size_t k = 0; k < conv.inputs.size(); ++k) conv.inputs[k].on_chip = f.inputs[k].on_chip;
+  conv.output_on_chip = false;
+  conv.output_to_dram = true;
+  conv.reserved_activation_bytes =
+      f.reserved_activation_bytes - (f.output_on_chip ? f.output_bytes : 0);
+  make_job(net, op_layer, hw, opt, op);
+  const auto& producers = net.producers(op_layer);
+  for (std::size_t k = 0; k < producers.size(); ++k)
+    op.inputs[k].on_chip = producers[k] == conv_layer ? false : f.inputs.back().on_chip;
+  op.output_on_chip = f.output_on_chip;
+  op.output_to_dram = f.output_to_dram;
+  op.reserved_activation_bytes = f.reserved_activation_bytes;
+  std::int64_t fc = 0, fb = 0, cc = 0, cb = 0, oc = 0, ob = 0;
+  try {
+    job_cost(f, hw, opt, fc, fb);
+    job_cost(conv, hw, opt, cc, cb);
+    job_cost(op, hw, opt, oc, ob);
+  } catch (const UserError&) {
+    return true;
+  }
+  return fc <= cc + oc && fb <= cb + ob;
+}
+
+}  // namespace
+
 void plan_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOptions& opt,
                   NetworkPlan& plan) {
   wl::check_batch(opt.batch);
+  // F4: fuse, check that every fused job pays in the context it got, veto those that do not
+  // and plan again (residency changes with them); a veto only ever removes a fusion, so this
+  // ends.
+  thread_local std::vector<char> veto;
+  veto.assign(net.size(), 0);
+  for (;;) {
+    plan_once(net, hw, opt, veto, plan);
+    bool vetoed = false;
+    for (std::size_t j = 0; j < plan.jobs.size(); ++j) {
+      if (plan.fused_layer_of_job[j] == kNoLayer || fusion_pays(net, plan, j, hw, opt)) continue;
+      veto[plan.layer_of_job[j]] = 1;
+      vetoed = true;
+    }
+    if (!vetoed) break;
+  }
+  plan_weight_prefetch(plan.jobs, hw, opt.first_prefetch_budget_bytes, opt.timing_source);
+}
+
+namespace {
+
+void plan_once(const wl::Network& net, const hw::HwSpec& hw, const PlanOptions& opt,
+               const std::vector<char>& veto, NetworkPlan& plan) {
   const i64 reserved = opt.reserved_activation_bytes;
   ACCELNAS_CHECK(reserved >= 0, "plan_network: negative reserved activation bytes");
   // Scratch of this thread, reused from call to call (planning is on the estimator's hot path).
@@ -255,7 +338,7 @@ void plan_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOption
   std::size_t n = 0;
   for (std::size_t i : net.order()) n += net.layer(i).op != wl::OpKind::Input;
   if (n == 0) check_runnable(net);  // throws
-  plan_fusion(net, hw, fused_into);
+  plan_fusion(net, hw, fused_into, &veto);
   absorbed.assign(net.size(), 0);
   for (std::size_t i = 0; i < net.size(); ++i) {
     if (fused_into[i] == kNoLayer) continue;
@@ -334,7 +417,8 @@ void plan_network(const wl::Network& net, const hw::HwSpec& hw, const PlanOption
     job.output_to_dram = !job.output_on_chip;
     job.reserved_activation_bytes = committed[j];
   }
-  plan_weight_prefetch(plan.jobs, hw, opt.first_prefetch_budget_bytes, opt.timing_source);
 }
+
+}  // namespace
 
 }  // namespace accelnas::sim

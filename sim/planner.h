@@ -27,10 +27,14 @@ namespace accelnas::sim {
 // cache) answers from them. Must throw UserError for an unmappable job, as hw::plan_layer does.
 class LayerTimingSource {
  public:
+  struct Facts {
+    std::int64_t cycles = 0;           // the mapper's replayed cycles (TilePlan::cycles)
+    std::int64_t dram_bytes = 0;       // TilePlan::dram_bytes
+    std::int64_t idle_bus_cycles = 0;  // TilePlan::idle_bus_cycles
+    std::int64_t weight_slot_bytes = 0;
+  };
   virtual ~LayerTimingSource() = default;
-  virtual void prefetch_facts(const hw::LayerJob& job, const hw::HwSpec& hw,
-                              std::int64_t& idle_bus_cycles,
-                              std::int64_t& weight_slot_bytes) const = 0;
+  virtual Facts facts(const hw::LayerJob& job, const hw::HwSpec& hw) const = 0;
 };
 
 struct PlanOptions {
@@ -99,8 +103,9 @@ void plan_weight_prefetch(std::vector<hw::LayerJob>& jobs, const hw::HwSpec& hw,
 // Fusion (rules F1, F2, docs/HARDWARE_MODEL.md). The add, mul or pool `op` fused into the
 // output stage of conv2d `conv`, or kNoLayer, as plan_network decides it on `hw`: written into
 // `fused_into` (one entry per network layer: the op fused into that conv, kNoLayer otherwise).
+// `veto` (one entry per network layer, or null): convs that must not fuse (F4).
 void plan_fusion(const wl::Network& net, const hw::HwSpec& hw,
-                 std::vector<std::size_t>& fused_into);
+                 std::vector<std::size_t>& fused_into, const std::vector<char>* veto = nullptr);
 // The second operand of a fused add / mul (the producer that is not `conv`), kNoLayer for a pool.
 std::size_t fused_second_operand(const wl::Network& net, std::size_t conv, std::size_t op);
 // The fused job of conv `conv` and the op `op` fused into it, every operand in DRAM and its

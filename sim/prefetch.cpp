@@ -2,7 +2,6 @@
 #include <cmath>
 
 #include "hw_models/tiler.h"
-#include "hw_models/timing/tile_program.h"
 #include "sim/planner.h"
 #include "workloads/config/error.h"
 
@@ -17,12 +16,11 @@ bool prefetchable(const hw::LayerJob& job, const hw::HwSpec& hw) {
 
 class ReplaySource : public LayerTimingSource {
  public:
-  void prefetch_facts(const hw::LayerJob& job, const hw::HwSpec& hw, std::int64_t& idle,
-                      std::int64_t& slot) const override {
+  Facts facts(const hw::LayerJob& job, const hw::HwSpec& hw) const override {
     thread_local hw::TilePlan plan;  // its tile list is reused from job to job
     hw::plan_layer(job, hw, plan);
-    idle = hw::replay_tile_program(job, plan, hw).idle_bus_cycles;
-    slot = plan.weight_slot_bytes;
+    // The mapper replayed the chosen program.
+    return Facts{plan.cycles, plan.dram_bytes, plan.idle_bus_cycles, plan.weight_slot_bytes};
   }
 };
 
@@ -45,7 +43,9 @@ void plan_weight_prefetch(std::vector<hw::LayerJob>& jobs, const hw::HwSpec& hw,
     // timeline), less one DRAM latency so the last prefetched byte lands within the job.
     std::int64_t idle = 0, slot = 0;
     try {
-      source->prefetch_facts(job, hw, idle, slot);
+      const LayerTimingSource::Facts f = source->facts(job, hw);
+      idle = f.idle_bus_cycles;
+      slot = f.weight_slot_bytes;
     } catch (const UserError&) {
       continue;  // unmappable: reported where the job is simulated or estimated, not here
     }

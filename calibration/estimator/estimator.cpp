@@ -241,16 +241,16 @@ namespace {
 class CachedTiming : public sim::LayerTimingSource {
  public:
   explicit CachedTiming(PredictionCache& cache) : cache_(cache) {}
-  void prefetch_facts(const hw::LayerJob& job, const hw::HwSpec& hw, std::int64_t& idle,
-                      std::int64_t& slot) const override {
+  Facts facts(const hw::LayerJob& job, const hw::HwSpec& hw) const override {
     const std::uint64_t h = hash_job(job);
     LayerTerms t;
     if (!cache_.layers.find(h, job, t)) {
       t = layer_terms(job, hw);
       cache_.layers.insert(h, job, t);
     }
-    idle = t.idle_bus_cycles;
-    slot = t.weight_slot_bytes;
+    return Facts{static_cast<std::int64_t>(t.timeline),
+                 static_cast<std::int64_t>(t.load_bytes + t.store_bytes), t.idle_bus_cycles,
+                 t.weight_slot_bytes};
   }
 
  private:

@@ -51,7 +51,7 @@ std::size_t feature_index(const std::string& name) {
 }
 
 std::int64_t timeline_cycles(const hw::LayerJob& job, const hw::HwSpec& hw) {
-  return hw::replay_tile_program(job, hw::plan_layer(job, hw), hw).cycles;
+  return hw::plan_layer(job, hw).cycles;  // the mapper's replay of the chosen program
 }
 
 LayerTerms layer_terms(const hw::LayerJob& job, const hw::HwSpec& hw) {
@@ -79,9 +79,8 @@ LayerTerms layer_terms(const hw::LayerJob& job, const hw::HwSpec& hw) {
   s.compute = compute;
   s.memory = (load + store) / hw.dram_bytes_per_cycle();
   s.roofline = std::max(compute, s.memory);
-  const hw::ProgramTiming timing = hw::replay_tile_program(job, plan, hw);
-  s.timeline = static_cast<double>(timing.cycles);
-  s.idle_bus_cycles = timing.idle_bus_cycles;
+  s.timeline = static_cast<double>(plan.cycles);  // replay_tile_program, run by the mapper
+  s.idle_bus_cycles = plan.idle_bus_cycles;
   s.weight_slot_bytes = plan.weight_slot_bytes;
   s.prefetched = static_cast<double>(job.prefetched_weight_bytes);
   return s;

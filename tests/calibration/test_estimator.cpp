@@ -236,7 +236,7 @@ TEST_CASE("estimator: a unit that cannot be mapped makes its network an error") 
   test::EstimatorFixture& f = fixture();
   const std::string path = (f.dir / "est_small_sram.json").string();
   f.est->save(path);
-  const hw::HwSpec small = hw::load_hw("npu-pf32", {{"sram.activations", "4KiB"}});
+  const hw::HwSpec small = hw::load_hw("npu-pf32", {{"sram.weights", "1KiB"}});
   const cal::Estimator e = cal::Estimator::load(path, &small, true);
   const wl::Network net = wl::build_zoo("mobilenet_v2");
   const std::string err = error_of([&] { e.predict(net, sim::PlanOptions{}); });

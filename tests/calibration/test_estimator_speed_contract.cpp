@@ -217,7 +217,7 @@ TEST_CASE("prediction cache: an unmappable unit is reported the same after a war
   test::EstimatorFixture& f = fixture();
   const std::string path = (f.dir / "est_small_sram.json").string();
   f.est->save(path);
-  const hw::HwSpec small = hw::load_hw("npu-pf32", {{"sram.activations", "4KiB"}});
+  const hw::HwSpec small = hw::load_hw("npu-pf32", {{"sram.weights", "1KiB"}});
   const cal::Estimator e = cal::Estimator::load(path, &small, true);
   const wl::Network net = wl::build_zoo("mobilenet_v2");
   std::string first, second;

@@ -87,7 +87,8 @@ TEST_CASE("unit sum: units simulated alone in context add up exactly to the whol
       // The table in docs/ESTIMATOR.md is this run's numbers, digit for digit.
       const auto doc = documented.find(entry.name);
       REQUIRE_MESSAGE(doc != documented.end(), entry.name << " is missing from the table");
-      CHECK(doc->second.units == units_text(r));
+      // The units column is npu-pf32's: F4 may leave a fusion undone on another preset.
+      if (std::string(preset) == "npu-pf32") CHECK(doc->second.units == units_text(r));
       CHECK(doc->second.cycles.at(preset) == r.total.network_cycles);
     }
   }

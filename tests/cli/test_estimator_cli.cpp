@@ -219,12 +219,12 @@ TEST_CASE("estimator cli: bad input gets one line and exit code 2") {
   SUBCASE("estimate: an unmappable network") {
     const std::string db = dir.file("l.db"), est = dir.file("e.json");
     label_and_fit(dir, db, est, 60, "10");
-    // 2 KiB of activation SRAM holds no row band of tiny's stem (T5).
+    // 1 KiB of weight SRAM holds no two one-group chunks of a pass of tiny's weights (T5, T8).
     const std::string hw = dir.write("small-sram.yaml", std::string(R"(name: small-sram
 clock: 1GHz
 compute: {parallelism_factor: 32, dot_width: 16, pipeline_latency: 8, depthwise: channel_parallel}
 vector: {lanes: 64}
-sram: {weights: 512KiB, activations: 2KiB}
+sram: {weights: 1KiB, activations: 2KiB}
 dram: {bandwidth: 8GB/s, latency: 100ns}
 layer_setup: 200
 )"));

@@ -99,7 +99,7 @@ TEST_CASE("cli: two sweep axes give their cartesian product, first axis outermos
 }
 
 TEST_CASE("cli: sweep reports an unmappable configuration in its row and still succeeds") {
-  const Csv c = parse_csv(sweep_stdout({"--set", "sram.activations=2KiB,1MiB", "--jobs", "2"}));
+  const Csv c = parse_csv(sweep_stdout({"--set", "sram.weights=1KiB,512KiB", "--jobs", "2"}));
   REQUIRE(c.rows.size() == 2);
   CHECK(c.rows[0][c.column("status")].rfind("unmappable:", 0) == 0);
   CHECK(c.rows[0][c.column("cycles")].empty());
@@ -128,7 +128,7 @@ std::int64_t simulated_cycles(const std::vector<std::string>& extra) {
 
 TEST_CASE("cli: sweep JSON gives an unmappable configuration's numbers as null, not strings") {
   const CliResult r =
-      sweep_run({"--model", "tiny", "--set", "sram.activations=2KiB,1MiB", "--format", "json"});
+      sweep_run({"--model", "tiny", "--set", "sram.weights=1KiB,512KiB", "--format", "json"});
   REQUIRE(r.exit_code == 0);
   const nlohmann::json j = nlohmann::json::parse(r.out);
   REQUIRE(j.size() == 2);
@@ -141,13 +141,13 @@ TEST_CASE("cli: sweep JSON gives an unmappable configuration's numbers as null, 
     CHECK(j[1][key].is_number());
   }
   // Only JSON changes: CSV keeps an empty cell.
-  const Csv c = parse_csv(sweep_stdout({"--set", "sram.activations=2KiB,1MiB"}));
+  const Csv c = parse_csv(sweep_stdout({"--set", "sram.weights=1KiB,512KiB"}));
   CHECK(c.rows[0][c.column("cycles")].empty());
 }
 
 TEST_CASE("cli: a sweep where no configuration can be mapped prints its table, then fails") {
   const CliResult r = sweep_run(
-      {"--model", "tiny", "--set", "sram.activations=2KiB,3KiB", "--format", "csv", "--jobs", "2"});
+      {"--model", "tiny", "--set", "sram.weights=1KiB,1030B", "--format", "csv", "--jobs", "2"});
   check_error(r, {"every configuration is unmappable (first: "});
   const Csv c = parse_csv(r.out);
   REQUIRE(c.rows.size() == 2);
@@ -263,12 +263,12 @@ TEST_CASE(
   CHECK(at == c.rows.size());
 
   // A configuration that cannot be mapped keeps one row, with its status and no layer fields.
-  const Csv mixed = parse_csv(sweep_stdout({"--set", "sram.activations=2KiB,1MiB", "--per-layer"}));
+  const Csv mixed = parse_csv(sweep_stdout({"--set", "sram.weights=1KiB,512KiB", "--per-layer"}));
   REQUIRE(mixed.rows.size() > 2);
   CHECK(mixed.rows[0][mixed.column("status")].rfind("unmappable:", 0) == 0);
   CHECK(mixed.rows[0][mixed.column("name")].empty());
   CHECK(mixed.rows[0][mixed.column("cycles")].empty());
-  CHECK(mixed.rows[1][0] == "1MiB");
+  CHECK(mixed.rows[1][0] == "512KiB");
   CHECK(mixed.rows[1][mixed.column("status")] == "ok");
 }
 

