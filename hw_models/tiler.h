@@ -77,6 +77,9 @@ TilePlan plan_layer(const LayerJob& job, const HwSpec& hw);
 // for loops that plan many layers (the estimator's features). After a UserError `plan` is
 // unspecified.
 void plan_layer(const LayerJob& job, const HwSpec& hw, TilePlan& plan);
+// plan_layer() keeps this thread's last plans (a job is often planned more than once in a row);
+// benchmarks clear them to time a first mapping.
+void clear_plan_memo();
 
 // The mapper restricted to one loop order: the best tiling in that order (for tests and
 // diagnostics; a layer that order cannot map is a UserError).

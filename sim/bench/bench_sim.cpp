@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "hw_models/hw_spec.h"
+#include "hw_models/tiler.h"
 #include "sim/simulate.h"
 #include "workloads/loader.h"
 
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   std::int64_t layers = 0;
   sim::simulate_network(net, hw, {});  // elaborate once, warm caches
   const double one = median_ms(runs, [&] {
+    hw::clear_plan_memo();  // each run maps its layers afresh, as a new network would
     layers = static_cast<std::int64_t>(sim::simulate_network(net, hw, {}).layers.size());
   });
   std::vector<hw::HwSpec> sweep;
@@ -43,6 +45,7 @@ int main(int argc, char** argv) {
     sweep.push_back(hw::load_hw(hw::kDefaultPreset, {{"compute.parallelism_factor", pf}}));
   }
   const double four = median_ms(runs, [&] {
+    hw::clear_plan_memo();
     for (const auto& h : sweep) sim::simulate_network(net, h, {});
   });
   // The compiler-side mechanisms (A8 packing, F1-F2 fusion, C4 prefetch) off, measured in the
@@ -53,6 +56,7 @@ int main(int argc, char** argv) {
                                                            {"dma.prefetch_weights", "false"}});
   std::int64_t plain_layers = 0;
   const double off = median_ms(runs, [&] {
+    hw::clear_plan_memo();
     plain_layers = static_cast<std::int64_t>(sim::simulate_network(net, plain, {}).layers.size());
   });
   std::printf("in-process (elaborated once), %s on %s, median of %d runs\n", model.c_str(),

@@ -262,8 +262,8 @@ TEST_CASE(
   // Unfused: the conv, then an add that reads both operands and writes the sum.
   const auto off = test::run(kResidual, unfused("npu-pf32"));
   REQUIRE(off.layers.size() == 2);
-  CHECK(off.layers[0].cycles == 76812);  // its output stays on chip for the add
+  CHECK(off.layers[0].cycles == 76974);  // its output stays on chip for the add
   CHECK(off.layers[1].cycles == 16684);
-  CHECK(off.total.dram_read_bytes == l.dram_read_bytes);
+  CHECK(off.total.dram_read_bytes == 200768);
   CHECK(l.cycles < off.total.cycles);
 }

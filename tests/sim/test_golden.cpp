@@ -11,7 +11,7 @@
 using namespace accelnas;
 
 TEST_CASE(
-    "worked example: 3x3 conv 32x32x64 on npu-pf32 (8 bands: 79,124 cycles, mapped: 77,424)") {
+    "worked example: 3x3 conv 32x32x64 on npu-pf32 (8 bands: 79,124 cycles, mapped: 77,586)") {
   const auto hw = test::preset("npu-pf32");
   const wl::Network net =
       wl::load_network_string(test::conv_yaml({32, 32, 64, 64, 3, 1, 1, "int8"}), "test.yaml");
@@ -25,17 +25,17 @@ TEST_CASE(
   CHECK(resident.bands == 16);
   CHECK(resident.passes == 2);
   CHECK(resident.dram_bytes == 233536);
-  // The mapper's choice (T6) is faster: more, smaller tiles expose less of the first load and
-  // the last store, at the price of more halo rows.
+  // The mapper's choice (T6) is faster: the same bands in more, smaller tiles expose less of the
+  // first load and the last store.
   const auto r = test::run(test::conv_yaml({32, 32, 64, 64, 3, 1, 1, "int8"}), hw);
   const auto& l = r.layers.at(0);
-  CHECK(l.cycles == 77424);
-  CHECK(l.compute_cycles == 74240);
+  CHECK(l.cycles == 77586);
+  CHECK(l.compute_cycles == 73984);
   CHECK(l.macs == 37748736);
-  CHECK(l.dram_read_bytes == 168000);
+  CHECK(l.dram_read_bytes == 135232);
   CHECK(l.dram_write_bytes == 65536);
-  CHECK(l.tiles == 64);
-  CHECK(l.bands == 16);
+  CHECK(l.tiles == 32);
+  CHECK(l.bands == 8);
 }
 
 TEST_CASE("golden: mobilenet_v2 1.0/224 on every preset") {
@@ -45,7 +45,7 @@ TEST_CASE("golden: mobilenet_v2 1.0/224 on every preset") {
   };
   // Regenerate with: accelnas simulate --model mobilenet_v2 --hw PRESET --format json
   for (const Golden g :
-       {Golden{"npu-pf16", 4078388}, Golden{"npu-pf32", 1681835}, Golden{"npu-pf64", 698931}}) {
+       {Golden{"npu-pf16", 4102676}, Golden{"npu-pf32", 1685215}, Golden{"npu-pf64", 698931}}) {
     const auto hw = test::preset(g.preset);
     const auto r = sim::simulate_network(wl::build_zoo("mobilenet_v2"), hw, {});
     INFO(std::string(g.preset) << " cycles " << r.total.cycles);
