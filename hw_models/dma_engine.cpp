@@ -61,8 +61,8 @@ void DmaEngine::move_background() {
   background_left_ = 0;
   dram->account(background_.bytes, false);
   if (trace_ != nullptr) {
-    trace_->add("dma_prefetch", (background_.job ? background_.job->name + " " : std::string()) +
-                           background_.what,
+    trace_->add("dma_prefetch",
+                (background_.job ? background_.job->name + " " : std::string()) + background_.what,
                 background_start_, now_cycles());
   }
   background_.done->advance();

@@ -57,9 +57,9 @@ struct HwSpec {
   std::int64_t layer_setup_cycles = 0;
   std::int64_t tiling_min_bands = 8;
 
-  bool fusion_eltwise = true;   // F1: add / mul fused into the producing conv's output stage
-  bool fusion_pooling = true;   // F2: a pool fused into the conv before it
-  bool prefetch_weights = true; // C4: the next layer's weights load in this layer's idle bus time
+  bool fusion_eltwise = true;    // F1: add / mul fused into the producing conv's output stage
+  bool fusion_pooling = true;    // F2: a pool fused into the conv before it
+  bool prefetch_weights = true;  // C4: the next layer's weights load in this layer's idle bus time
 
   double sram_energy_pj_per_byte = 0;
   double dram_energy_pj_per_byte = 0;

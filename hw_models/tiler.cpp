@@ -1,8 +1,8 @@
 #include "hw_models/tiler.h"
 
 #include <algorithm>
-#include <cstring>
 #include <cmath>
+#include <cstring>
 #include <utility>
 
 #include "hw_models/timing/compute_kinds.h"
@@ -896,27 +896,44 @@ void push_hw(const HwSpec& hw, std::vector<i64>& k) {
     std::memcpy(&v, &d, sizeof v);
     return v;
   };
-  k.insert(k.end(), {static_cast<i64>(hw.compute_kind), hw.parallelism_factor, hw.dot_width,
-                     hw.pipeline_latency_cycles, static_cast<i64>(hw.depthwise),
-                     static_cast<i64>(hw.small_channel_packing), hw.vector_lanes,
-                     hw.vector_pipeline_latency_cycles, hw.sram_weight_bytes,
-                     hw.sram_activation_bytes, bits(hw.dram_bandwidth_bytes_per_s),
-                     bits(hw.dram_latency_s), bits(hw.clock_hz), hw.layer_setup_cycles,
-                     hw.tiling_min_bands, hw.fusion_eltwise, hw.fusion_pooling,
-                     hw.prefetch_weights});
+  k.insert(k.end(),
+           {static_cast<i64>(hw.compute_kind), hw.parallelism_factor, hw.dot_width,
+            hw.pipeline_latency_cycles, static_cast<i64>(hw.depthwise),
+            static_cast<i64>(hw.small_channel_packing), hw.vector_lanes,
+            hw.vector_pipeline_latency_cycles, hw.sram_weight_bytes, hw.sram_activation_bytes,
+            bits(hw.dram_bandwidth_bytes_per_s), bits(hw.dram_latency_s), bits(hw.clock_hz),
+            hw.layer_setup_cycles, hw.tiling_min_bands, hw.fusion_eltwise, hw.fusion_pooling,
+            hw.prefetch_weights});
   for (const PrecisionSpec& p : hw.precisions) k.insert(k.end(), {p.cycles_per_step, p.bytes});
 }
 
 void push_job(const LayerJob& j, std::vector<i64>& k) {
-  k.insert(k.end(), {static_cast<i64>(j.engine), static_cast<i64>(j.precision), j.rows, j.cols,
-                     j.kernel_h, j.kernel_w, j.groups, j.in_channels_per_group,
-                     j.out_channels_per_group, j.depthwise, j.macs, j.vector_ops,
-                     static_cast<i64>(j.fused_op), j.fused_vector_ops, j.fused_halo_rows,
-                     j.weight_bytes, j.prefetched_weight_bytes, j.output_bytes, j.output_whole,
-                     j.output_on_chip, j.output_to_dram, j.reserved_activation_bytes,
+  k.insert(k.end(), {static_cast<i64>(j.engine),
+                     static_cast<i64>(j.precision),
+                     j.rows,
+                     j.cols,
+                     j.kernel_h,
+                     j.kernel_w,
+                     j.groups,
+                     j.in_channels_per_group,
+                     j.out_channels_per_group,
+                     j.depthwise,
+                     j.macs,
+                     j.vector_ops,
+                     static_cast<i64>(j.fused_op),
+                     j.fused_vector_ops,
+                     j.fused_halo_rows,
+                     j.weight_bytes,
+                     j.prefetched_weight_bytes,
+                     j.output_bytes,
+                     j.output_whole,
+                     j.output_on_chip,
+                     j.output_to_dram,
+                     j.reserved_activation_bytes,
                      static_cast<i64>(j.inputs.size())});
   for (const OperandDesc& op : j.inputs)
-    k.insert(k.end(), {op.bytes, op.rows, op.halo_rows, op.cols, op.halo_cols, op.on_chip, op.whole});
+    k.insert(k.end(),
+             {op.bytes, op.rows, op.halo_rows, op.cols, op.halo_cols, op.on_chip, op.whole});
 }
 
 std::uint64_t hash_key(const std::vector<i64>& k) {

@@ -65,10 +65,10 @@ struct TilePlan {
   std::int64_t weight_slot_bytes = 0;  // weight SRAM taken (whole weights or 2 slices)
   std::int64_t pinned_activation_bytes = 0;
   std::int64_t buffer_activation_bytes = 0;  // double-buffered band buffers at their largest
-  std::int64_t cycles = 0;      // the replayed cycles of this program (replay_tile_program)
+  std::int64_t cycles = 0;           // the replayed cycles of this program (replay_tile_program)
   std::int64_t idle_bus_cycles = 0;  // and its idle bus time after the setup (C4)
-  std::int64_t dram_bytes = 0;  // preload + loads + stores
-  std::int64_t candidates = 0;  // tile programs replayed to choose this one (cost diagnostics)
+  std::int64_t dram_bytes = 0;       // preload + loads + stores
+  std::int64_t candidates = 0;       // tile programs replayed to choose this one (cost diagnostics)
   std::vector<Tile> tiles;
 };
 

@@ -150,8 +150,8 @@ void make_job(const wl::Network& net, std::size_t i, const hw::HwSpec& hw, const
 //      order (it streams in, or is resident, while the conv runs); when both operands qualify,
 //      the later-produced conv takes it (the other one is then produced before it);
 //   F2 (fusion.pooling) a max, average or global average pool.
-void plan_fusion(const wl::Network& net, const hw::HwSpec& hw,
-                 std::vector<std::size_t>& fused_into, const std::vector<char>* veto) {
+void plan_fusion(const wl::Network& net, const hw::HwSpec& hw, std::vector<std::size_t>& fused_into,
+                 const std::vector<char>* veto) {
   fused_into.assign(net.size(), kNoLayer);
   if (!hw.fusion_eltwise && !hw.fusion_pooling) return;
   thread_local std::vector<i64> rank;  // position in execution order

@@ -104,8 +104,8 @@ void plan_weight_prefetch(std::vector<hw::LayerJob>& jobs, const hw::HwSpec& hw,
 // output stage of conv2d `conv`, or kNoLayer, as plan_network decides it on `hw`: written into
 // `fused_into` (one entry per network layer: the op fused into that conv, kNoLayer otherwise).
 // `veto` (one entry per network layer, or null): convs that must not fuse (F4).
-void plan_fusion(const wl::Network& net, const hw::HwSpec& hw,
-                 std::vector<std::size_t>& fused_into, const std::vector<char>* veto = nullptr);
+void plan_fusion(const wl::Network& net, const hw::HwSpec& hw, std::vector<std::size_t>& fused_into,
+                 const std::vector<char>* veto = nullptr);
 // The second operand of a fused add / mul (the producer that is not `conv`), kNoLayer for a pool.
 std::size_t fused_second_operand(const wl::Network& net, std::size_t conv, std::size_t op);
 // The fused job of conv `conv` and the op `op` fused into it, every operand in DRAM and its

@@ -36,7 +36,8 @@ void plan_weight_prefetch(std::vector<hw::LayerJob>& jobs, const hw::HwSpec& hw,
   std::int64_t room = hw.sram_weight_bytes;
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     hw::LayerJob& job = jobs[j];
-    if (prefetchable(job, hw)) job.prefetched_weight_bytes = std::min({job.weight_bytes, budget, room});
+    if (prefetchable(job, hw))
+      job.prefetched_weight_bytes = std::min({job.weight_bytes, budget, room});
     budget = 0;
     if (j + 1 == jobs.size() || !prefetchable(jobs[j + 1], hw)) continue;
     // This job's idle bus time, from the replay of its tile program (equal to the simulated

@@ -179,9 +179,8 @@ bool SameJob::operator()(const hw::LayerJob& a, const hw::LayerJob& b) const {
          a.macs == b.macs && a.vector_ops == b.vector_ops && a.weight_bytes == b.weight_bytes &&
          a.output_bytes == b.output_bytes && a.output_whole == b.output_whole &&
          a.output_on_chip == b.output_on_chip && a.output_to_dram == b.output_to_dram &&
-         a.reserved_activation_bytes == b.reserved_activation_bytes &&
-         a.fused_op == b.fused_op && a.fused_vector_ops == b.fused_vector_ops &&
-         a.fused_halo_rows == b.fused_halo_rows &&
+         a.reserved_activation_bytes == b.reserved_activation_bytes && a.fused_op == b.fused_op &&
+         a.fused_vector_ops == b.fused_vector_ops && a.fused_halo_rows == b.fused_halo_rows &&
          a.prefetched_weight_bytes == b.prefetched_weight_bytes;
 }
 

@@ -406,8 +406,8 @@ LayerDesc read_layer(const Reader& r, const json& j, const std::string& path, st
   d.other_reserved_bytes =
       r.integer(j.at("other_reserved_bytes"), child(path, "other_reserved_bytes"), 0);
   if (j.contains("prefetched_weight_bytes")) {
-    d.prefetched_weight_bytes = r.integer(j.at("prefetched_weight_bytes"),
-                                          child(path, "prefetched_weight_bytes"), 1);
+    d.prefetched_weight_bytes =
+        r.integer(j.at("prefetched_weight_bytes"), child(path, "prefetched_weight_bytes"), 1);
   }
   return d;
 }

@@ -295,8 +295,8 @@ UnitDesc Sampler::sample(u64 index) const {
       std::vector<Unit> units = decompose(net, hw_, opt);
       // A conv drawn with a fused op whose fusion does not pay in its context (F4) stays a conv
       // unit of its own, followed by the op's vector unit: the conv is the sample.
-      const bool unfused_conv =
-          kind->type == UnitType::Conv && units.size() == 2 && units[1].desc.type == UnitType::Vector;
+      const bool unfused_conv = kind->type == UnitType::Conv && units.size() == 2 &&
+                                units[1].desc.type == UnitType::Vector;
       ACCELNAS_CHECK((units.size() == 1 || unfused_conv) && units[0].desc.type == kind->type,
                      "sampler: a sampled " + std::string(unit_type_name(kind->type)) +
                          " did not decompose into one unit of its type");

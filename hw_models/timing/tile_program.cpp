@@ -50,7 +50,9 @@ ProgramTiming replay_tile_program(const LayerJob& job, const TilePlan& plan, con
   load_done.assign(static_cast<std::size_t>(n), 0);
   store_done.assign(static_cast<std::size_t>(n), 0);
   compute_end.assign(static_cast<std::size_t>(n), 0);
-  auto tile = [&](std::int64_t i) -> const Tile& { return plan.tiles[static_cast<std::size_t>(i)]; };
+  auto tile = [&](std::int64_t i) -> const Tile& {
+    return plan.tiles[static_cast<std::size_t>(i)];
+  };
   auto at = [](std::vector<std::int64_t>& v, std::int64_t i) -> std::int64_t& {
     return v[static_cast<std::size_t>(i)];
   };

@@ -50,10 +50,11 @@ int main(int argc, char** argv) {
   });
   // The compiler-side mechanisms (A8 packing, F1-F2 fusion, C4 prefetch) off, measured in the
   // same run so the ratio survives a noisy machine.
-  const hw::HwSpec plain = hw::load_hw(hw::kDefaultPreset, {{"compute.small_channel_packing", "none"},
-                                                           {"fusion.eltwise", "false"},
-                                                           {"fusion.pooling", "false"},
-                                                           {"dma.prefetch_weights", "false"}});
+  const hw::HwSpec plain =
+      hw::load_hw(hw::kDefaultPreset, {{"compute.small_channel_packing", "none"},
+                                       {"fusion.eltwise", "false"},
+                                       {"fusion.pooling", "false"},
+                                       {"dma.prefetch_weights", "false"}});
   std::int64_t plain_layers = 0;
   const double off = median_ms(runs, [&] {
     hw::clear_plan_memo();

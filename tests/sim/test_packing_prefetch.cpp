@@ -28,8 +28,8 @@ std::vector<wl::Network> zoo_networks() {
 }
 
 hw::HwSpec with_packing(const std::string& preset, const char* mode) {
-  return test::preset(preset, {{"compute.small_channel_packing", mode},
-                               {"dma.prefetch_weights", "false"}});
+  return test::preset(preset,
+                      {{"compute.small_channel_packing", mode}, {"dma.prefetch_weights", "false"}});
 }
 
 }  // namespace
@@ -86,7 +86,9 @@ TEST_CASE("packing: the ResNet-50 stem on a 64-lane array steps 3 times per pixe
   CHECK(hw::dot_product_steps_per_pixel_pass(stem, none) == 49);
 }
 
-TEST_CASE("packing: worked example, a 3x3 stem 32x32x3 -> 32 on npu-pf32 takes 5,376 cycles (store-bound)") {
+TEST_CASE(
+    "packing: worked example, a 3x3 stem 32x32x3 -> 32 on npu-pf32 takes 5,376 cycles "
+    "(store-bound)") {
   // docs/HARDWARE_MODEL.md, "Worked example: a packed stem".
   const auto hw = test::preset("npu-pf32");
   const test::ConvSpec c{32, 32, 3, 32, 3, 1, 1, "int8"};
@@ -166,7 +168,8 @@ TEST_CASE("prefetch: off, no layer is prefetched, and a unit's first layer takes
   sim::PlanOptions opt;
   opt.first_prefetch_budget_bytes = 100;
   const auto plan = sim::plan_network(net, on, opt);
-  CHECK(plan.jobs.front().prefetched_weight_bytes == std::min<std::int64_t>(100, plan.jobs.front().weight_bytes));
+  CHECK(plan.jobs.front().prefetched_weight_bytes ==
+        std::min<std::int64_t>(100, plan.jobs.front().weight_bytes));
   opt.first_prefetch_budget_bytes = on.sram_weight_bytes;
   CHECK(sim::plan_network(net, on, opt).jobs.front().prefetched_weight_bytes ==
         plan.jobs.front().weight_bytes);

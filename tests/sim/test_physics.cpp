@@ -107,18 +107,18 @@ TEST_CASE("monotonicity: more DRAM bandwidth never increases any layer's cycles 
 
 TEST_CASE("monotonicity: more PF, dot_width, bandwidth or SRAM never slows a zoo network") {
   // Every preset, with every mechanism on (prefetch, fusion, packing), batch 1 and 2.
-  const std::vector<std::pair<std::string, std::function<std::string(const hw::HwSpec&)>>> more =
-      {{"compute.parallelism_factor",
-        [](const hw::HwSpec& h) { return std::to_string(2 * h.parallelism_factor); }},
-       {"compute.dot_width", [](const hw::HwSpec& h) { return std::to_string(2 * h.dot_width); }},
-       {"dram.bandwidth",
-        [](const hw::HwSpec& h) {
-          return std::to_string(static_cast<long long>(2 * h.dram_bandwidth_bytes_per_s)) + "B/s";
-        }},
-       {"sram.weights",
-        [](const hw::HwSpec& h) { return std::to_string(2 * h.sram_weight_bytes) + "B"; }},
-       {"sram.activations",
-        [](const hw::HwSpec& h) { return std::to_string(2 * h.sram_activation_bytes) + "B"; }}};
+  const std::vector<std::pair<std::string, std::function<std::string(const hw::HwSpec&)>>> more = {
+      {"compute.parallelism_factor",
+       [](const hw::HwSpec& h) { return std::to_string(2 * h.parallelism_factor); }},
+      {"compute.dot_width", [](const hw::HwSpec& h) { return std::to_string(2 * h.dot_width); }},
+      {"dram.bandwidth",
+       [](const hw::HwSpec& h) {
+         return std::to_string(static_cast<long long>(2 * h.dram_bandwidth_bytes_per_s)) + "B/s";
+       }},
+      {"sram.weights",
+       [](const hw::HwSpec& h) { return std::to_string(2 * h.sram_weight_bytes) + "B"; }},
+      {"sram.activations",
+       [](const hw::HwSpec& h) { return std::to_string(2 * h.sram_activation_bytes) + "B"; }}};
   const auto nets = zoo_networks();
   for (const auto& name : preset_names()) {
     const auto base = test::preset(name);
