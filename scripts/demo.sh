@@ -18,6 +18,9 @@ echo "\$ accelnas sweep --model mobilenet_v2 --set compute.parallelism_factor=8,
 # The NAS chain: labels -> estimator -> search -> verification. Files go to $DEMO_DIR.
 DEMO_DIR="${ACCELNAS_DEMO_DIR:-$ROOT/demo_out}"
 mkdir -p "$DEMO_DIR"
+# A fresh label store each run: one left by an older version of the model holds labels of
+# another hardware description, which label refuses to mix in (the demo takes seconds).
+rm -f "$DEMO_DIR/labels.db" "$DEMO_DIR/labels.db-wal" "$DEMO_DIR/labels.db-shm"
 echo
 echo "\$ accelnas label --space mobilenet --count 6000 --db $DEMO_DIR/labels.db --jobs 2"
 "$BIN" label --space mobilenet --count 6000 --db "$DEMO_DIR/labels.db" --jobs 2
