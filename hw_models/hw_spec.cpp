@@ -103,7 +103,8 @@ std::vector<ParamDecl> build_decls() {
       "Fuse an add or mul into the output stage of the conv that produces one of its operands",
       {"true", "false"});
   add("fusion.pooling", ParamKind::Choice, "true", 0, 0,
-      "Fuse a max or average pool into the output stage of the conv before it", {"true", "false"});
+      "Fuse a max, average or global average pool into the output stage of the conv before it",
+      {"true", "false"});
   add("dma.prefetch_weights", ParamKind::Choice, "true", 0, 0,
       "Load the next layer's weights during this layer's idle bus time when they fit beside "
       "this layer's weights",
