@@ -122,7 +122,9 @@ TEST_CASE("monotonicity: more PF, dot_width, bandwidth or SRAM never slows a zoo
   const auto nets = zoo_networks();
   for (const auto& name : preset_names()) {
     const auto base = test::preset(name);
-    for (const auto& [key, value] : more) {
+    for (const auto& kv : more) {
+      const std::string& key = kv.first;  // not a structured binding: INFO captures it
+      const auto& value = kv.second;
       const auto bigger = test::preset(name, {{key, value(base)}});
       for (const auto& net : nets) {
         for (std::int64_t batch : {1, 2}) {
