@@ -246,6 +246,26 @@ NetworkPlan plan_network(const wl::Network& net, const hw::HwSpec& hw, const Pla
   return plan;
 }
 
+void unfused_pair(const wl::Network& net, const NetworkPlan& plan, std::size_t j,
+                  const hw::HwSpec& hw, const PlanOptions& opt, hw::LayerJob& conv,
+                  hw::LayerJob& op) {
+  const hw::LayerJob& f = plan.jobs[j];
+  const std::size_t conv_layer = plan.layer_of_job[j], op_layer = plan.fused_layer_of_job[j];
+  make_job(net, conv_layer, hw, opt, conv);
+  for (std::size_t k = 0; k < conv.inputs.size(); ++k) conv.inputs[k].on_chip = f.inputs[k].on_chip;
+  conv.output_on_chip = false;
+  conv.output_to_dram = true;
+  conv.reserved_activation_bytes =
+      f.reserved_activation_bytes - (f.output_on_chip ? f.output_bytes : 0);
+  make_job(net, op_layer, hw, opt, op);
+  const auto& producers = net.producers(op_layer);
+  for (std::size_t k = 0; k < producers.size(); ++k)
+    op.inputs[k].on_chip = producers[k] == conv_layer ? false : f.inputs.back().on_chip;
+  op.output_on_chip = f.output_on_chip;
+  op.output_to_dram = f.output_to_dram;
+  op.reserved_activation_bytes = f.reserved_activation_bytes;
+}
+
 namespace {
 
 void plan_once(const wl::Network& net, const hw::HwSpec& hw, const PlanOptions& opt,
@@ -274,21 +294,8 @@ void job_cost(const hw::LayerJob& job, const hw::HwSpec& hw, const PlanOptions& 
 bool fusion_pays(const wl::Network& net, const NetworkPlan& plan, std::size_t j,
                  const hw::HwSpec& hw, const PlanOptions& opt) {
   const hw::LayerJob& f = plan.jobs[j];
-  const std::size_t conv_layer = plan.layer_of_job[j], op_layer = plan.fused_layer_of_job[j];
   thread_local hw::LayerJob conv, op;
-  make_job(net, conv_layer, hw, opt, conv);
-  for (std::size_t k = 0; k < conv.inputs.size(); ++k) conv.inputs[k].on_chip = f.inputs[k].on_chip;
-  conv.output_on_chip = false;
-  conv.output_to_dram = true;
-  conv.reserved_activation_bytes =
-      f.reserved_activation_bytes - (f.output_on_chip ? f.output_bytes : 0);
-  make_job(net, op_layer, hw, opt, op);
-  const auto& producers = net.producers(op_layer);
-  for (std::size_t k = 0; k < producers.size(); ++k)
-    op.inputs[k].on_chip = producers[k] == conv_layer ? false : f.inputs.back().on_chip;
-  op.output_on_chip = f.output_on_chip;
-  op.output_to_dram = f.output_to_dram;
-  op.reserved_activation_bytes = f.reserved_activation_bytes;
+  unfused_pair(net, plan, j, hw, opt, conv, op);
   std::int64_t fc = 0, fb = 0, cc = 0, cb = 0, oc = 0, ob = 0;
   try {
     job_cost(f, hw, opt, fc, fb);

@@ -108,6 +108,13 @@ void plan_fusion(const wl::Network& net, const hw::HwSpec& hw, std::vector<std::
                  const std::vector<char>* veto = nullptr);
 // The second operand of a fused add / mul (the producer that is not `conv`), kNoLayer for a pool.
 std::size_t fused_second_operand(const wl::Network& net, std::size_t conv, std::size_t op);
+// F4: the conv and the op of fused job `j` of `plan` run apart in j's context: the conv with
+// j's operands writing its output to DRAM, then the op reading it back with j's second operand,
+// output and reserved SRAM.
+void unfused_pair(const wl::Network& net, const NetworkPlan& plan, std::size_t j,
+                  const hw::HwSpec& hw, const PlanOptions& opt, hw::LayerJob& conv,
+                  hw::LayerJob& op);
+
 // The fused job of conv `conv` and the op `op` fused into it, every operand in DRAM and its
 // output written back (as make_job): the conv's job with the op's output, its element operations
 // (fused_vector_ops), a pool's line-buffer rows (fused_halo_rows) and an add / mul's second

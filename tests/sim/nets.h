@@ -3,10 +3,12 @@
 #define ACCELNAS_TESTS_SIM_NETS_H
 
 #include <string>
+#include <vector>
 
 #include "hw_models/hw_spec.h"
 #include "sim/simulate.h"
 #include "workloads/loader.h"
+#include "workloads/zoo/zoo.h"
 
 namespace accelnas::test {
 
@@ -51,6 +53,19 @@ inline sim::SimResult run(const std::string& yaml, const hw::HwSpec& hw,
                           sim::PlanOptions opt = {}) {
   const wl::Network net = wl::load_network_string(yaml, "test.yaml");
   return sim::simulate_network(net, hw, opt);
+}
+
+// The names of every shipped preset, and every zoo network at its defaults.
+inline std::vector<std::string> preset_names() {
+  std::vector<std::string> out;
+  for (const auto& p : hw::presets()) out.push_back(p.name);
+  return out;
+}
+
+inline std::vector<wl::Network> zoo_networks() {
+  std::vector<wl::Network> out;
+  for (const auto& e : wl::zoo_entries()) out.push_back(wl::build_zoo(e.name));
+  return out;
 }
 
 inline hw::HwSpec preset(const std::string& name, const cfg::Overrides& o = {}) {

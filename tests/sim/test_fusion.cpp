@@ -14,6 +14,8 @@
 #include "workloads/zoo/zoo.h"
 
 using namespace accelnas;
+using test::preset_names;
+using test::zoo_networks;
 
 namespace {
 
@@ -44,12 +46,6 @@ layers:
 
 hw::HwSpec unfused(const std::string& preset) {
   return test::preset(preset, {{"fusion.eltwise", "false"}, {"fusion.pooling", "false"}});
-}
-
-std::vector<std::string> preset_names() {
-  std::vector<std::string> out;
-  for (const auto& p : hw::presets()) out.push_back(p.name);
-  return out;
 }
 
 }  // namespace
@@ -152,22 +148,9 @@ TEST_CASE("fusion: residency treats a fused conv's output as nonexistent") {
 std::vector<hw::LayerJob> unfused_pair(const wl::Network& net, const sim::NetworkPlan& plan,
                                        std::size_t j, const hw::HwSpec& hw,
                                        const sim::PlanOptions& opt) {
-  const hw::LayerJob& f = plan.jobs[j];
-  const std::size_t conv_layer = plan.layer_of_job[j], op_layer = plan.fused_layer_of_job[j];
-  hw::LayerJob conv = sim::make_job(net, conv_layer, hw, opt);
-  for (std::size_t k = 0; k < conv.inputs.size(); ++k) conv.inputs[k].on_chip = f.inputs[k].on_chip;
-  conv.output_on_chip = false;
-  conv.output_to_dram = true;
-  conv.reserved_activation_bytes =
-      f.reserved_activation_bytes - (f.output_on_chip ? f.output_bytes : 0);
-  hw::LayerJob op = sim::make_job(net, op_layer, hw, opt);
-  const auto& producers = net.producers(op_layer);
-  for (std::size_t k = 0; k < producers.size(); ++k)
-    op.inputs[k].on_chip = producers[k] == conv_layer ? false : f.inputs.back().on_chip;
-  op.output_on_chip = f.output_on_chip;
-  op.output_to_dram = f.output_to_dram;
-  op.reserved_activation_bytes = f.reserved_activation_bytes;
-  return {conv, op};
+  std::vector<hw::LayerJob> pair(2);
+  sim::unfused_pair(net, plan, j, hw, opt, pair[0], pair[1]);
+  return pair;
 }
 
 TEST_CASE(

@@ -16,14 +16,10 @@
 using namespace accelnas;
 using hw::test::conv_job;
 using hw::test::ConvGeom;
+using test::preset_names;
+using test::zoo_networks;
 
 namespace {
-
-std::vector<wl::Network> zoo_networks() {
-  std::vector<wl::Network> out;
-  for (const auto& e : wl::zoo_entries()) out.push_back(wl::build_zoo(e.name));
-  return out;
-}
 
 std::int64_t replayed(const hw::LayerJob& job, const hw::HwSpec& hw) {
   hw::TilePlan p;

@@ -12,20 +12,10 @@
 #include "workloads/zoo/zoo.h"
 
 using namespace accelnas;
+using test::preset_names;
+using test::zoo_networks;
 
 namespace {
-
-std::vector<std::string> preset_names() {
-  std::vector<std::string> out;
-  for (const auto& p : hw::presets()) out.push_back(p.name);
-  return out;
-}
-
-std::vector<wl::Network> zoo_networks() {
-  std::vector<wl::Network> out;
-  for (const auto& e : wl::zoo_entries()) out.push_back(wl::build_zoo(e.name));
-  return out;
-}
 
 hw::HwSpec with_packing(const std::string& preset, const char* mode) {
   return test::preset(preset,
